@@ -1,0 +1,54 @@
+"""Errors as data: a Diagnostic points at file:line:col and says what was
+expected and what was found. Standard library only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Loc:
+    """A place in a source file; line and col are 1-based as editors show them."""
+
+    file: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        if self.line <= 0:
+            return self.file
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    loc: Loc
+    message: str
+    severity: str = "error"  # "error" or "warning"
+    path: str = ""  # key path inside the file, e.g. "questions[3].answer"
+
+    def __str__(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        return f"{self.loc}: {self.severity}: {where}{self.message}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+class QuizgenError(Exception):
+    """Raised by the library when input is bad; carries every diagnostic."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]):
+        self.diagnostics = tuple(diagnostics)
+        super().__init__("\n".join(str(d) for d in self.diagnostics))
+
+
+def errors_only(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return [d for d in diagnostics if d.is_error]
+
+
+def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Order by file, then position, so output is stable and easy to read."""
+    return sorted(diagnostics, key=lambda d: (d.loc.file, d.loc.line, d.loc.col, d.message))

@@ -1,0 +1,180 @@
+"""Load a whole bank folder: discover files, validate each, then check what
+spans files (unique ids, known source ids, set references). Pure: reads the
+bank, writes nothing."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from quizgen import validate
+from quizgen.check import Checker, did_you_mean
+from quizgen.errors import Diagnostic, Loc, errors_only, sort_diagnostics
+from quizgen.load import load_yaml
+from quizgen.model import Bank, Citation, Question, QuestionSet, Source
+
+SOURCES_FILE = "sources.yaml"
+FACTS_FILE = "facts.yaml"
+NOT_QUESTIONS = ("templates", "sets", "schema")
+
+
+def shown_path(path: Path) -> str:
+    """A path as diagnostics show it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def question_files(root: Path) -> list[Path]:
+    """Every YAML file of the bank that holds questions, in a stable order."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel = Path(dirpath).relative_to(root)
+        if rel == Path("."):
+            dirnames[:] = [d for d in dirnames if d not in NOT_QUESTIONS]
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.endswith((".yaml", ".yml")) or name.startswith("."):
+                continue
+            if rel == Path(".") and name in (SOURCES_FILE, FACTS_FILE):
+                continue
+            found.append(Path(dirpath) / name)
+    return found
+
+
+def load_sources(root: Path) -> tuple[list[Source], list[Diagnostic]]:
+    path = root / SOURCES_FILE
+    c = Checker(shown_path(path))
+    if not path.is_file():
+        return [], [Diagnostic(Loc(c.file), "expected the source registry here, found no file")]
+    node, diags = load_yaml(path, c.file)
+    sources = validate.sources_file(c, node) if not errors_only(diags) else []
+    seen: dict[str, Source] = {}
+    for s in sources:
+        if s.id in seen:
+            c.diagnostics.append(Diagnostic(s.loc, f"expected a unique source id, found '{s.id}' again "
+                                                   f"(first at {seen[s.id].loc})"))
+        seen.setdefault(s.id, s)
+    return list(seen.values()), diags + c.diagnostics
+
+
+def load_questions(paths: list[Path]) -> tuple[list[Question], list[Diagnostic]]:
+    questions: list[Question] = []
+    diagnostics: list[Diagnostic] = []
+    for path in paths:
+        c = Checker(shown_path(path))
+        node, diags = load_yaml(path, c.file)
+        diagnostics.extend(diags)
+        if not errors_only(diags):
+            questions.extend(validate.questions_file(c, node))
+        diagnostics.extend(c.diagnostics)
+    return questions, diagnostics
+
+
+def load_sets(root: Path) -> tuple[list[QuestionSet], list[Diagnostic]]:
+    sets: list[QuestionSet] = []
+    diagnostics: list[Diagnostic] = []
+    folder = root / "sets"
+    for path in sorted(folder.glob("*.y*ml")) if folder.is_dir() else ():
+        c = Checker(shown_path(path))
+        node, diags = load_yaml(path, c.file)
+        diagnostics.extend(diags)
+        if not errors_only(diags):
+            qset = validate.set_file(c, node)
+            if qset is not None:
+                sets.append(qset)
+        diagnostics.extend(c.diagnostics)
+    return sets, diagnostics
+
+
+def load_extras(root: Path) -> tuple[dict[str, object], list[Diagnostic]]:
+    """Facts and templates, when the bank has them (imported lazily: most
+    commands never need them)."""
+    extras: dict[str, object] = {}
+    diagnostics: list[Diagnostic] = []
+    if (root / FACTS_FILE).is_file():
+        from quizgen.facts import load_facts
+
+        extras["facts"], diags = load_facts(root)
+        diagnostics.extend(diags)
+    if any((root / "templates").glob("*.y*ml")):
+        from quizgen.templates import load_templates
+
+        extras["templates"], diags = load_templates(root)
+        diagnostics.extend(diags)
+    return extras, diagnostics
+
+
+def check_ids(questions: list[Question]) -> list[Diagnostic]:
+    first: dict[str, Question] = {}
+    diagnostics = []
+    for q in questions:
+        if q.id in first:
+            diagnostics.append(Diagnostic(q.loc, f"expected a unique question id, found '{q.id}' again "
+                                                 f"(first defined at {first[q.id].loc})", path="id"))
+        else:
+            first[q.id] = q
+    return diagnostics
+
+
+def check_citations(citations: list[Citation], sources: list[Source]) -> list[Diagnostic]:
+    known = [s.id for s in sources]
+    known_set = set(known)
+    return [
+        Diagnostic(cit.loc, f"expected a source id from {SOURCES_FILE}, found '{cit.source}'"
+                            f"{did_you_mean(cit.source, known)}", path="source")
+        for cit in citations if cit.source not in known_set
+    ]
+
+
+def check_sets(sets: list[QuestionSet], questions: list[Question]) -> list[Diagnostic]:
+    ids = {q.id for q in questions}
+    topics = sorted({q.topic for q in questions})
+    diagnostics = []
+    names: dict[str, QuestionSet] = {}
+    for s in sets:
+        if s.name in names:
+            diagnostics.append(Diagnostic(s.loc, f"expected a unique set name, found '{s.name}' again "
+                                                 f"(first at {names[s.name].loc})"))
+        names.setdefault(s.name, s)
+        for qid in s.ids:
+            if qid not in ids:
+                diagnostics.append(Diagnostic(s.loc, f"expected a question id of the bank, found '{qid}'"
+                                                     f"{did_you_mean(qid, sorted(ids))}", path="set.ids"))
+        for topic in s.topics:
+            if topic not in topics:
+                diagnostics.append(Diagnostic(s.loc, f"expected a topic of the bank, found '{topic}'"
+                                                     f"{did_you_mean(topic, topics)}", path="set.topics"))
+    return diagnostics
+
+
+def all_citations(questions: list[Question], extras: dict[str, object]) -> list[Citation]:
+    cites = [c for q in questions for c in q.citations]
+    for fact in extras.get("facts", ()) or ():  # type: ignore[union-attr]
+        cites.extend(fact.citations)
+    return cites
+
+
+def load_bank(root: Path) -> tuple[Bank | None, list[Diagnostic]]:
+    """Validate everything, then return the bank (None when any error was found)
+    and every diagnostic, warnings included, sorted by place."""
+    root = Path(root)
+    if not root.is_dir():
+        return None, [Diagnostic(Loc(shown_path(root)), "expected a bank folder, found no such directory")]
+    sources, diagnostics = load_sources(root)
+    questions, diags = load_questions(question_files(root))
+    diagnostics += diags
+    sets, diags = load_sets(root)
+    diagnostics += diags
+    extras, diags = load_extras(root)
+    diagnostics += diags
+    diagnostics += check_ids(questions)
+    if sources:
+        diagnostics += check_citations(all_citations(questions, extras), sources)
+    diagnostics += check_sets(sets, questions)
+    diagnostics = sort_diagnostics(diagnostics)
+    if errors_only(diagnostics):
+        return None, diagnostics
+    bank = Bank(shown_path(root), tuple(sources), tuple(questions), tuple(sets), extras)
+    return bank, diagnostics

@@ -1,0 +1,149 @@
+"""Small field checkers over YAML nodes. Each check records a Diagnostic that
+says what was expected and what was found, and returns None instead of raising,
+so one run reports every problem in every file."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Sequence
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from quizgen.errors import Diagnostic, Loc
+from quizgen.load import loc_of
+
+STR, INT, BOOL, NULL, FLOAT = (
+    "tag:yaml.org,2002:" + t for t in ("str", "int", "bool", "null", "float")
+)
+
+
+def describe(node: Node) -> str:
+    """How a value reads in an error message: 'a mapping', "'1965' (an integer)"."""
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    if node.tag == NULL:
+        return "nothing (null)"
+    kind = {INT: "an integer", BOOL: "a boolean", FLOAT: "a number"}.get(node.tag, "a string")
+    text = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+    return f"{kind} '{text}'"
+
+
+def did_you_mean(word: str, choices: Sequence[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+class Checker:
+    """Collects the diagnostics of one file."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.diagnostics: list[Diagnostic] = []
+
+    def loc(self, node: Node) -> Loc:
+        return loc_of(node, self.file)
+
+    def error(self, node: Node, path: str, message: str) -> None:
+        self.diagnostics.append(Diagnostic(self.loc(node), message, "error", path))
+
+    def warning(self, node: Node, path: str, message: str) -> None:
+        self.diagnostics.append(Diagnostic(self.loc(node), message, "warning", path))
+
+    def expected(self, node: Node, path: str, what: str) -> None:
+        self.error(node, path, f"expected {what}, found {describe(node)}")
+
+    # -- containers -------------------------------------------------------
+
+    def mapping(self, node: Node, path: str, *, required: Sequence[str] = (),
+                optional: Sequence[str] = ()) -> dict[str, Node] | None:
+        """The mapping's values by key; reports unknown and missing keys."""
+        if not isinstance(node, MappingNode):
+            self.expected(node, path, "a mapping")
+            return None
+        known = tuple(required) + tuple(optional)
+        fields: dict[str, Node] = {}
+        for key, value in node.value:
+            if not isinstance(key, ScalarNode) or key.tag not in (STR, INT, BOOL):
+                self.expected(key, path, "a plain key")
+                continue
+            if key.value not in known:
+                self.error(key, _join(path, key.value),
+                           f"expected one of the keys {', '.join(known)}; found unknown key "
+                           f"'{key.value}'{did_you_mean(key.value, known)}")
+                continue
+            fields.setdefault(key.value, value)  # duplicates were reported by the loader
+        missing = [k for k in required if k not in fields]
+        for key in missing:
+            self.error(node, path, f"expected key '{key}', found none")
+        return fields
+
+    def sequence(self, node: Node, path: str, *, min_len: int = 0,
+                 max_len: int | None = None) -> list[Node] | None:
+        if not isinstance(node, SequenceNode):
+            self.expected(node, path, "a list")
+            return None
+        n = len(node.value)
+        if n < min_len or (max_len is not None and n > max_len):
+            bound = f"{min_len} to {max_len}" if max_len is not None else f"at least {min_len}"
+            self.error(node, path, f"expected {bound} items, found {n}")
+            return None
+        return list(node.value)
+
+    # -- scalars ----------------------------------------------------------
+
+    def string(self, node: Node, path: str, *, allow_empty: bool = False) -> str | None:
+        """A string; plain numbers are accepted as text ('1956' is a fine answer)."""
+        if not isinstance(node, ScalarNode) or node.tag in (NULL, BOOL):
+            self.expected(node, path, "a string")
+            return None
+        value = node.value
+        if not allow_empty and not value.strip():
+            self.error(node, path, "expected non-empty text, found an empty string")
+            return None
+        return value
+
+    def strings(self, node: Node, path: str, *, min_len: int = 0,
+                max_len: int | None = None) -> tuple[str, ...] | None:
+        items = self.sequence(node, path, min_len=min_len, max_len=max_len)
+        if items is None:
+            return None
+        values = [self.string(item, f"{path}[{i}]") for i, item in enumerate(items)]
+        if any(v is None for v in values):
+            return None
+        return tuple(values)  # type: ignore[arg-type]
+
+    def integer(self, node: Node, path: str, *, minimum: int | None = None) -> int | None:
+        if not isinstance(node, ScalarNode) or node.tag != INT:
+            self.expected(node, path, "an integer")
+            return None
+        try:
+            value = int(node.value.replace("_", ""), 0)
+        except ValueError:
+            self.expected(node, path, "a decimal integer")
+            return None
+        if minimum is not None and value < minimum:
+            self.error(node, path, f"expected an integer of at least {minimum}, found {value}")
+            return None
+        return value
+
+    def boolean(self, node: Node, path: str) -> bool | None:
+        if not isinstance(node, ScalarNode) or node.tag != BOOL:
+            self.expected(node, path, "true or false")
+            return None
+        return node.value.lower() in ("true", "yes", "on")
+
+    def choice(self, node: Node, path: str, choices: Sequence[str]) -> str | None:
+        value = self.string(node, path)
+        if value is None:
+            return None
+        if value not in choices:
+            self.error(node, path, f"expected one of {', '.join(choices)}; found '{value}'"
+                                   f"{did_you_mean(value, choices)}")
+            return None
+        return value
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key

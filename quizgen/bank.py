@@ -59,17 +59,21 @@ def load_sources(root: Path) -> tuple[list[Source], list[Diagnostic]]:
     return list(seen.values()), diags + c.diagnostics
 
 
-def load_questions(paths: list[Path]) -> tuple[list[Question], list[Diagnostic]]:
+def load_questions(paths: list[Path], source_ids: list[str]
+                   ) -> tuple[list[Question], list[tuple[str, Loc]], list[Diagnostic]]:
+    """Valid questions, the (id, loc) of every question seen, and diagnostics."""
     questions: list[Question] = []
+    ids: list[tuple[str, Loc]] = []
     diagnostics: list[Diagnostic] = []
     for path in paths:
-        c = Checker(shown_path(path))
+        c = Checker(shown_path(path), source_ids=source_ids)
         node, diags = load_yaml(path, c.file)
         diagnostics.extend(diags)
         if not errors_only(diags):
             questions.extend(validate.questions_file(c, node))
         diagnostics.extend(c.diagnostics)
-    return questions, diagnostics
+        ids.extend(c.ids)
+    return questions, ids, diagnostics
 
 
 def load_sets(root: Path) -> tuple[list[QuestionSet], list[Diagnostic]]:
@@ -106,15 +110,15 @@ def load_extras(root: Path) -> tuple[dict[str, object], list[Diagnostic]]:
     return extras, diagnostics
 
 
-def check_ids(questions: list[Question]) -> list[Diagnostic]:
-    first: dict[str, Question] = {}
+def check_ids(ids: list[tuple[str, Loc]]) -> list[Diagnostic]:
+    first: dict[str, Loc] = {}
     diagnostics = []
-    for q in questions:
-        if q.id in first:
-            diagnostics.append(Diagnostic(q.loc, f"expected a unique question id, found '{q.id}' again "
-                                                 f"(first defined at {first[q.id].loc})", path="id"))
+    for qid, loc in ids:
+        if qid in first:
+            diagnostics.append(Diagnostic(loc, f"expected a unique question id, found '{qid}' again "
+                                               f"(first defined at {first[qid]})", path="id"))
         else:
-            first[q.id] = q
+            first[qid] = loc
     return diagnostics
 
 
@@ -149,11 +153,8 @@ def check_sets(sets: list[QuestionSet], questions: list[Question]) -> list[Diagn
     return diagnostics
 
 
-def all_citations(questions: list[Question], extras: dict[str, object]) -> list[Citation]:
-    cites = [c for q in questions for c in q.citations]
-    for fact in extras.get("facts", ()) or ():  # type: ignore[union-attr]
-        cites.extend(fact.citations)
-    return cites
+def fact_citations(extras: dict[str, object]) -> list[Citation]:
+    return [c for fact in extras.get("facts", ()) or () for c in fact.citations]  # type: ignore[union-attr]
 
 
 def load_bank(root: Path) -> tuple[Bank | None, list[Diagnostic]]:
@@ -163,15 +164,16 @@ def load_bank(root: Path) -> tuple[Bank | None, list[Diagnostic]]:
     if not root.is_dir():
         return None, [Diagnostic(Loc(shown_path(root)), "expected a bank folder, found no such directory")]
     sources, diagnostics = load_sources(root)
-    questions, diags = load_questions(question_files(root))
+    source_ids = [s.id for s in sources] if sources else None
+    questions, ids, diags = load_questions(question_files(root), source_ids)
     diagnostics += diags
     sets, diags = load_sets(root)
     diagnostics += diags
     extras, diags = load_extras(root)
     diagnostics += diags
-    diagnostics += check_ids(questions)
-    if sources:
-        diagnostics += check_citations(all_citations(questions, extras), sources)
+    diagnostics += check_ids(ids)
+    if sources:  # question citations were checked while validating
+        diagnostics += check_citations(fact_citations(extras), sources)
     diagnostics += check_sets(sets, questions)
     diagnostics = sort_diagnostics(diagnostics)
     if errors_only(diagnostics):

@@ -38,9 +38,15 @@ def did_you_mean(word: str, choices: Sequence[str]) -> str:
 class Checker:
     """Collects the diagnostics of one file."""
 
-    def __init__(self, file: str):
+    def __init__(self, file: str, *, source_ids: Sequence[str] | None = None):
         self.file = file
         self.diagnostics: list[Diagnostic] = []
+        # Known source ids, when the caller has them: citations are then checked
+        # on the spot, so a record with other problems still gets this one reported.
+        self.source_ids = source_ids
+        # (id, loc) of every record id seen, valid record or not, for the
+        # cross-file duplicate check.
+        self.ids: list[tuple[str, Loc]] = []
 
     def loc(self, node: Node) -> Loc:
         return loc_of(node, self.file)
@@ -57,8 +63,11 @@ class Checker:
     # -- containers -------------------------------------------------------
 
     def mapping(self, node: Node, path: str, *, required: Sequence[str] = (),
-                optional: Sequence[str] = ()) -> dict[str, Node] | None:
-        """The mapping's values by key; reports unknown and missing keys."""
+                optional: Sequence[str] = (), unadvertised: Sequence[str] = ()) -> dict[str, Node] | None:
+        """The mapping's values by key; reports unknown and missing keys.
+
+        ``unadvertised`` keys are accepted here (the caller reports them better)
+        but not offered in the list of expected keys."""
         if not isinstance(node, MappingNode):
             self.expected(node, path, "a mapping")
             return None
@@ -68,7 +77,7 @@ class Checker:
             if not isinstance(key, ScalarNode) or key.tag not in (STR, INT, BOOL):
                 self.expected(key, path, "a plain key")
                 continue
-            if key.value not in known:
+            if key.value not in known and key.value not in unadvertised:
                 self.error(key, _join(path, key.value),
                            f"expected one of the keys {', '.join(known)}; found unknown key "
                            f"'{key.value}'{did_you_mean(key.value, known)}")
@@ -87,7 +96,8 @@ class Checker:
         n = len(node.value)
         if n < min_len or (max_len is not None and n > max_len):
             bound = f"{min_len} to {max_len}" if max_len is not None else f"at least {min_len}"
-            self.error(node, path, f"expected {bound} items, found {n}")
+            self.error(node, path, f"expected {bound} item{'s' if bound != '1' and bound != 'at least 1' else ''}, "
+                                   f"found {n}")
             return None
         return list(node.value)
 

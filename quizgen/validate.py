@@ -7,7 +7,7 @@ import re
 
 from yaml.nodes import MappingNode, Node, SequenceNode
 
-from quizgen.check import Checker, describe
+from quizgen.check import Checker, did_you_mean
 from quizgen.model import (
     CLOZE_BLANK,
     DIFFICULTIES,
@@ -60,6 +60,10 @@ def citations(c: Checker, node: Node, path: str) -> tuple[Citation, ...] | None:
         if fields is None or len(fields) < 2:
             continue
         source = c.string(fields["source"], f"{p}.source")
+        if source is not None and c.source_ids is not None and source not in c.source_ids:
+            c.error(fields["source"], f"{p}.source", f"expected a source id from sources.yaml, found "
+                                                     f"'{source}'{did_you_mean(source, c.source_ids)}")
+            source = None
         quote = c.string(fields["quote"], f"{p}.quote")
         if quote is not None:
             words = len(quote.split())
@@ -68,7 +72,8 @@ def citations(c: Checker, node: Node, path: str) -> tuple[Citation, ...] | None:
                         f"expected a quote of at most {MAX_QUOTE_WORDS} words, found {words} words")
                 quote = None
         if source is not None and quote is not None:
-            result.append(Citation(source, quote, c.loc(item)))
+            # the quote is what verify may reject, so that is where the location points
+            result.append(Citation(source, quote, c.loc(fields["quote"])))
     return tuple(result) if len(result) == len(items) else None
 
 
@@ -81,7 +86,7 @@ def question(c: Checker, node: Node, path: str) -> Question | None:
     qtype = _peek_type(c, node, path)
     required, optional = TYPE_KEYS.get(qtype, ((), ALL_TYPE_KEYS))
     fields = c.mapping(node, path, required=COMMON_REQUIRED + required,
-                       optional=COMMON_OPTIONAL + optional + _misplaced(qtype))
+                       optional=COMMON_OPTIONAL + optional, unadvertised=_misplaced(qtype))
     if fields is None:
         return None
     for key in _misplaced(qtype):
@@ -96,6 +101,8 @@ def question(c: Checker, node: Node, path: str) -> Question | None:
 
     qid = _slug(c, fields["id"], f"{path}.id", ID_PATTERN,
                 "an id of lower-case letters, digits, '.', '_' or '-'") if "id" in fields else None
+    if qid is not None:
+        c.ids.append((qid, c.loc(fields["id"])))
     topic = _slug(c, fields["topic"], f"{path}.topic", SLUG_PATTERN,
                   "a topic slug of lower-case letters, digits and '-'") if "topic" in fields else None
     prompt = text("prompt")
@@ -380,7 +387,3 @@ def set_file(c: Checker, root: Node | None) -> QuestionSet | None:
     return QuestionSet(name=name, title=title, instructions=instructions,  # type: ignore[arg-type]
                        count=count, order=order, seed=seed, timeline=timeline,  # type: ignore[arg-type]
                        loc=c.loc(node), **lists)  # type: ignore[arg-type]
-
-
-__all__ = ["citations", "question", "questions_file", "source", "sources_file", "set_file", "describe",
-           "SequenceNode"]

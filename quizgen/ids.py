@@ -1,0 +1,57 @@
+"""Stable ids: note GUIDs from question ids, deck and note-type ids from names.
+
+Anki recognises a note it has seen before by its GUID, and a deck or note type
+by its id. Deriving all three from names (never from text or the clock) is what
+lets an edited question update its card in place instead of adding a duplicate.
+Standard library only, so anything may import it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+# Anki's own GUID alphabet (base 91), so our GUIDs look like the ones Anki makes.
+_BASE91 = (
+    "abcdefghijklmnopqrstuvwxyz"
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    "0123456789"
+    "!#$%&()*+,-./:;<=>?@[]^_`{|}~"
+)
+
+# genanki's recommended id range: well clear of Anki's own millisecond-timestamp
+# ids, so ours never collide with decks or note types a user made by hand.
+ID_MIN = 1 << 30
+ID_MAX = 1 << 31
+
+
+def _digest(namespace: str, name: str) -> bytes:
+    # The namespace keeps a deck and a note type of the same name apart.
+    return hashlib.sha256(f"quizgen:{namespace}:{name}".encode("utf-8")).digest()
+
+
+def stable_int(namespace: str, name: str, lo: int = ID_MIN, hi: int = ID_MAX) -> int:
+    """An integer in [lo, hi) that depends only on namespace and name."""
+    return lo + int.from_bytes(_digest(namespace, name)[:8], "big") % (hi - lo)
+
+
+def deck_id(deck_name: str) -> int:
+    """The id of a deck, from its full name (e.g. "Parent::Topic")."""
+    return stable_int("deck", deck_name)
+
+
+def note_type_id(key: str) -> int:
+    """The id of a note type, from its internal key (e.g. "mcq"), not its display
+    name, so a note type can be renamed without Anki treating it as a new one."""
+    return stable_int("note-type", key)
+
+
+def note_guid(question_id: str) -> str:
+    """The GUID of the note for a question: a function of the question id alone."""
+    value = int.from_bytes(_digest("note", question_id)[:8], "big")
+    digits = []
+    while True:
+        value, rem = divmod(value, len(_BASE91))
+        digits.append(_BASE91[rem])
+        if value == 0:
+            break
+    return "".join(reversed(digits))

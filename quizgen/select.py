@@ -1,0 +1,234 @@
+"""Question sets: filter, sample, order, and lay out seeded variants.
+
+Everything here is pure: the same bank, set and seed give the same variants on
+any machine. Randomness comes from ``random.Random`` objects seeded with a
+string naming the set, the seed and the purpose; the module never touches the
+global ``random`` state, so a renderer cannot disturb it and vice versa.
+
+A ``Variant`` is plain data that the worksheet and its answer key both render
+from, which is what keeps a key in step with its own shuffled worksheet.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from quizgen.model import Question, QuestionSet
+
+# Options that only make sense in last place ("All of the above") stay there.
+_PINNED_LAST = ("of the above", "all of these", "none of these")
+
+
+def letters(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: labels for variants, options and columns."""
+    label = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        label = chr(ord("A") + rest) + label
+    return label
+
+
+def _rng(qset_name: str, seed: int, *purpose: object) -> random.Random:
+    # A str seed is hashed with SHA-512 by random.Random, so it is stable across
+    # runs, platforms and PYTHONHASHSEED, unlike hash() of a tuple.
+    return random.Random(":".join(["quizgen", qset_name, str(seed), *map(str, purpose)]))
+
+
+# -- selection ---------------------------------------------------------------
+
+def matches(question: Question, qset: QuestionSet) -> bool:
+    """True when the question passes every criterion the set gives.
+
+    Criteria combine with AND; the values inside one criterion with OR (a
+    question matches ``tags: [a, b]`` when it has tag a or tag b). An empty
+    criterion does not filter.
+    """
+    if qset.topics and question.topic not in qset.topics:
+        return False
+    if qset.types and question.type not in qset.types:
+        return False
+    if qset.origins and question.origin not in qset.origins:
+        return False
+    if qset.ids and question.id not in qset.ids:
+        return False
+    if qset.tags and not set(question.tags) & set(qset.tags):
+        return False
+    return True
+
+
+def select(questions: Sequence[Question], qset: QuestionSet, seed: int | None = None) -> tuple[Question, ...]:
+    """The set's questions in the set's order, sampled to ``count`` when given."""
+    seed = qset.seed if seed is None else seed
+    chosen = [q for q in questions if matches(q, qset)]
+    if qset.count is not None and qset.count < len(chosen):
+        picked = set(_rng(qset.name, seed, "sample").sample(range(len(chosen)), qset.count))
+        chosen = [q for i, q in enumerate(chosen) if i in picked]
+    return tuple(_ordered(chosen, qset, seed))
+
+
+def _ordered(chosen: list[Question], qset: QuestionSet, seed: int) -> list[Question]:
+    if qset.order == "shuffle":
+        shuffled = list(chosen)
+        _rng(qset.name, seed, "order").shuffle(shuffled)
+        return shuffled
+    if qset.order == "topic":
+        rank = _topic_rank(chosen, qset)
+        return sorted(chosen, key=lambda q: rank[q.topic])  # stable: bank order inside a topic
+    if qset.order == "ids" and qset.ids:
+        position = {qid: i for i, qid in enumerate(qset.ids)}
+        return sorted(chosen, key=lambda q: position.get(q.id, len(position)))
+    return list(chosen)
+
+
+def _topic_rank(chosen: Iterable[Question], qset: QuestionSet) -> dict[str, int]:
+    """The set's own topic order first, then topics in order of first appearance."""
+    rank = {t: i for i, t in enumerate(qset.topics)}
+    for q in chosen:
+        rank.setdefault(q.topic, len(rank))
+    return rank
+
+
+# -- variants ------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class ShownQuestion:
+    """One question as a variant prints it.
+
+    ``order`` is a permutation of the question's choices: shown[i] is
+    original[order[i]]. It permutes the options (mcq), the right-hand column
+    (matching) or the items (ordering); it is empty for other types.
+    """
+
+    number: int
+    question: Question
+    order: tuple[int, ...] = ()
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """What the worksheet lists, in its printed order."""
+        q = self.question
+        if q.type == "matching":
+            original = tuple(right for _, right in q.pairs)
+        elif q.type == "ordering":
+            original = q.items
+        else:
+            original = q.options
+        if not self.order:
+            return original
+        return tuple(original[i] for i in self.order)
+
+    @property
+    def answer_index(self) -> int:
+        """Index of the answer among the printed choices (mcq and true_false)."""
+        correct = self.question.correct_index
+        return self.order.index(correct) if self.order else correct
+
+    @property
+    def answer_letter(self) -> str:
+        return letters(self.answer_index)
+
+    @property
+    def matching_key(self) -> tuple[str, ...]:
+        """For each left item, top to bottom, the letter of its printed partner."""
+        return tuple(letters(self.order.index(i)) for i in range(len(self.question.pairs)))
+
+    @property
+    def ordering_key(self) -> tuple[str, ...]:
+        """Letters of the printed items, in the correct order (earliest first)."""
+        return tuple(letters(self.order.index(i)) for i in range(len(self.question.items)))
+
+    @property
+    def ordering_positions(self) -> tuple[int, ...]:
+        """For each printed item, top to bottom, the number the student writes in its box."""
+        return tuple(i + 1 for i in self.order)
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One printed version of a set: its questions in order, choices shuffled."""
+
+    set_name: str
+    title: str
+    letter: str  # "" when the set is printed in a single version
+    index: int
+    count: int  # how many variants were made
+    seed: int
+    questions: tuple[ShownQuestion, ...]
+
+    @property
+    def label(self) -> str:
+        """A name for files and headings: the set name, plus the letter if any."""
+        return f"{self.set_name}-{self.letter}" if self.letter else self.set_name
+
+    @property
+    def code(self) -> str:
+        """Printed on the worksheet so a teacher can find the matching key and
+        rebuild the same sheet: set, variant and seed."""
+        letter = f"/{self.letter}" if self.letter else ""
+        return f"{self.set_name}{letter}/s{self.seed}"
+
+
+def make_variants(questions: Sequence[Question], qset: QuestionSet, count: int = 1,
+                  seed: int | None = None) -> tuple[Variant, ...]:
+    """``count`` variants of the selected questions.
+
+    A single version keeps the set's question order. With several versions each
+    one shuffles the question order too (inside each topic when the set is
+    ordered by topic, so its sections survive). Choices are always shuffled:
+    authors write the answer first and ordering items in their correct order.
+    """
+    if count < 1:
+        raise ValueError(f"expected at least one variant, got {count}")
+    seed = qset.seed if seed is None else seed
+    return tuple(_variant(questions, qset, count, seed, index) for index in range(count))
+
+
+def _variant(questions: Sequence[Question], qset: QuestionSet, count: int, seed: int, index: int) -> Variant:
+    rng = _rng(qset.name, seed, "variant", index)
+    ordered = list(questions)
+    if count > 1:
+        ordered = _shuffle_questions(ordered, qset, rng)
+    shown = tuple(ShownQuestion(number=i + 1, question=q, order=_choice_order(q, rng))
+                  for i, q in enumerate(ordered))
+    return Variant(set_name=qset.name, title=qset.title, letter=letters(index) if count > 1 else "",
+                   index=index, count=count, seed=seed, questions=shown)
+
+
+def _shuffle_questions(ordered: list[Question], qset: QuestionSet, rng: random.Random) -> list[Question]:
+    if qset.order != "topic":
+        rng.shuffle(ordered)
+        return ordered
+    groups: dict[str, list[Question]] = {}
+    for q in ordered:
+        groups.setdefault(q.topic, []).append(q)
+    result: list[Question] = []
+    for group in groups.values():
+        rng.shuffle(group)
+        result.extend(group)
+    return result
+
+
+def _choice_order(q: Question, rng: random.Random) -> tuple[int, ...]:
+    if q.type == "mcq":
+        pinned = [i for i, o in enumerate(q.options) if o.strip().lower().endswith(_PINNED_LAST)]
+        free = [i for i in range(len(q.options)) if i not in pinned]
+        rng.shuffle(free)
+        return tuple(free + pinned)
+    if q.type in ("matching", "ordering"):
+        n = len(q.pairs) if q.type == "matching" else len(q.items)
+        return _shuffle_not_identity(n, rng)
+    return ()
+
+
+def _shuffle_not_identity(n: int, rng: random.Random) -> tuple[int, ...]:
+    """A shuffle that is never the identity: printed in their correct order,
+    matching pairs and ordering items would be their own answer."""
+    order = list(range(n))
+    if n < 2:
+        return tuple(order)
+    while order == sorted(order):
+        rng.shuffle(order)
+    return tuple(order)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from quizgen.errors import Diagnostic
 from quizgen.model import Bank
 
 RENDERERS: dict[str, str] = {
@@ -29,6 +30,9 @@ class RenderOptions:
     deck_name: str | None = None
     set_names: tuple[str, ...] = ()  # empty: all sets
     progress: Callable[[str], None] | None = field(default=None, compare=False)
+    # Non-fatal notices from a renderer (e.g. an Anki note type whose fields changed);
+    # when None, renderers fall back to warnings.warn.
+    warn: Callable[[Diagnostic], None] | None = field(default=None, compare=False)
 
 
 def renderer(name: str) -> Callable[[Bank, Path, RenderOptions], list[Path]]:

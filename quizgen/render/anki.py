@@ -1,0 +1,154 @@
+"""The Anki renderer: the whole bank as one .apkg, a subdeck per topic.
+
+    render(bank, out_dir, options) -> [out_dir/<deck slug>.apkg, (<bank>/anki-lock.json)]
+
+Imports of the same deck update notes in place: note GUIDs come from question
+ids, deck and note-type ids from names (quizgen.ids), and the lock file beside
+the bank (anki_lock) gives every changed note a newer mod time and every
+unchanged one its old mod time. See docs/anki.md.
+
+This module and its anki_* helpers are the only ones that import genanki.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import warnings
+from pathlib import Path
+
+from quizgen.errors import Diagnostic, QuizgenError
+from quizgen.ids import deck_id, note_guid
+from quizgen.model import Bank, Source
+from quizgen.render import RenderOptions
+from quizgen.render.anki_lock import LOCK_NAME, Plan, dump_lock, plan, read_lock
+from quizgen.render.anki_notes import NoteContent, SourcesHtml, note_content, text
+from quizgen.render.anki_notetypes import NOTE_TYPES
+from quizgen.writefile import write_atomic
+
+DEFAULT_DECK_NAME = "Russia–Japan Peace Treaty"
+PROGRESS_EVERY = 1000  # questions between progress messages, for big builds only
+
+
+class NoteTypeChangedWarning(UserWarning):
+    """Raised through warnings.warn when the caller gave no options.warn."""
+
+
+def deck_slug(name: str) -> str:
+    """A file name for the deck: lower case, words joined by hyphens; letters
+    outside ASCII (Cyrillic, Japanese) are kept."""
+    words = re.findall(r"\w+", unicodedata.normalize("NFKC", name).casefold())
+    return "-".join(words) or "deck"
+
+
+def topic_title(topic: str) -> str:
+    words = topic.replace("_", " ").replace("-", " ").split()
+    title = " ".join(words)
+    return title[:1].upper() + title[1:] if title else "Other"
+
+
+def _describe_bank(bank: Bank, count: int) -> str:
+    sources = "".join(f"<li>{_describe_source(s)}</li>" for s in bank.sources)
+    return (
+        f"<p>{count} questions on the Russia–Japan peace treaty, compiled by quizgen from "
+        f"{len(bank.sources)} news articles. Every answer cites a verbatim quote from its article.</p>"
+        f"<ul>{sources}</ul>"
+        "<p>Re-importing a newer build updates these notes in place; keep Anki's "
+        "“Update notes” import option at “If newer”.</p>"
+    )
+
+
+def _describe_source(source: Source) -> str:
+    return f"{text(source.outlet_label)}, {text(source.date_label)}: <i>{text(source.headline)}</i>"
+
+
+def _check_unique_ids(bank: Bank) -> None:
+    seen: set[str] = set()
+    problems = []
+    for q in bank.questions:
+        if q.id in seen:
+            problems.append(Diagnostic(q.loc, f"expected unique question ids, found '{q.id}' twice", path="id"))
+        seen.add(q.id)
+    if problems:
+        # Two notes with one GUID would overwrite each other in Anki.
+        raise QuizgenError(problems)
+
+
+def render(bank: Bank, out_dir: Path, options: RenderOptions) -> list[Path]:
+    progress = options.progress
+    _check_unique_ids(bank)
+    parent = options.deck_name or DEFAULT_DECK_NAME
+    timestamp = int(options.timestamp)
+    lock_path = Path(bank.root) / LOCK_NAME
+    previous = read_lock(lock_path)
+
+    sources_html = SourcesHtml({s.id: s for s in bank.sources})
+    total = len(bank.questions)
+    contents: list[NoteContent] = []
+    for i, question in enumerate(bank.questions, start=1):
+        contents.append(note_content(question, sources_html))
+        if progress and total >= 2 * PROGRESS_EVERY and i % PROGRESS_EVERY == 0:
+            progress(f"anki: prepared {i}/{total} notes")
+
+    used_types = [spec for key, spec in NOTE_TYPES.items() if any(c.kind == key for c in contents)]
+    build = plan(previous, contents, used_types, timestamp, lock_path)
+    for warning in build.warnings:
+        _warn(options, warning)
+
+    data = _package(bank, parent, contents, used_types, build, timestamp)
+    apkg = write_atomic(Path(out_dir) / f"{deck_slug(parent)}.apkg", data)
+    written = [apkg]
+
+    lock_bytes = dump_lock(build.lock)
+    if not lock_path.exists() or lock_path.read_bytes() != lock_bytes:
+        written.append(write_atomic(lock_path, lock_bytes))
+
+    if progress:
+        cards = sum(len(c.card_ords) for c in contents)
+        topics = len({c.topic for c in contents})
+        progress(
+            f"anki: {total} notes ({build.new} new, {build.changed} changed, "
+            f"{build.unchanged} unchanged), {cards} cards in {topics} topic decks"
+        )
+    return written
+
+
+def _package(bank, parent, contents, used_types, build: Plan, timestamp: int) -> bytes:
+    # Everything genanki touches is imported here, so loading this module (e.g. to
+    # list renderers) stays cheap.
+    from quizgen.render.anki_package import HermeticPackage, NoteRow, NoteType, StableDeck
+
+    counts: dict[str, int] = {}
+    for c in contents:
+        counts[c.topic] = counts.get(c.topic, 0) + 1
+    decks = [StableDeck(parent, _describe_bank(bank, len(contents)), timestamp)]
+    for topic in sorted(counts):
+        decks.append(
+            StableDeck(
+                f"{parent}::{topic_title(topic)}",
+                f"<p>{counts[topic]} questions on {text(topic_title(topic).lower())}.</p>",
+                timestamp,
+            )
+        )
+    topic_deck = {topic: deck_id(f"{parent}::{topic_title(topic)}") for topic in counts}
+    note_types = [NoteType(spec, build.note_type_mods[spec.key]) for spec in used_types]
+    rows = (
+        NoteRow(
+            guid=note_guid(c.question_id),
+            note_type_id=NOTE_TYPES[c.kind].id,
+            deck_id=topic_deck[c.topic],
+            mod=build.note_mods[c.question_id],
+            fields=c.fields,
+            tags=c.tags,
+            card_ords=c.card_ords,
+        )
+        for c in contents
+    )
+    return HermeticPackage(decks, note_types, rows).to_bytes(timestamp)
+
+
+def _warn(options: RenderOptions, diagnostic: Diagnostic) -> None:
+    if options.warn is not None:
+        options.warn(diagnostic)
+    else:
+        warnings.warn(str(diagnostic), NoteTypeChangedWarning, stacklevel=3)

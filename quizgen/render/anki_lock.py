@@ -1,0 +1,212 @@
+"""The Anki lock file: what the last build told Anki, so the next build can tell
+Anki the right thing.
+
+Anki applies an incoming note only when its modification time is newer than the
+copy in the collection ("update always" still skips equal times), so:
+
+* a note whose content changed gets a mod time after the one recorded for it;
+* an unchanged note keeps its recorded mod time, so a rebuild that changed
+  nothing never overwrites what a user edited in Anki.
+
+The same holds for note types (template and CSS changes need a newer mod time),
+and the lock also records each note type's field and template names, because
+changing those makes Anki import a copy of the note type instead of updating it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from quizgen.errors import Diagnostic, Loc, QuizgenError
+from quizgen.render.anki_notes import NoteContent
+from quizgen.render.anki_notetypes import NoteTypeSpec
+
+LOCK_NAME = "anki-lock.json"
+FORMAT = "quizgen-anki-lock/1"
+
+
+@dataclass(frozen=True, slots=True)
+class NoteState:
+    hash: str
+    mod: int
+
+
+@dataclass(frozen=True, slots=True)
+class NoteTypeState:
+    id: int
+    fields: tuple[str, ...]
+    templates: tuple[str, ...]
+    fingerprint: str
+    mod: int
+
+
+@dataclass(frozen=True, slots=True)
+class Lock:
+    notes: Mapping[str, NoteState]
+    note_types: Mapping[str, NoteTypeState]
+
+
+EMPTY = Lock({}, {})
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The mod times for one build and the lock that records them."""
+
+    lock: Lock
+    note_mods: Mapping[str, int]
+    note_type_mods: Mapping[str, int]
+    new: int
+    changed: int
+    unchanged: int
+    warnings: tuple[Diagnostic, ...]
+
+
+def next_mod(previous: int | None, timestamp: int) -> int:
+    """The build's timestamp, so the same inputs give the same bytes, but never
+    at or before the mod time Anki already has for this object."""
+    if previous is None:
+        return timestamp
+    return max(timestamp, previous + 1)
+
+
+def plan(
+    previous: Lock,
+    notes: Iterable[NoteContent],
+    note_types: Iterable[NoteTypeSpec],
+    timestamp: int,
+    lock_path: Path,
+) -> Plan:
+    note_states: dict[str, NoteState] = {}
+    new = changed = unchanged = 0
+    for note in notes:
+        old = previous.notes.get(note.question_id)
+        if old is not None and old.hash == note.hash:
+            state = old
+            unchanged += 1
+        else:
+            state = NoteState(note.hash, next_mod(old.mod if old else None, timestamp))
+            if old is None:
+                new += 1
+            else:
+                changed += 1
+        note_states[note.question_id] = state
+
+    # Note types not used by this build keep their record, so a type that comes
+    # back later is still compared with what Anki last saw.
+    type_states = dict(previous.note_types)
+    warnings = []
+    for spec in note_types:
+        old_type = previous.note_types.get(spec.key)
+        fingerprint = spec.fingerprint()
+        if old_type is not None and old_type.fingerprint == fingerprint:
+            continue
+        if old_type is not None:
+            warning = schema_change(old_type, spec, lock_path)
+            if warning:
+                warnings.append(warning)
+        type_states[spec.key] = NoteTypeState(
+            spec.id,
+            spec.fields,
+            spec.template_names,
+            fingerprint,
+            next_mod(old_type.mod if old_type else None, timestamp),
+        )
+    return Plan(
+        lock=Lock(note_states, type_states),
+        note_mods={k: s.mod for k, s in note_states.items()},
+        note_type_mods={k: s.mod for k, s in type_states.items()},
+        new=new,
+        changed=changed,
+        unchanged=unchanged,
+        warnings=tuple(warnings),
+    )
+
+
+def schema_change(old: NoteTypeState, spec: NoteTypeSpec, lock_path: Path) -> Diagnostic | None:
+    """A warning when Anki will not recognise the note type as the one it has."""
+    what = []
+    if old.id != spec.id:
+        what.append(f"its id ({old.id} -> {spec.id})")
+    if old.fields != spec.fields:
+        what.append(f"its fields ({', '.join(old.fields)} -> {', '.join(spec.fields)})")
+    if old.templates != spec.template_names:
+        what.append(
+            f"its card templates ({', '.join(old.templates)} -> {', '.join(spec.template_names)})"
+        )
+    if not what:
+        return None
+    return Diagnostic(
+        Loc(str(lock_path)),
+        f"Anki note type '{spec.name}' changed {' and '.join(what)} since the last build. "
+        "When importing the new deck, tick 'Merge note types' in Anki's import options "
+        "(Anki 23.10 or later; Anki then asks for a one-way sync). Without it Anki adds a "
+        "copy of the note type and does not update the notes you already have.",
+        severity="warning",
+        path=f"note_types.{spec.key}",
+    )
+
+
+def read_lock(path: Path) -> Lock:
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        return EMPTY
+    loc = Loc(str(path))
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise QuizgenError([Diagnostic(loc, f"expected a JSON lock file, found invalid JSON ({exc})")])
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        found = data.get("format") if isinstance(data, dict) else type(data).__name__
+        raise QuizgenError([Diagnostic(loc, f"expected format '{FORMAT}', found {found!r}", path="format")])
+    try:
+        notes = {
+            str(k): NoteState(str(v["hash"]), int(v["mod"])) for k, v in data.get("notes", {}).items()
+        }
+        types = {
+            str(k): NoteTypeState(
+                int(v["id"]),
+                tuple(map(str, v["fields"])),
+                tuple(map(str, v["templates"])),
+                str(v["fingerprint"]),
+                int(v["mod"]),
+            )
+            for k, v in data.get("note_types", {}).items()
+        }
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        raise QuizgenError(
+            [Diagnostic(loc, f"expected notes with hash and mod, note types with id, fields, "
+                        f"templates, fingerprint and mod; found a malformed entry ({exc!r})")]
+        )
+    return Lock(notes, types)
+
+
+def dump_lock(lock: Lock) -> bytes:
+    """Sorted, one entry per line, so a rebuild that changes one question changes
+    one line of the diff."""
+
+    def line(key: str, value: dict) -> str:
+        return f"    {json.dumps(key, ensure_ascii=False)}: {json.dumps(value, ensure_ascii=False, sort_keys=True)}"
+
+    types = [
+        line(k, {"id": s.id, "fields": list(s.fields), "templates": list(s.templates),
+                 "fingerprint": s.fingerprint, "mod": s.mod})
+        for k, s in sorted(lock.note_types.items())
+    ]
+    notes = [line(k, {"hash": s.hash, "mod": s.mod}) for k, s in sorted(lock.notes.items())]
+
+    def block(rows: list[str]) -> str:
+        return "{\n" + ",\n".join(rows) + "\n  }" if rows else "{}"
+
+    text = (
+        "{\n"
+        f'  "format": "{FORMAT}",\n'
+        f'  "note_types": {block(types)},\n'
+        f'  "notes": {block(notes)}\n'
+        "}\n"
+    )
+    return text.encode("utf-8")

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from quizgen.errors import Loc
+from quizgen.errors import Loc, fast_pickle
 
 QUESTION_TYPES = ("mcq", "true_false", "short_answer", "cloze", "matching", "ordering")
 DIFFICULTIES = ("easy", "medium", "hard")
@@ -48,6 +48,7 @@ class Source:
         return self.outlet or "outlet not printed"
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Citation:
     source: str  # a Source.id
@@ -55,6 +56,7 @@ class Citation:
     loc: Loc = NO_LOC
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Question:
     id: str

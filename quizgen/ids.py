@@ -9,6 +9,7 @@ Standard library only, so anything may import it.
 from __future__ import annotations
 
 import hashlib
+from typing import Sequence
 
 # Anki's own GUID alphabet (base 91), so our GUIDs look like the ones Anki makes.
 _BASE91 = (
@@ -39,10 +40,16 @@ def deck_id(deck_name: str) -> int:
     return stable_int("deck", deck_name)
 
 
-def note_type_id(key: str) -> int:
-    """The id of a note type, from its internal key (e.g. "mcq"), not its display
-    name, so a note type can be renamed without Anki treating it as a new one."""
-    return stable_int("note-type", key)
+def note_type_id(key: str, fields: Sequence[str] = (), templates: Sequence[str] = ()) -> int:
+    """The id of a note type, from its internal key (e.g. "mcq") and its schema:
+    the names of its fields and card templates.
+
+    The display name is left out, so a note type can be renamed in place. The
+    schema is put in because Anki will not update a note type whose schema
+    changed: it imports a copy. With a new id per schema, Anki's "Merge note
+    types" import option moves existing notes onto the new note type and still
+    compares their mod times, so a user's own edits survive the change."""
+    return stable_int("note-type", "\x1f".join((key, *fields, "\x1e", *templates)))
 
 
 def note_guid(question_id: str) -> str:

@@ -127,24 +127,25 @@ def plan(
 
 
 def schema_change(old: NoteTypeState, spec: NoteTypeSpec, lock_path: Path) -> Diagnostic | None:
-    """A warning when Anki will not recognise the note type as the one it has."""
+    """A warning when Anki will not take the note type for the one it has."""
     what = []
-    if old.id != spec.id:
-        what.append(f"its id ({old.id} -> {spec.id})")
     if old.fields != spec.fields:
         what.append(f"its fields ({', '.join(old.fields)} -> {', '.join(spec.fields)})")
     if old.templates != spec.template_names:
         what.append(
             f"its card templates ({', '.join(old.templates)} -> {', '.join(spec.template_names)})"
         )
-    if not what:
+    if not what and old.id == spec.id:
         return None
+    changed = f"changed {' and '.join(what)}, so its id changed" if what else "changed its id"
     return Diagnostic(
         Loc(str(lock_path)),
-        f"Anki note type '{spec.name}' changed {' and '.join(what)} since the last build. "
-        "When importing the new deck, tick 'Merge note types' in Anki's import options "
-        "(Anki 23.10 or later; Anki then asks for a one-way sync). Without it Anki adds a "
-        "copy of the note type and does not update the notes you already have.",
+        f"Anki note type '{spec.name}' {changed} ({old.id} -> {spec.id}) since the last build. "
+        "When importing the new deck into a collection that has the old note type, tick "
+        "'Merge note types' in Anki's import options (Anki 23.10 or later; Anki then asks "
+        "for a one-way sync): Anki moves the notes to the new note type and updates them. "
+        f"Without it Anki leaves existing notes of this type as they were and adds new "
+        f"ones to a copy named '{spec.name}+'.",
         severity="warning",
         path=f"note_types.{spec.key}",
     )

@@ -1,10 +1,12 @@
 """The Anki note types, one per question shape, as plain data: fields, card
 templates and the shared stylesheet. anki_package turns them into genanki models.
 
-Field and template *names* are the note type's schema: Anki matches an incoming
-note type to the one in a collection by id and schema, and when the schema
-differs it silently imports a copy. Rename or add fields only on purpose (the
-lock file notices and warns); templates' HTML and the CSS may change freely.
+Field and template *names* are the note type's schema, and the note type's id
+derives from them (quizgen.ids.note_type_id): Anki does not update a note type
+whose schema changed, so a changed schema is a new note type, and users must
+import it with "Merge note types" (the lock file notices and warns). Change
+field or template names only on purpose; templates' HTML and the CSS may change
+freely.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ class Template:
 
 @dataclass(frozen=True, slots=True)
 class NoteTypeSpec:
-    key: str  # stable: the note-type id derives from it
+    key: str  # stable: the note-type id derives from it and the schema
     name: str  # shown in Anki; may change without forking the note type
     fields: tuple[str, ...]
     templates: tuple[Template, ...]
@@ -36,7 +38,7 @@ class NoteTypeSpec:
 
     @property
     def id(self) -> int:
-        return note_type_id(self.key)
+        return note_type_id(self.key, self.fields, self.template_names)
 
     @property
     def template_names(self) -> tuple[str, ...]:

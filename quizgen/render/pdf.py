@@ -1,0 +1,114 @@
+"""PDF renderer: a worksheet and an answer key per question set and variant.
+
+    render(bank, out_dir, options) -> list[Path]
+
+File names, in ``out_dir``:
+
+    one version (variants == 1)    NAME.pdf      NAME-key.pdf
+    several (variants == N > 1)    NAME-A.pdf    NAME-A-key.pdf   ...
+                                   NAME-grid-key.pdf  (answers of all variants)
+
+Everything a teacher must not hand out ends in ``-key.pdf``.
+
+Every PDF is laid out in memory first; only when all of them have been made
+are they written, each atomically, so a failure leaves no partial output.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from quizgen.errors import Diagnostic, Loc, QuizgenError
+from quizgen.model import Bank, Question, QuestionSet, Source
+from quizgen.render import RenderOptions
+from quizgen.select import make_variants, select
+from quizgen.writefile import write_atomic
+
+# A bank without set files still prints: everything, as one review sheet.
+FALLBACK_SET = QuestionSet(name="all", title="All questions", order="topic", timeline=True,
+                           instructions="Answer every question.")
+
+
+def render(bank: Bank, out_dir: Path, options: RenderOptions) -> list[Path]:
+    out_dir = Path(out_dir)
+    qsets = chosen_sets(bank, options.set_names)
+    files: list[tuple[str, bytes]] = []
+    for qset in qsets:
+        files.extend(render_set(bank, qset, options))
+    written = []
+    for name, data in files:
+        written.append(write_atomic(out_dir / name, data))
+        if options.progress:
+            options.progress(f"wrote {out_dir / name}")
+    return written
+
+
+def chosen_sets(bank: Bank, names: tuple[str, ...]) -> list[QuestionSet]:
+    sets = list(bank.sets) or [FALLBACK_SET]
+    if not names:
+        return sets
+    by_name = {s.name: s for s in sets}
+    unknown = [n for n in names if n not in by_name]
+    if unknown:
+        known = ", ".join(sorted(by_name))
+        raise QuizgenError([Diagnostic(_set_loc(bank), f"expected a question set name ({known}), found '{n}'")
+                            for n in unknown])
+    return [by_name[n] for n in dict.fromkeys(names)]
+
+
+def _set_loc(bank: Bank) -> Loc:
+    return Loc(str(Path(bank.root) / "sets"))
+
+
+def render_set(bank: Bank, qset: QuestionSet, options: RenderOptions) -> list[tuple[str, bytes]]:
+    """File names and bytes for one set; nothing is written."""
+    from quizgen.render import pdf_timeline
+    from quizgen.render.pdf_key import grid_pdf, key_pdf
+    from quizgen.render.pdf_worksheet import worksheet_pdf
+
+    questions = select(bank.questions, qset, options.seed)
+    if not questions:
+        raise QuizgenError([Diagnostic(qset.loc, "expected at least one question of the bank to match "
+                                                 "this set, found none", path="set")])
+    sources = tuple(bank.sources)
+    check_glyphs(qset, questions, sources)
+    events = pdf_timeline.events(questions, sources) if qset.timeline else ()
+    variants = make_variants(questions, qset, max(1, options.variants), options.seed)
+    files = []
+    for v in variants:
+        files.append((f"{v.label}.pdf", worksheet_pdf(v, qset, sources, options.timestamp, events)))
+        files.append((f"{v.label}-key.pdf", key_pdf(v, qset, sources, options.timestamp, events)))
+    if len(variants) > 1:
+        files.append((f"{qset.name}-grid-key.pdf", grid_pdf(variants, qset, options.timestamp)))
+    return files
+
+
+def check_glyphs(qset: QuestionSet, questions: tuple[Question, ...], sources: tuple[Source, ...]) -> None:
+    """Every character must have a glyph in an embedded font; say which
+    question (or source) has one that does not, for all of them at once."""
+    from quizgen.render.pdf_fonts import MissingGlyph, check
+
+    problems = []
+    for text in (qset.title, qset.instructions):
+        try:
+            check(text)
+        except MissingGlyph as e:
+            problems.append(Diagnostic(qset.loc, str(e), path="set"))
+    for q in questions:
+        texts = [q.prompt, q.answer, q.explanation, *q.options, *q.accept, *q.items,
+                 *(t for pair in q.pairs for t in pair), *(c.quote for c in q.citations)]
+        for text in texts:
+            try:
+                check(text)
+            except MissingGlyph as e:
+                problems.append(Diagnostic(q.loc, str(e), path=q.id))
+                break
+    for s in sources:
+        for text in (s.outlet_label, s.headline, s.date_label, s.inferred_reason or ""):
+            try:
+                check(text)
+            except MissingGlyph as e:
+                problems.append(Diagnostic(s.loc, str(e), path=s.id))
+                break
+    if problems:
+        raise QuizgenError(problems)

@@ -164,7 +164,7 @@ def grid_pdf(variants: tuple[Variant, ...], qset: QuestionSet, timestamp: int) -
                 row.append(Paragraph(markup(grid_code(v.questions[i])), cell) if i < len(v.questions) else "")
             data.append(row)
         number_width = 22
-        width = (FRAME_WIDTH - number_width) / GRID_COLUMNS
+        width = (FRAME_WIDTH - number_width) / min(len(variants), GRID_COLUMNS)
         table = Table(data, colWidths=[number_width] + [width] * len(chunk), repeatRows=1, hAlign="LEFT")
         table.setStyle(TableStyle([
             ("FONTNAME", (0, 0), (-1, -1), SANS),  # the default would be Helvetica, not embedded

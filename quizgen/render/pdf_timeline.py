@@ -70,7 +70,11 @@ def events(questions: Iterable[Question], sources: Iterable[Source]) -> tuple[Ev
                 quoted[year] = Event(year, None, str(year), _fragment(citation.quote, match),
                                      (citation.source,))
     articles = [e for e in (_article_event(by_id[s]) for s in cited if s in by_id) if e is not None]
-    chosen = list(quoted.values()) + articles
+    # A year an article quotes about its own time ("March 20, 2017, 11:44") is
+    # that article's own event, already on the axis with its full date.
+    own_years = {(e.source_ids[0], e.year) for e in articles}
+    quotes = [e for e in quoted.values() if not all((sid, e.year) in own_years for sid in e.source_ids)]
+    chosen = quotes + articles
     chosen = chosen[:MAX_EVENTS]
     return tuple(sorted(chosen, key=lambda e: (e.position, e.kind, e.label)))
 

@@ -23,9 +23,11 @@ def worksheet_pdf(variant: Variant, qset: QuestionSet, sources: tuple[Source, ..
     if qset.instructions:
         story.append(Paragraph(markup(qset.instructions), st.body))
     story.append(Spacer(1, 4))
-    if qset.timeline and events:
-        story.append(timeline_block(events, st, blank=True))
     story.extend(questions(variant, qset, st))
+    if qset.timeline and events:
+        # Last, as a closing task: marks on a dated axis hint at the answers
+        # of date questions, so students meet it after answering them.
+        story.append(timeline_block(events, st, blank=True))
     meta = Meta(
         title=f"{qset.title}" + (f" (variant {variant.letter})" if variant.letter else ""),
         subject=f"Worksheet for question set {variant.set_name}" +
@@ -48,7 +50,8 @@ def header(variant: Variant, qset: QuestionSet, st: Styles, kind: str) -> list[F
 
 
 def timeline_block(events, st: Styles, blank: bool) -> Flowable:
-    intro = ("Timeline. For each numbered mark, write the date and what happened."
+    intro = ("Timeline. For each numbered mark on the axis, write the date and what happened, "
+             "and which article reports it."
              if blank else "Timeline of the events the cited articles date. * date inferred: "
                            "the article prints none.")
     return Block([

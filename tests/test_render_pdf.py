@@ -1,0 +1,412 @@
+"""The PDF renderer, checked by reading its output back: text with pypdf,
+fonts from the PDF objects, pages through poppler when it is installed."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from quizgen.errors import QuizgenError
+from quizgen.model import Bank, Citation, Question, QuestionSet, Source
+from quizgen.render import RenderOptions, renderer
+from quizgen.render.pdf import render
+from quizgen.render.pdf_key import answer_text, grid_code
+from quizgen.select import letters, make_variants, select
+
+REAL_BANK = Path(__file__).parents[1] / "questions"
+
+SOURCES = (
+    Source("tass", "001.txt", "0" * 64, "TASS", "Tokyo, Moscow to continue close work on peace treaty",
+           published="2017-03-20"),
+    Source("undated", "002.txt", "0" * 64, None, "STILL AT WAR! Japan to Discuss Proposed Peace Treaty",
+           inferred_date="2018-09", inferred_reason="Prints no date; the UN session began on Tuesday."),
+    Source("ties", "003.txt", "0" * 64, "Sputnik International", "Japan Intends to Foster Ties With Russia",
+           inferred_date="2016-09/2016-12", inferred_reason="60 years after 1956."),
+)
+
+# Explanations and quotes carry markers that must never reach a worksheet.
+QUESTIONS = (
+    Question("decl-year", "mcq", "declaration-1956",
+             "In what year did the two countries sign the declaration? Note: a < b & c <font size=30>",
+             "1956", "EXPLAIN-decl-year: TASS dates it.",
+             (Citation("tass", "QUOTE-decl In 1956, Russia and Japan inked a declaration"),),
+             options=("1956", "1945", "1960", "2016")),
+    Question("iturup-names", "true_false", "islands",
+             "Iturup is called Итуруп in Russian and 択捉島 in Japanese.", "True",
+             "EXPLAIN-iturup: the names.", (Citation("undated", "QUOTE-iturup Iturup, Kunashir, Shikotan"),),
+             options=("True", "False")),
+    Question("gift-cloze", "cloze", "declaration-1956",
+             "The Soviet Union offered to give [[Shikotanium]] and [[Habomaiium]] to Japan.",
+             "Shikotanium; Habomaiium", "EXPLAIN-gift: a goodwill gesture.",
+             (Citation("tass", "QUOTE-gift a goodwill gesture in the declaration"),)),
+    Question("who-is-who", "matching", "actors", "Match each person to their post.", "",
+             "EXPLAIN-match: posts in 2018.", (Citation("undated", "QUOTE-match Taro Kono plans to negotiate"),),
+             pairs=(("Taro Kono", "Japan's foreign minister"), ("Sergei Lavrov", "Russia's foreign minister"),
+                    ("Shinzo Abe", "Japan's prime minister"), ("Vladimir Putin", "Russia's president"))),
+    Question("events-order", "ordering", "dates", "Put these events in order, earliest first.", "",
+             "EXPLAIN-order: by date.", (Citation("ties", "QUOTE-order which had been postponed from 2014"),),
+             items=("The Joint Declaration", "The visit is postponed", "The Nagato talks", "The 2+2 meeting")),
+    Question("proposal-city", "short_answer", "meetings", "In which city did Putin make his proposal?",
+             "Vladivostokium", "EXPLAIN-city: the forum.",
+             (Citation("undated", "QUOTE-city took place in the Russian city"),), accept=("at the EEF",)),
+    Question("kunashir-jp", "mcq", "islands", "Which island is 国後島 (Кунашир)?", "Kunashir",
+             "EXPLAIN-kunashir: names.", (Citation("undated", "QUOTE-kunashir Iturup, Kunashir"),),
+             options=("Kunashir", "Iturup", "Shikotan", "Habomai")),
+)
+
+SETS = (
+    QuestionSet("review", "Review: Итуруп / 択捉島", instructions="Answer all; a < b & c stays literal.",
+                order="topic", seed=5, timeline=True),
+    QuestionSet("islands", "The islands", topics=("islands",), seed=2),
+)
+
+BANK = Bank("fixture", SOURCES, QUESTIONS, SETS)
+OPTIONS = RenderOptions(timestamp=1_700_000_000)
+
+
+def read_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def single(tmp_path_factory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("single")
+    return {p.name: p for p in render(BANK, out, OPTIONS)}
+
+
+@pytest.fixture(scope="module")
+def three(tmp_path_factory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("three")
+    options = RenderOptions(timestamp=1_700_000_000, variants=3, set_names=("review",))
+    return {p.name: p for p in render(BANK, out, options)}
+
+
+def test_file_names_say_set_variant_and_key(single, three):
+    assert sorted(single) == ["islands-key.pdf", "islands.pdf", "review-key.pdf", "review.pdf"]
+    assert sorted(three) == ["review-A-key.pdf", "review-A.pdf", "review-B-key.pdf", "review-B.pdf",
+                             "review-C-key.pdf", "review-C.pdf", "review-grid-key.pdf"]
+
+
+def test_registered_under_pdf():
+    assert renderer("pdf") is render
+
+
+def test_worksheet_prints_every_question_and_no_answer(single):
+    text = flat(read_text(single["review.pdf"]))
+    for q in QUESTIONS:
+        if q.type == "cloze":
+            for piece in ("The Soviet Union offered to give", "to Japan."):
+                assert piece in text
+        else:
+            assert flat(q.prompt) in text, q.id
+        for option in q.options:
+            assert option in text
+        for left, right in q.pairs:
+            assert left in text and right in text
+        for item in q.items:
+            assert item in text
+    assert "EXPLAIN-" not in text
+    assert "QUOTE-" not in text
+    for secret in ("Shikotanium", "Habomaiium", "Vladivostokium", "at the EEF", "Why:", "Source:"):
+        assert secret not in text
+    # nor in the outline, which a PDF viewer shows beside the sheet
+    outline = str(pypdf.PdfReader(single["review.pdf"]).outline)
+    assert "Shikotanium" not in outline and "EXPLAIN" not in outline
+
+
+def test_worksheet_header_and_page_numbers(single):
+    reader = pypdf.PdfReader(single["review.pdf"])
+    text = read_text(single["review.pdf"])
+    for field in ("Name", "Class", "Date"):
+        assert re.search(rf"^{field}$", text, re.M)
+    assert "Answer all; a < b & c stays literal." in text
+    assert "code review/s5" in text
+    total = len(reader.pages)
+    for number, page in enumerate(reader.pages, start=1):
+        assert re.search(rf"Page {number} of\s*{total}\b", page.extract_text())
+
+
+def test_yaml_text_is_escaped_not_interpreted(single):
+    text = read_text(single["review.pdf"])
+    assert "a < b & c <font size=30>" in text
+
+
+def test_cyrillic_and_japanese_come_back_out(single):
+    for name in ("review.pdf", "review-key.pdf"):
+        text = read_text(single[name])
+        for word in ("Итуруп", "択捉島", "国後島", "Кунашир"):
+            assert word in text, (name, word)
+
+
+def test_key_gives_answer_explanation_and_citation_for_every_question(single):
+    text = read_text(single["review-key.pdf"])
+    body = flat(text)
+    qset = SETS[0]
+    (variant,) = make_variants(select(QUESTIONS, qset), qset, 1)
+    positions = []
+    for shown in variant.questions:
+        q = shown.question
+        match = re.search(rf"^{shown.number}\.\s*{re.escape(answer_text(shown))}", text, re.M)
+        assert match, (shown.number, answer_text(shown))
+        positions.append(match.start())
+        assert flat(q.explanation) in body
+        for c in q.citations:
+            source = BANK.source(c.source)
+            assert c.quote in body
+            assert source.outlet_label in body and source.headline in body
+            assert source.date_label in body
+    assert positions == sorted(positions), "key entries out of worksheet order"
+    assert "2018-09 (inferred)" in body
+    assert "Sources" in text
+    for s in SOURCES:
+        assert s.file in body
+
+
+def test_key_lists_accepted_answers_and_matching_pairs(single):
+    body = flat(read_text(single["review-key.pdf"]))
+    assert "also accepted: at the EEF" in body
+    assert "Taro Kono → Japan's foreign minister" in body
+
+
+def worksheet_choices(text: str, number: int) -> list[str]:
+    """The lettered choices printed under question ``number``, top to bottom."""
+    lines = [line.strip() for line in text.splitlines()]
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"{number}. "))
+    found = []
+    for line in lines[start + 1:]:
+        m = re.match(r"^([A-F]) (.+)$", line)
+        if m:
+            found.append((m.group(1), m.group(2)))
+        elif found:
+            break
+    assert [letter for letter, _ in found] == [letters(i) for i in range(len(found))]
+    return [choice for _, choice in found]
+
+
+def matching_columns(text: str, number: int) -> tuple[list[str], dict[str, str]]:
+    lines = [line.strip() for line in text.splitlines()]
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"{number}. "))
+    left, right = [], {}
+    for line in lines[start + 1:]:
+        if m := re.match(r"^(\d)\. (.+)$", line):
+            left.append(m.group(2))
+        elif m := re.match(r"^([A-F])\. (.+)$", line):
+            right[m.group(1)] = m.group(2)
+        elif left:
+            break
+    return left, right
+
+
+def test_each_variant_key_matches_its_own_worksheet(three):
+    """Read the answer off each printed worksheet, independently of select's
+    bookkeeping, and check that the key of the same variant says the same."""
+    seen_orders = set()
+    for letter in "ABC":
+        sheet = read_text(three[f"review-{letter}.pdf"])
+        key = read_text(three[f"review-{letter}-key.pdf"])
+        assert f"Variant {letter}" in sheet and f"Variant {letter}" in key
+        numbers = {}
+        for q in QUESTIONS:
+            line = next(ln for ln in sheet.splitlines()
+                        if re.match(r"^\d+\. ", ln.strip()) and flat(q.prompt)[:30] in ln)
+            numbers[q.id] = int(line.strip().split(".")[0])
+        seen_orders.add(tuple(sorted(numbers, key=numbers.get)))
+        for q in QUESTIONS:
+            n = numbers[q.id]
+            if q.type == "mcq":
+                printed = worksheet_choices(sheet, n)
+                expected = f"{letters(printed.index(q.answer))}: {q.answer}"
+                assert re.search(rf"^{n}\.\s*{re.escape(expected)}", key, re.M), (letter, q.id, expected)
+            elif q.type == "ordering":
+                printed = worksheet_choices(sheet, n)
+                order = ", ".join(letters(printed.index(item)) for item in q.items)
+                assert re.search(rf"^{n}\.\s*order {order}", key, re.M), (letter, q.id, order)
+            elif q.type == "matching":
+                left, right = matching_columns(sheet, n)
+                partner = dict(q.pairs)
+                pairs = ", ".join(f"{i}–{next(k for k, v in right.items() if v == partner[name])}"
+                                  for i, name in enumerate(left, start=1))
+                assert re.search(rf"^{n}\.\s*{re.escape(pairs)}", key, re.M), (letter, q.id, pairs)
+    assert len(seen_orders) > 1, "the variants print their questions in one order"
+
+
+def test_teacher_grid_lists_every_variants_answers(three):
+    text = read_text(three["review-grid-key.pdf"])
+    assert len(pypdf.PdfReader(three["review-grid-key.pdf"]).pages) == 1
+    qset = SETS[0]
+    variants = make_variants(select(QUESTIONS, qset), qset, 3)
+    cells = flat(text)
+    for v in variants:
+        assert f"Variant {v.letter}" in text
+        for shown in v.questions:
+            if shown.question.type == "mcq":
+                assert shown.answer_letter in cells
+    # pypdf reads the table cell by cell, row by row: rebuild that sequence
+    rows = []
+    for i in range(len(variants[0].questions)):
+        rows.append(" ".join([str(i + 1)] + [grid_code(v.questions[i]) for v in variants]))
+    assert flat(" ".join(rows)) in cells
+
+
+def test_same_seed_same_bytes_and_timestamp_is_the_creation_date(tmp_path, single):
+    again = render(BANK, tmp_path / "again", OPTIONS)
+    for path in again:
+        assert path.read_bytes() == single[path.name].read_bytes(), path.name
+    later = render(BANK, tmp_path / "later", RenderOptions(timestamp=1_800_000_000, set_names=("islands",)))
+    assert later[0].read_bytes() != single["islands.pdf"].read_bytes()
+    info = pypdf.PdfReader(single["islands.pdf"]).metadata
+    assert info["/CreationDate"].startswith("D:20231114")  # 1_700_000_000 is 2023-11-14 UTC
+
+
+def test_metadata(single):
+    info = pypdf.PdfReader(single["review.pdf"]).metadata
+    assert info.title == "Review: Итуруп / 択捉島"
+    assert info.author == "quizgen"
+    assert "Worksheet" in info.subject
+    key = pypdf.PdfReader(single["review-key.pdf"]).metadata
+    assert "answer key" in key.title and "Answer key" in key.subject
+
+
+def test_outline_has_an_entry_per_question(single):
+    def titles(outline):
+        for item in outline:
+            if isinstance(item, list):
+                yield from titles(item)
+            else:
+                yield item.title
+
+    sheet = list(titles(pypdf.PdfReader(single["review.pdf"]).outline))
+    for n in range(1, len(QUESTIONS) + 1):
+        assert any(t.startswith(f"{n}. ") for t in sheet)
+    assert "Actors" in sheet and "The 1956 Joint Declaration" in sheet and "Timeline" in sheet
+    key = list(titles(pypdf.PdfReader(single["review-key.pdf"]).outline))
+    assert "Sources" in key
+
+
+def all_fonts(reader: pypdf.PdfReader):
+    """Every font dictionary the pages and their form XObjects use."""
+    seen = {}
+
+    def walk(resources):
+        resources = resources.get_object() if resources is not None else {}
+        for ref in (resources.get("/Font") or {}).values():
+            seen[id(ref.get_object())] = ref.get_object()
+        for ref in (resources.get("/XObject") or {}).values():
+            xobject = ref.get_object()
+            if xobject.get("/Subtype") == "/Form":
+                walk(xobject.get("/Resources"))
+
+    for page in reader.pages:
+        walk(page.get("/Resources"))
+    return list(seen.values())
+
+
+def test_all_fonts_are_embedded_truetype(single, three):
+    for path in [*single.values(), *three.values()]:
+        fonts = all_fonts(pypdf.PdfReader(path))
+        assert fonts, path.name
+        for font in fonts:
+            descriptors = [font.get("/FontDescriptor")]
+            if font.get("/Subtype") == "/Type0":
+                descriptors = [d.get_object().get("/FontDescriptor") for d in font["/DescendantFonts"]]
+            for descriptor in descriptors:
+                assert descriptor is not None, (path.name, font.get("/BaseFont"))
+                assert "/FontFile2" in descriptor.get_object(), (path.name, font.get("/BaseFont"))
+        names = {str(f.get("/BaseFont")) for f in fonts}
+        assert not any("Helvetica" in n or "Times" in n for n in names), names
+
+
+def test_questions_never_split_across_pages(tmp_path):
+    many = tuple(Question(f"q{i}", "mcq", "dates", f"Long question number {i} " + "with words " * (i % 7 * 4),
+                          "right", "why", (Citation("tass", "quote"),),
+                          options=("right", f"wrong one {i}", f"wrong two {i}", f"wrong three {i}"))
+                 for i in range(60))
+    bank = Bank("many", SOURCES, many, (QuestionSet("many", "Many"),))
+    (sheet, _) = render(bank, tmp_path, RenderOptions())
+    pages = [page.extract_text() for page in pypdf.PdfReader(sheet).pages]
+    assert len(pages) > 3
+    for i in range(60):
+        holding = [p for p in pages if re.search(rf"Long question number {i}\b", p)]
+        assert len(holding) == 1
+        for option in (f"wrong one {i}", f"wrong two {i}", f"wrong three {i}"):
+            assert option in holding[0], (i, option)
+
+
+def test_timeline_is_an_exercise_on_the_sheet_and_labelled_in_the_key(single):
+    sheet = read_text(single["review.pdf"])
+    key = flat(read_text(single["review-key.pdf"]))
+    assert "Timeline. For each numbered mark" in sheet
+    assert "2018-09*" in key and "In 1956, Russia and Japan inked" in key
+    assert "2018-09*" not in sheet and "inked" not in sheet
+    assert "Timeline" not in read_text(single["islands.pdf"])
+
+
+def test_a_character_no_font_has_fails_loudly(tmp_path):
+    odd = Question("odd", "short_answer", "dates", "Which face is this? \U0001F642", "a smile", "why",
+                   (Citation("tass", "quote"),))
+    bank = Bank("odd", SOURCES, (odd,), (QuestionSet("odd", "Odd"),))
+    with pytest.raises(QuizgenError, match="U\\+1F642") as info:
+        render(bank, tmp_path, RenderOptions())
+    assert info.value.diagnostics[0].path == "odd"
+    assert not list(tmp_path.iterdir()), "a failed build left files behind"
+
+
+def test_unknown_set_and_empty_set_are_errors(tmp_path):
+    with pytest.raises(QuizgenError, match="found 'nope'"):
+        render(BANK, tmp_path, RenderOptions(set_names=("nope",)))
+    empty = Bank("e", SOURCES, QUESTIONS, (QuestionSet("none", "None", topics=("no-such-topic",)),))
+    with pytest.raises(QuizgenError, match="found none"):
+        render(empty, tmp_path, RenderOptions())
+
+
+def test_seed_option_overrides_the_sets_seed(tmp_path, three):
+    other = render(BANK, tmp_path, RenderOptions(timestamp=1_700_000_000, variants=3, seed=99,
+                                                 set_names=("review",)))
+    assert any(p.read_bytes() != three[p.name].read_bytes() for p in other)
+    assert "code review/A/s99" in read_text(tmp_path / "review-A.pdf")
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
+def test_poppler_renders_every_page_without_complaint(single, tmp_path):
+    for path in single.values():
+        done = subprocess.run(["pdftoppm", "-r", "20", "-png", str(path), str(tmp_path / path.stem)],
+                              capture_output=True, text=True)
+        assert done.returncode == 0 and not done.stderr, (path.name, done.stderr)
+    assert len(list(tmp_path.glob("*.png"))) >= 4
+
+
+def test_real_bank_end_to_end(tmp_path):
+    from quizgen.bank import load_bank
+
+    bank, diagnostics = load_bank(REAL_BANK)
+    assert bank is not None, [str(d) for d in diagnostics]
+    names = {s.name for s in bank.sets}
+    assert {"key-dates", "whos-who", "declaration-1956", "islands", "full-review"} <= names
+    paths = render(bank, tmp_path, RenderOptions(timestamp=0))
+    assert len(paths) == 2 * len(bank.sets)
+    full = next(s for s in bank.sets if s.name == "full-review")
+    assert len(select(bank.questions, full)) == len(bank.questions), "the full review leaves questions out"
+    for qset in bank.sets:
+        sheet = flat(read_text(tmp_path / f"{qset.name}.pdf"))
+        key = flat(read_text(tmp_path / f"{qset.name}-key.pdf"))
+        chosen = select(bank.questions, qset)
+        for q in chosen:
+            visible = re.sub(r"\[\[.+?\]\]", " ", q.prompt)
+            for piece in visible.split("  "):
+                assert flat(piece)[:40] in sheet, (qset.name, q.id)
+            assert flat(q.explanation) not in sheet, (qset.name, q.id)
+            for c in q.citations:
+                assert flat(c.quote) in key, (qset.name, q.id)
+                if len(c.quote) > 25 and c.quote not in q.prompt:
+                    assert flat(c.quote) not in sheet, (qset.name, q.id)
+        assert "Page 1 of" in sheet and "Page 1 of" in key

@@ -90,7 +90,8 @@ def render(bank: Bank, out_dir: Path, options: RenderOptions) -> list[Path]:
         if progress and total >= 2 * PROGRESS_EVERY and i % PROGRESS_EVERY == 0:
             progress(f"anki: prepared {i}/{total} notes")
 
-    used_types = [spec for key, spec in NOTE_TYPES.items() if any(c.kind == key for c in contents)]
+    kinds = {c.kind for c in contents}
+    used_types = [spec for spec in NOTE_TYPES.values() if spec.key in kinds]
     build = plan(previous, contents, used_types, timestamp, lock_path)
     for warning in build.warnings:
         _warn(options, warning)
@@ -132,10 +133,11 @@ def _package(bank, parent, contents, used_types, build: Plan, timestamp: int) ->
         )
     topic_deck = {topic: deck_id(f"{parent}::{topic_title(topic)}") for topic in counts}
     note_types = [NoteType(spec, build.note_type_mods[spec.key]) for spec in used_types]
+    type_ids = {t.key: t.id for t in used_types}  # NoteTypeSpec.id hashes on every call
     rows = (
         NoteRow(
             guid=note_guid(c.question_id),
-            note_type_id=NOTE_TYPES[c.kind].id,
+            note_type_id=type_ids[c.kind],
             deck_id=topic_deck[c.topic],
             mod=build.note_mods[c.question_id],
             fields=c.fields,

@@ -198,7 +198,11 @@ def dump_lock(lock: Lock) -> bytes:
                  "fingerprint": s.fingerprint, "mod": s.mod})
         for k, s in sorted(lock.note_types.items())
     ]
-    notes = [line(k, {"hash": s.hash, "mod": s.mod}) for k, s in sorted(lock.notes.items())]
+    # The same JSON as line() gives, formatted directly: a big bank has one per question.
+    notes = [
+        f'    {json.dumps(k, ensure_ascii=False)}: {{"hash": {json.dumps(s.hash)}, "mod": {int(s.mod)}}}'
+        for k, s in sorted(lock.notes.items())
+    ]
 
     def block(rows: list[str]) -> str:
         return "{\n" + ",\n".join(rows) + "\n  }" if rows else "{}"

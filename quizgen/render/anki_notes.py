@@ -6,9 +6,8 @@ HTML-escaped here, at the boundary.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from html import escape
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
 from quizgen.model import CLOZE_BLANK, Question, Source
 from quizgen.render.anki_notetypes import NOTE_TYPES
@@ -16,8 +15,9 @@ from quizgen.render.anki_notetypes import NOTE_TYPES
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-@dataclass(frozen=True, slots=True)
-class NoteContent:
+class NoteContent(NamedTuple):
+    # A NamedTuple rather than a frozen dataclass: as immutable, and cheaper to
+    # build, which counts at one per question in big banks.
     question_id: str
     kind: str  # a key of NOTE_TYPES
     topic: str
@@ -29,7 +29,8 @@ class NoteContent:
 
 def text(value: str) -> str:
     """Bank text as HTML: escaped, line breaks kept."""
-    return escape(value, quote=False).replace("\n", "<br>")
+    value = escape(value, quote=False)
+    return value.replace("\n", "<br>") if "\n" in value else value
 
 
 def attr(value: str) -> str:
@@ -40,12 +41,12 @@ def shuffled_order(question_id: str, salt: str, n: int) -> list[int]:
     """A permutation of range(n) fixed by the question id, never the identity
     when n > 1 (a shuffled list that happens to be in order gives the answer away).
 
-    Sorting by a hash, not random.shuffle, so the order cannot change with the
-    Python version and silently rewrite every note."""
-    def key(i: int) -> bytes:
-        return hashlib.sha256(f"{question_id}\x00{salt}\x00{i}".encode("utf-8")).digest()
-
-    order = sorted(range(n), key=key)
+    Sorting by hash bytes, not random.shuffle, so the order cannot change with
+    the Python version and silently rewrite every note."""
+    digest = hashlib.sha256(f"{question_id}\x00{salt}".encode("utf-8")).digest()
+    while len(digest) < 2 * n:
+        digest += hashlib.sha256(digest).digest()
+    order = sorted(range(n), key=lambda i: (digest[2 * i], digest[2 * i + 1], i))
     if n > 1 and order == list(range(n)):
         order = order[1:] + order[:1]
     return order
@@ -176,20 +177,29 @@ def _fields(q: Question) -> tuple[dict[str, str], tuple[int, ...]]:
     raise ValueError(f"question {q.id}: expected one of {', '.join(NOTE_TYPES)}, got type {q.type!r}")
 
 
-def _tag(value: str) -> str:
-    # Anki splits tags on whitespace.
-    return "-".join(value.split())
+_TAGS: dict[tuple[str, str], str] = {}
+
+
+def _tag(prefix: str, value: str) -> str:
+    # Memoised: a bank repeats a handful of topics, types and sources thousands of times.
+    key = (prefix, value)
+    tag = _TAGS.get(key)
+    if tag is None:
+        tag = _TAGS[key] = prefix + "-".join(value.split())  # Anki splits tags on whitespace
+    return tag
 
 
 def tags_for(q: Question) -> tuple[str, ...]:
     tags = [
-        f"quizgen::topic::{_tag(q.topic)}",
-        f"quizgen::type::{_tag(q.type)}",
-        f"quizgen::difficulty::{_tag(q.difficulty)}",
-        *(f"quizgen::source::{_tag(s)}" for s in q.source_ids),
-        *(_tag(t) for t in q.tags),
+        _tag("quizgen::topic::", q.topic),
+        _tag("quizgen::type::", q.type),
+        _tag("quizgen::difficulty::", q.difficulty),
     ]
-    return tuple(dict.fromkeys(t for t in tags if t))
+    tags.extend(_tag("quizgen::source::", c.source) for c in q.citations)
+    tags.extend(_tag("", t) for t in q.tags)
+    unique = dict.fromkeys(tags)
+    unique.pop("", None)
+    return tuple(unique)
 
 
 def note_content(q: Question, sources_html: SourcesHtml) -> NoteContent:
@@ -198,7 +208,7 @@ def note_content(q: Question, sources_html: SourcesHtml) -> NoteContent:
     values["Explanation"] = text(q.explanation)
     values["Sources"] = sources_html(q)
     values["Question ID"] = text(q.id)
-    fields = tuple(values.get(name, "") for name in spec.fields)
+    fields = tuple([values.get(name, "") for name in spec.fields])
     tags = tags_for(q)
     digest = hashlib.sha256(
         "\x1e".join((spec.key, *fields, " ".join(tags))).encode("utf-8")

@@ -1,6 +1,6 @@
 """Benchmark: quizgen's Anki renderer against plain genanki on the same notes.
 
-    python bench/bench_anki.py [--questions 10000] [--repeat 5] [--max-ratio 1.2]
+    python bench/bench_anki.py [--questions 10000] [--repeat 7] [--max-ratio 1.2]
 
 Writes a deck of synthetic questions (every question type, five topics) through
 quizgen.render.anki.render, and the same notes (same fields, tags, GUIDs, note
@@ -8,7 +8,7 @@ types and decks) through genanki's own Note/Deck/Package, in this process. The
 genanki side gets its field HTML ready-made; quizgen's time includes turning
 questions into fields, the lock file and the deterministic zip. Two quizgen
 timings: a first build (no lock file) and a rebuild (lock file present).
-Prints the best of --repeat runs for each and exits 1 when either ratio is
+Prints the best of --repeat interleaved runs for each and exits 1 when either ratio is
 above --max-ratio.
 """
 
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import genanki
 
-from quizgen.ids import note_guid
+from quizgen.ids import deck_id, note_guid
 from quizgen.model import Bank, Citation, Question, Source, cloze_answer, matching_answer, ordering_answer
 from quizgen.render import RenderOptions
 from quizgen.render.anki import DEFAULT_DECK_NAME, render, topic_title
@@ -100,8 +100,6 @@ def genanki_write(bank: Bank, contents, path: Path) -> None:
     decks = {}
     for topic in TOPICS:
         name = f"{DEFAULT_DECK_NAME}::{topic_title(topic)}"
-        from quizgen.ids import deck_id
-
         decks[topic] = genanki.Deck(deck_id(name), name)
     for c in contents:
         decks[c.topic].add_note(

@@ -131,7 +131,8 @@ def run_renderers(bank_path: Path, out: Path, formats: tuple[str, ...], **option
     from quizgen.render import renderer
 
     bank = load(bank_path)
-    opts = default_options(progress=lambda msg: click.echo(msg, err=True), **options)
+    opts = default_options(progress=lambda msg: click.echo(msg, err=True),
+                           warn=lambda d: click.echo(str(d), err=True), **options)
     written: list[Path] = []
     try:
         for name in formats:

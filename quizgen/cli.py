@@ -178,6 +178,47 @@ def pdf(bank_path: Path, sets: tuple[str, ...], variants: int, seed: int | None,
     run_renderers(bank_path, out, ("pdf",), set_names=sets, variants=variants, seed=seed)
 
 
+@cli.command()
+@bank_option
+@click.option("--template", "template_names", multiple=True, metavar="NAME",
+              help="Only this template (repeatable; default: every template).")
+@click.option("--topic", "topics", multiple=True, help="Only templates of this topic (repeatable).")
+@click.option("--count", type=click.IntRange(min=1),
+              help="How many questions, spread evenly across templates (default: all the facts allow).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for selection and option order.")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
+              help="The question file to write, e.g. questions/generated/dates.yaml.")
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+def generate(bank_path: Path, template_names: tuple[str, ...], topics: tuple[str, ...], count: int | None,
+             seed: int, output: Path, force: bool) -> None:
+    """Write a new question set built from the facts database and the templates."""
+    from quizgen.generate import generate as generate_questions
+
+    refuse_overwrite(output, force)
+    try:
+        result = generate_questions(bank_path, output, templates=template_names, topics=topics,
+                                    count=count, seed=seed, force=force)
+    except QuizgenError as exc:
+        fail(exc.diagnostics)
+    click.echo(result.summary())
+
+
+@cli.command()
+@bank_option
+def templates(bank_path: Path) -> None:
+    """List the question templates and how many distinct questions each can make."""
+    from quizgen.generate import template_counts
+    from quizgen.listing import table
+
+    try:
+        infos = template_counts(bank_path)
+    except QuizgenError as exc:
+        fail(exc.diagnostics)
+    rows = [(i.name, i.type, i.topic, i.generator, i.count) for i in infos]
+    click.echo(table(("template", "type", "topic", "generator", "questions"), rows), nl=False)
+    click.echo(f"{len(infos)} templates, {sum(i.count for i in infos)} distinct questions")
+
+
 # -- end of commands --
 
 

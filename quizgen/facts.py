@@ -46,6 +46,18 @@ ISLAND_LANGUAGES = ("english", "russian", "japanese")
 DOCUMENT_POINTS = ("ended", "restored", "left_open", "islands", "condition")
 EVENT_STATUSES = ("held", "planned")
 
+# Keys of each kind of record besides id, kind and note: (required, optional).
+# The JSON Schema in questions/schema/facts.schema.json follows this table.
+KIND_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "person": (("name", "country", "spellings", "citations"), ("roles",)),
+    "event": (("label", "name", "summary", "citations"),
+              ("unnamed", "unplaced", "date", "status", "place", "other_places", "participants")),
+    "place": (("name", "type", "citations"), ("country",)),
+    "island": (("names", "citations"), ("not_in_articles", "group")),
+    "island_group": (("name", "members", "names", "citations"), ("not_in_articles", "location")),
+    "document": (("name", "short_name", "citations"), ("date", "event", "claims") + DOCUMENT_POINTS),
+}
+
 
 def shown_path(path: Path) -> str:
     """A path as diagnostics show it: relative to the working directory when inside it."""
@@ -155,15 +167,15 @@ class _Reader:
         self.ids[fid] = (kind, self.c.loc(node))
         return fid
 
-    def _fields(self, node: Node, path: str, required: Sequence[str], optional: Sequence[str] = ()):
-        fields = self.c.mapping(node, path, required=("id", "kind") + tuple(required),
-                                optional=tuple(optional) + ("note",))
+    def _fields(self, node: Node, path: str, kind: str):
+        required, optional = KIND_FIELDS[kind]
+        fields = self.c.mapping(node, path, required=("id", "kind") + required, optional=optional + ("note",))
         if fields is None or any(k not in fields for k in required):
             return None
         return fields
 
     def _person(self, node: Node, path: str) -> Person | None:
-        f = self._fields(node, path, ("name", "country", "spellings", "citations"), ("roles",))
+        f = self._fields(node, path, "person")
         if f is None:
             return None
         name = self.text(f["name"], f"{path}.name")
@@ -180,8 +192,7 @@ class _Reader:
                       roles=roles, note=note, citations=everything, loc=self.c.loc(node))  # type: ignore[arg-type]
 
     def _event(self, node: Node, path: str) -> Event | None:
-        f = self._fields(node, path, ("label", "name", "summary", "citations"),
-                         ("unnamed", "unplaced", "date", "status", "place", "other_places", "participants"))
+        f = self._fields(node, path, "event")
         if f is None:
             return None
         texts = {k: self.text(f[k], f"{path}.{k}") if k in f else "" for k in
@@ -205,11 +216,13 @@ class _Reader:
                       date=date, status=status, place=place, other_places=others,  # type: ignore[arg-type]
                       participants=people, note=note, citations=citations, loc=self.c.loc(node))  # type: ignore[arg-type]
         if place is not None:
-            self.checks.append(lambda facts: self._unplaced_hides_place(event, facts, f.get("unplaced", node)))
+            self.checks.append(lambda facts: self._unplaced_hides_place(event, facts, f["unplaced"], path))
+        if event.unnamed:
+            self.checks.append(lambda facts: self._unnamed_hides_people(event, facts, f["unnamed"], path))
         return event
 
     def _place(self, node: Node, path: str) -> Place | None:
-        f = self._fields(node, path, ("name", "type", "citations"), ("country",))
+        f = self._fields(node, path, "place")
         if f is None:
             return None
         name = self.text(f["name"], f"{path}.name")
@@ -224,7 +237,7 @@ class _Reader:
                      note=note, citations=citations, loc=self.c.loc(node))  # type: ignore[arg-type]
 
     def _island(self, node: Node, path: str) -> Island | None:
-        f = self._fields(node, path, ("names", "citations"), ("not_in_articles", "group"))
+        f = self._fields(node, path, "island")
         if f is None:
             return None
         names_f = self.c.mapping(f["names"], f"{path}.names", required=ISLAND_LANGUAGES)
@@ -245,7 +258,7 @@ class _Reader:
                       note=note, citations=citations, loc=self.c.loc(node))  # type: ignore[arg-type]
 
     def _island_group(self, node: Node, path: str) -> IslandGroup | None:
-        f = self._fields(node, path, ("name", "members", "names", "citations"), ("not_in_articles", "location"))
+        f = self._fields(node, path, "island_group")
         if f is None:
             return None
         name = self.text(f["name"], f"{path}.name")
@@ -277,8 +290,7 @@ class _Reader:
                            citations=citations, loc=self.c.loc(node))  # type: ignore[arg-type]
 
     def _document(self, node: Node, path: str) -> Document | None:
-        f = self._fields(node, path, ("name", "short_name", "citations"),
-                         ("date", "event", "claims") + DOCUMENT_POINTS)
+        f = self._fields(node, path, "document")
         if f is None:
             return None
         name = self.text(f["name"], f"{path}.name")
@@ -498,44 +510,50 @@ class _Reader:
                 self.c.error(node.value[i], f"{path}[{i}]",
                              f"expected a quote from {s.source} containing '{s.name}', found none")
 
-    def _unplaced_hides_place(self, event: Event, facts: dict[str, Fact], node: Node) -> None:
+    def _unplaced_hides_place(self, event: Event, facts: dict[str, Fact], node: Node, path: str) -> None:
         place = facts.get(event.place or "")
         if isinstance(place, Place) and place.name.casefold() in event.unplaced.casefold():
-            self.c.error(node, "unplaced", f"expected the event without its place, found '{place.name}' in it")
+            self.c.error(node, f"{path}.unplaced", f"expected the event without its place, found '{place.name}' in it")
+
+    def _unnamed_hides_people(self, event: Event, facts: dict[str, Fact], node: Node, path: str) -> None:
+        """A "who held this office at ..." prompt shows the event's `unnamed`
+        description, so it must not name anyone who held an office there."""
+        for person in facts.values():
+            if isinstance(person, Person) and any(r.at == event.id for r in person.roles):
+                for word in sorted(_surnames(person)):
+                    if re.search(rf"\b{re.escape(word)}\b", event.unnamed):
+                        self.c.error(node, f"{path}.unnamed", f"expected the event without the names of the "
+                                                              f"people holding offices at it, found '{word}'")
 
     def check_references(self, facts: list[Fact]) -> None:
         by_id = {f.id: f for f in facts}
         for ref, kinds, node, path in self.refs:
+            wanted = _a(" or ".join(kinds))
             if ref not in self.ids:
-                known = sorted(k for k, (kind, _) in self.ids.items() if kind in kinds)
-                self.c.error(node, path, f"expected the id of a {' or '.join(kinds)} fact, found '{ref}'"
+                # a record whose kind is broken may still be the one meant
+                known = sorted(k for k, (kind, _) in self.ids.items() if kind in kinds or kind is None)
+                self.c.error(node, path, f"expected the id of {wanted} fact, found '{ref}'"
                                          f"{did_you_mean(ref, known)}")
             elif self.ids[ref][0] not in kinds:
-                self.c.error(node, path, f"expected the id of a {' or '.join(kinds)} fact, found '{ref}', "
-                                         f"which is a {self.ids[ref][0]}")
+                self.c.error(node, path, f"expected the id of {wanted} fact, found '{ref}', "
+                                         f"which is {_a(str(self.ids[ref][0]))}")
         for check in self.checks:
             check(by_id)
-        self._unnamed_hides_people(facts, by_id)
+        self._roles_need_unnamed(facts, by_id)
 
-    def _unnamed_hides_people(self, facts: list[Fact], by_id: dict[str, Fact]) -> None:
-        """A "who held this role at ..." prompt shows the event's `unnamed`
-        description, so it must not name anyone who could be the answer."""
+    def _roles_need_unnamed(self, facts: list[Fact], by_id: dict[str, Fact]) -> None:
         for person in facts:
             if not isinstance(person, Person):
                 continue
             for role in person.roles:
                 event = by_id.get(role.at)
-                if not isinstance(event, Event):
-                    continue
-                if not event.unnamed:
+                if isinstance(event, Event) and not event.unnamed:
                     self.c.diagnostics.append(Diagnostic(role.loc, f"expected event '{event.id}' to have "
                                                          "'unnamed' (it anchors a role), found none", path="at"))
-                    continue
-                for word in _surnames(person):
-                    if re.search(rf"\b{re.escape(word)}\b", event.unnamed):
-                        self.c.diagnostics.append(Diagnostic(
-                            event.loc, f"expected 'unnamed' to leave out the people of its roles, "
-                                       f"found '{word}'", path="unnamed"))
+
+
+def _a(word: str) -> str:
+    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
 
 
 def _surnames(person: Person) -> set[str]:

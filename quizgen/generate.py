@@ -70,8 +70,8 @@ class GenerateResult:
             lines.append(f"skipped {self.skipped_existing} question{'s' if self.skipped_existing != 1 else ''} "
                          "already in the bank")
         if self.short:
-            lines.append(f"asked for {self.requested}; the facts allow only {self.available} new questions "
-                         "from these templates")
+            lines.append(f"asked for {self.requested}; the facts allow only {self.available} new "
+                         f"question{'s' if self.available != 1 else ''} from these templates")
         return "\n".join(lines)
 
 
@@ -157,6 +157,10 @@ def generate(root: Path, out: Path, *, templates: Sequence[str] = (), topics: Se
         candidates[t.name] = fresh
     picked = select(candidates, count, seed)
     questions = [generators[t.name].build(k, seed) for t in chosen for k in picked[t.name]]
+    if not questions:
+        why = f"all {skipped} are already in the bank" if skipped else "the facts allow none"
+        raise QuizgenError([Diagnostic(Loc(shown_path(out)), f"expected new questions to write, found none "
+                                                             f"({why})")])
     text = dump_questions(questions, header(chosen, templates, topics, count, seed, out, root))
     write_text_atomic(out, text)
     return GenerateResult(
@@ -211,9 +215,10 @@ def header(chosen: Sequence[Template], names: Sequence[str], topics: Sequence[st
 
 def question_record(q: Question) -> dict[str, object]:
     """The question as the bank's YAML format holds it (see questions/README.md)."""
-    rec: dict[str, object] = {"id": q.id, "type": q.type, "topic": q.topic, "origin": q.origin,
-                              "template": q.template, "facts": list(q.facts), "tags": list(q.tags),
-                              "difficulty": q.difficulty, "prompt": q.prompt}
+    rec: dict[str, object] = {"id": q.id, "type": q.type, "topic": q.topic}
+    if q.origin != "curated":
+        rec.update(origin=q.origin, template=q.template, facts=list(q.facts))
+    rec.update(tags=list(q.tags), difficulty=q.difficulty, prompt=q.prompt)
     if q.type == "mcq":
         rec["options"] = list(q.options)
         rec["answer"] = q.answer

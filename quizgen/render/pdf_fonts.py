@@ -60,11 +60,76 @@ def register() -> None:
         JAPANESE: FONT_DIR / JAPANESE_FILE,
     }
     for name, path in faces.items():
-        pdfmetrics.registerFont(TTFont(name, str(path)))
+        font = TTFont(name, str(path))
+        _share_subsets(font.face)
+        pdfmetrics.registerFont(font)
     for bold, italic, name in ((0, 0, SANS), (1, 0, SANS_BOLD), (0, 1, SANS_ITALIC), (1, 1, SANS_BOLD_ITALIC)):
         addMapping(SANS, bold, italic, name)
         # One Japanese weight: <b> and <i> around a Japanese run keep it Japanese.
         addMapping(JAPANESE, bold, italic, JAPANESE)
+
+
+# Typographic characters given their subset codes before a document draws
+# anything: a font subset then depends on which characters a document uses, not
+# on the order it first uses them, and the variants of a set share subsets.
+_COMMON = "·“”‘’–—…•→"
+_SUBSET_CACHE_SIZE = 64
+
+
+def prime(doc) -> None:
+    """Assign the common characters their codes in a new PDF document."""
+    from reportlab.pdfbase import pdfmetrics
+
+    for name in (SANS, SANS_BOLD):
+        pdfmetrics.getFont(name).splitString(_COMMON, doc)
+
+
+def _share_subsets(face) -> None:
+    """Make the font reuse the compressed bytes of a subset it has embedded
+    before. A subset is a pure function of its character list, and making and
+    compressing it is a quarter of the time a worksheet takes; 500 variants of
+    a set embed the same few subsets over and over.
+
+    This replaces TTFontFace.addSubsetObjects (reportlab 4 and 5) for this one
+    face: the same objects, with the font stream compressed once per process."""
+    import zlib
+
+    from reportlab.pdfbase import pdfdoc
+    from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC
+
+    packed: dict[tuple[int, ...], tuple[bytes, int]] = {}
+
+    def add_subset_objects(doc, fontname, subset):
+        key = tuple(subset)
+        if key not in packed:
+            if len(packed) >= _SUBSET_CACHE_SIZE:
+                packed.pop(next(iter(packed)))
+            raw = face.makeSubset(subset)
+            packed[key] = (zlib.compress(raw), len(raw))
+        data, length = packed[key]
+        stream = pdfdoc.PDFStream(content=data)
+        stream.dictionary["Length1"] = length
+        if doc.compression:
+            stream.dictionary["Filter"] = pdfdoc.PDFName("FlateDecode")  # already applied: do not apply again
+        else:
+            stream.content = zlib.decompress(data)
+        ref = doc.Reference(stream, f"fontFile:{face.filename}({fontname})")
+        descriptor = pdfdoc.PDFDictionary({
+            "Type": "/FontDescriptor",
+            "Ascent": face.ascent,
+            "CapHeight": face.capHeight,
+            "Descent": face.descent,
+            "Flags": (face.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC,
+            "FontBBox": pdfdoc.PDFArray(face.bbox),
+            "FontName": pdfdoc.PDFName(fontname),
+            "ItalicAngle": face.italicAngle,
+            "StemV": face.stemV,
+            "FontFile2": ref,
+            "MissingWidth": face.defaultWidth,
+        })
+        return doc.Reference(descriptor, "fontDescriptor:" + fontname)
+
+    face.addSubsetObjects = add_subset_objects
 
 
 @functools.cache
@@ -75,6 +140,7 @@ def _coverage(font_name: str) -> frozenset[int]:
     return frozenset(pdfmetrics.getFont(font_name).face.charToGlyph)
 
 
+@functools.cache
 def _sans_coverage() -> frozenset[int]:
     # Bold and italic PT Sans cover the same characters as the regular face;
     # checking against all of them keeps that an assumption we test, not trust.

@@ -8,8 +8,8 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from quizgen.model import CLOZE_BLANK, QuestionSet, Source
 from quizgen.render import pdf_timeline
-from quizgen.render.pdf_fonts import SANS, markup
-from quizgen.render.pdf_page import FRAME_WIDTH, GREY, NUMBER_INDENT, Block, Bookmark, Meta, Styles, build_pdf, styles
+from quizgen.render.pdf_fonts import SANS, SANS_BOLD, markup, string_width
+from quizgen.render.pdf_page import FRAME_WIDTH, GREY, Block, Bookmark, Meta, Styles, build_pdf, para, styles
 from quizgen.render.pdf_worksheet import header, timeline_block
 from quizgen.select import ShownQuestion, Variant, letters
 
@@ -45,17 +45,14 @@ def key_pdf(variant: Variant, qset: QuestionSet, sources: tuple[Source, ...], ti
 def key_entry(shown: ShownQuestion, sources: dict[str, Source], st: Styles) -> Block:
     q = shown.question
     n = shown.number
-    answer_style = st.prompt
-    detail = st.small.clone("key-detail", leftIndent=NUMBER_INDENT)
-    quiet = detail.clone("key-prompt", textColor=GREY)
     parts: list[Flowable] = [
         Bookmark(f"a{n}", f"{n}. {answer_text(shown)}", 0),
-        Paragraph(f"<b>{answer_markup(shown)}</b>", answer_style, bulletText=f"{n}."),
-        Paragraph(prompt_markup(q.prompt, q.type), quiet),
-        Paragraph(f"<i>Why:</i> {markup(q.explanation)}", detail),
+        para(f"<b>{answer_markup(shown)}</b>", st.prompt, f"{n}."),
+        para(prompt_markup(q.prompt, q.type), st.quiet),
+        para(f"<b>Why:</b> {markup(q.explanation)}", st.detail),
     ]
     for c in q.citations:
-        parts.append(Paragraph(citation_markup(sources.get(c.source), c.source, c.quote), detail))
+        parts.append(para(citation_markup(sources.get(c.source), c.source, c.quote), st.detail))
     return Block(parts, space_after=9)
 
 
@@ -102,8 +99,8 @@ def prompt_markup(prompt: str, qtype: str) -> str:
 
 def citation_markup(source: Source | None, source_id: str, quote: str) -> str:
     if source is None:  # validation rejects unknown ids; print what we have rather than fail
-        return f"<i>Source:</i> {markup(source_id)}: “{markup(quote)}”"
-    return (f"<i>Source:</i> {markup(source.outlet_label)}, {markup(source.date_label)}, "
+        return f"<b>Source:</b> {markup(source_id)}: “{markup(quote)}”"
+    return (f"<b>Source:</b> {markup(source.outlet_label)}, {markup(source.date_label)}, "
             f"“{markup(source.headline)}”: “{markup(quote)}”")
 
 
@@ -141,7 +138,13 @@ def grid_code(shown: ShownQuestion, limit: int = 22) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+GRID_ROWS = 48  # rows of one table on a page; longer sets go in side-by-side bands
+
+
 def grid_pdf(variants: tuple[Variant, ...], qset: QuestionSet, timestamp: int) -> bytes:
+    """One page for a few variants of a set of any usual size: the rows go in
+    side-by-side bands when they would not fit under each other. Many
+    variants take one table per GRID_COLUMNS variants."""
     st = styles()
     first = variants[0]
     story: list[Flowable] = [
@@ -152,31 +155,28 @@ def grid_pdf(variants: tuple[Variant, ...], qset: QuestionSet, timestamp: int) -
                          "matching: item number and letter; ordering: letters from first to last."),
                   st.subtitle),
     ]
-    cell = st.cell
-    head = st.cell.clone("grid-head", fontName=st.section.fontName)
     rows = max(len(v.questions) for v in variants)
+    columns = min(len(variants), GRID_COLUMNS)
+    bands = 1
+    while rows > bands * GRID_ROWS and (bands + 1) * (columns + 1) <= GRID_COLUMNS + 1:
+        bands += 1
+    band_width = FRAME_WIDTH / bands
+    number_width = 20
+    cell_width = (band_width - number_width - (6 if bands > 1 else 0)) / columns
+    per_band = -(-rows // bands)
     for start in range(0, len(variants), GRID_COLUMNS):
         chunk = variants[start:start + GRID_COLUMNS]
-        data = [[Paragraph("#", head)] + [Paragraph(f"Variant {v.letter}", head) for v in chunk]]
-        for i in range(rows):
-            row = [Paragraph(str(i + 1), head)]
-            for v in chunk:
-                row.append(Paragraph(markup(grid_code(v.questions[i])), cell) if i < len(v.questions) else "")
-            data.append(row)
-        number_width = 22
-        width = (FRAME_WIDTH - number_width) / min(len(variants), GRID_COLUMNS)
-        table = Table(data, colWidths=[number_width] + [width] * len(chunk), repeatRows=1, hAlign="LEFT")
-        table.setStyle(TableStyle([
-            ("FONTNAME", (0, 0), (-1, -1), SANS),  # the default would be Helvetica, not embedded
-            ("GRID", (0, 0), (-1, -1), 0.4, GREY),
-            ("BACKGROUND", (0, 0), (-1, 0), "#e8e8e8"),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-            ("LEFTPADDING", (0, 0), (-1, -1), 3),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-        ]))
-        story.append(table)
+        tables = [_grid_table(chunk, range(b * per_band, min(rows, (b + 1) * per_band)), number_width,
+                              cell_width, st) for b in range(bands)]
+        if bands == 1:
+            story.append(tables[0])
+        else:
+            outer = Table([tables], colWidths=[band_width] * bands, hAlign="LEFT")
+            outer.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                       ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                       ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                                       ("FONTNAME", (0, 0), (-1, -1), SANS)]))
+            story.append(outer)
         story.append(Spacer(1, 10))
     meta = Meta(
         title=f"{qset.title}: answers of all variants",
@@ -186,3 +186,41 @@ def grid_pdf(variants: tuple[Variant, ...], qset: QuestionSet, timestamp: int) -
     )
     return build_pdf(story, meta, timestamp)
 
+
+def _grid_table(chunk: tuple[Variant, ...], numbers: range, number_width: float, cell_width: float,
+                st: Styles) -> Table:
+    size = st.cell.fontSize
+    data: list[list[object]] = [["#"] + [f"Variant {v.letter}" for v in chunk]]
+    for i in numbers:
+        row: list[object] = [str(i + 1)]
+        for v in chunk:
+            code = grid_code(v.questions[i]) if i < len(v.questions) else ""
+            # Plain strings are much faster for a table of 500 variants; a
+            # code with Japanese needs a paragraph for its font runs.
+            row.append(_fit(code, cell_width - 5, size) if code.isascii() else para(markup(code), st.cell))
+        data.append(row)
+    table = Table(data, colWidths=[number_width] + [cell_width] * len(chunk), repeatRows=1, hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), SANS),  # the default would be Helvetica, not embedded
+        ("FONTNAME", (0, 0), (-1, 0), SANS_BOLD),
+        ("FONTNAME", (0, 0), (0, -1), SANS_BOLD),
+        ("FONTSIZE", (0, 0), (-1, -1), size),
+        ("LEADING", (0, 0), (-1, -1), size + 2),
+        ("GRID", (0, 0), (-1, -1), 0.4, GREY),
+        ("BACKGROUND", (0, 0), (-1, 0), "#e8e8e8"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+    ]))
+    return table
+
+
+def _fit(text: str, width: float, size: float) -> str:
+    """Text cut with an ellipsis to fit a cell of the grid."""
+    if string_width(text, size) <= width:
+        return text
+    while text and string_width(text + "…", size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"

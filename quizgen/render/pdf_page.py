@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import time
 from dataclasses import dataclass
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -31,6 +33,9 @@ CHOICE_INDENT = NUMBER_INDENT + 30  # box and letter sit between the two
 BOX = 9.0
 
 
+ORDER_BOX = BOX + 4  # a box to write a number in, not just a tick
+
+
 @dataclass(frozen=True, slots=True)
 class Styles:
     title: ParagraphStyle
@@ -39,14 +44,27 @@ class Styles:
     body: ParagraphStyle
     prompt: ParagraphStyle
     choice: ParagraphStyle
+    ordering: ParagraphStyle
+    match_left: ParagraphStyle
+    match_right: ParagraphStyle
     note: ParagraphStyle
     small: ParagraphStyle
+    detail: ParagraphStyle
+    quiet: ParagraphStyle
     cell: ParagraphStyle
+    cell_head: ParagraphStyle
 
 
+@functools.cache
 def styles() -> Styles:
+    """One set of style objects per process: cached paragraphs are keyed on them."""
     pdf_fonts.register()
     body = ParagraphStyle("body", fontName=SANS, fontSize=BODY, leading=BODY * 1.32, spaceAfter=4)
+    choice = ParagraphStyle("choice", parent=body, leftIndent=CHOICE_INDENT,
+                            bulletIndent=NUMBER_INDENT + BOX + 6, bulletFontName=SANS_BOLD, spaceAfter=1.5)
+    small = ParagraphStyle("small", parent=body, fontSize=8.5, leading=11, spaceAfter=1)
+    detail = ParagraphStyle("detail", parent=small, leftIndent=NUMBER_INDENT)
+    cell = ParagraphStyle("cell", parent=body, fontSize=8.5, leading=10.5, spaceAfter=0)
     return Styles(
         title=ParagraphStyle("title", parent=body, fontName=SANS_BOLD, fontSize=17, leading=21, spaceAfter=2),
         subtitle=ParagraphStyle("subtitle", parent=body, fontSize=9, leading=12, textColor=GREY, spaceAfter=8),
@@ -55,12 +73,18 @@ def styles() -> Styles:
         body=body,
         prompt=ParagraphStyle("prompt", parent=body, leftIndent=NUMBER_INDENT, bulletIndent=0,
                               bulletFontName=SANS_BOLD, spaceAfter=3),
-        choice=ParagraphStyle("choice", parent=body, leftIndent=CHOICE_INDENT,
-                              bulletIndent=NUMBER_INDENT + BOX + 6, bulletFontName=SANS_BOLD, spaceAfter=1.5),
+        choice=choice,
+        ordering=ParagraphStyle("ordering", parent=choice, bulletIndent=NUMBER_INDENT + ORDER_BOX + 6,
+                                leftIndent=NUMBER_INDENT + ORDER_BOX + 20, spaceAfter=4),
+        match_left=ParagraphStyle("match-left", parent=choice, leftIndent=BOX + 22, bulletIndent=BOX + 6),
+        match_right=ParagraphStyle("match-right", parent=choice, leftIndent=16, bulletIndent=0),
         note=ParagraphStyle("note", parent=body, leftIndent=NUMBER_INDENT, fontSize=9, leading=12,
                             textColor=GREY, spaceAfter=2),
-        small=ParagraphStyle("small", parent=body, fontSize=8.5, leading=11, spaceAfter=1),
-        cell=ParagraphStyle("cell", parent=body, fontSize=8.5, leading=10.5, spaceAfter=0),
+        small=small,
+        detail=detail,
+        quiet=ParagraphStyle("quiet", parent=detail, textColor=GREY),
+        cell=cell,
+        cell_head=ParagraphStyle("cell-head", parent=cell, fontName=SANS_BOLD),
     )
 
 
@@ -126,7 +150,22 @@ class Bookmark(Flowable):
         self.canv.addOutlineEntry(self.title, self.key, level=self.level, closed=False)
 
 
-class BoxedParagraph(Paragraph):
+class Para(Paragraph):
+    """A paragraph that keeps its layout: laid out again at the same width it
+    returns the size it found before. With the constructors below, variants
+    share the paragraphs they have in common (explanations, quotes, options),
+    so 500 variants lay each out once."""
+
+    _laid_out_for: float | None = None
+
+    def wrap(self, avail_width, avail_height):
+        if self._laid_out_for != avail_width:
+            self._size = super().wrap(avail_width, avail_height)
+            self._laid_out_for = avail_width
+        return self._size
+
+
+class BoxedParagraph(Para):
     """A paragraph with an empty box in front of its first line: a tick box for
     an option, or a box to write a letter or number in."""
 
@@ -145,6 +184,17 @@ class BoxedParagraph(Paragraph):
         canv.rect(self.box_x, middle - self.box / 2, self.box, self.box, stroke=1, fill=0)
         canv.restoreState()
         super().draw()
+
+
+@functools.lru_cache(maxsize=8192)
+def para(text: str, style: ParagraphStyle, bullet: str | None = None) -> Para:
+    return Para(text, style, bulletText=bullet)
+
+
+@functools.lru_cache(maxsize=8192)
+def boxed(text: str, style: ParagraphStyle, bullet: str | None = None, box_x: float = NUMBER_INDENT,
+          box: float = BOX) -> BoxedParagraph:
+    return BoxedParagraph(text, style, bullet, box_x, box)
 
 
 class TrueFalseRow(Flowable):
@@ -237,6 +287,7 @@ def _canvas_class(timestamp: int):
             kwargs["initialFontName"] = kwargs.get("initialFontName") or SANS
             super().__init__(*args, **kwargs)
             self._doc._timeStamp = _timestamp(timestamp)
+            pdf_fonts.prime(self._doc)
             self.setCreator(f"quizgen {__version__}")
             self.setProducer(f"quizgen {__version__} (ReportLab)")
 
@@ -298,5 +349,12 @@ def build_pdf(story: list[Flowable], meta: Meta, timestamp: int) -> bytes:
         keywords=meta.keywords, creator=f"quizgen {__version__}", invariant=1,
     )
     footer = _footer(meta)
-    doc.build(story, onFirstPage=footer, onLaterPages=footer, canvasmaker=_canvas_class(timestamp))
+    # Binary streams: ASCII85 makes files a quarter larger and, without the C
+    # accelerator, costs a fifth of the build time. Restored after, so other
+    # reportlab users in the process see the setting they chose.
+    a85, rl_config.useA85 = rl_config.useA85, 0
+    try:
+        doc.build(story, onFirstPage=footer, onLaterPages=footer, canvasmaker=_canvas_class(timestamp))
+    finally:
+        rl_config.useA85 = a85
     return buf.getvalue()

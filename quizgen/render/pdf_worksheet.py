@@ -8,12 +8,11 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 from quizgen.model import CLOZE_BLANK, QuestionSet, Source
 from quizgen.render import pdf_timeline
 from quizgen.render.pdf_fonts import SANS, markup
-from quizgen.render.pdf_page import (BOX, FRAME_WIDTH, NUMBER_INDENT, Block, Bookmark,
-                                     BoxedParagraph, Meta, NameLines, Styles, TrueFalseRow, WriteLines,
-                                     build_pdf, styles)
+from quizgen.render.pdf_page import (FRAME_WIDTH, NUMBER_INDENT, ORDER_BOX, Block, Bookmark, Meta,
+                                     NameLines, Styles, TrueFalseRow, WriteLines, boxed, build_pdf, para,
+                                     styles)
 from quizgen.select import ShownQuestion, Variant, letters
 
-ORDER_BOX = BOX + 4  # a box to write a number in, not just a tick
 BLANK = "\u00a0" * 28  # underlined no-break spaces: a line to write on that pypdf reads as space
 
 def worksheet_pdf(variant: Variant, qset: QuestionSet, sources: tuple[Source, ...], timestamp: int,
@@ -86,9 +85,9 @@ def question_block(shown: ShownQuestion, st: Styles, level: int = 0, before: lis
     n = shown.number
     parts: list[Flowable] = [*before, Bookmark(f"q{n}", f"{n}. {outline_text(q.prompt)}", level)]
     prompt = cloze_markup(q.prompt) if q.type == "cloze" else markup(q.prompt)
-    parts.append(Paragraph(prompt, st.prompt, bulletText=f"{n}."))
+    parts.append(para(prompt, st.prompt, f"{n}."))
     if q.type == "mcq":
-        parts += [BoxedParagraph(markup(text), st.choice, bullet=letters(i))
+        parts += [boxed(markup(text), st.choice, letters(i))
                   for i, text in enumerate(shown.choices)]
     elif q.type == "true_false":
         parts.append(TrueFalseRow(tuple(shown.choices) or ("True", "False")))
@@ -97,13 +96,11 @@ def question_block(shown: ShownQuestion, st: Styles, level: int = 0, before: lis
     elif q.type == "cloze":
         pass  # the blanks are in the prompt
     elif q.type == "matching":
-        parts.append(Paragraph("Write the letter of the match in each box.", st.note))
+        parts.append(para("Write the letter of the match in each box.", st.note))
         parts.append(matching_table(shown, st))
     elif q.type == "ordering":
-        parts.append(Paragraph(f"Number the boxes 1 to {len(shown.choices)}, 1 first.", st.note))
-        wide = st.choice.clone("ordering", bulletIndent=NUMBER_INDENT + ORDER_BOX + 6,
-                               leftIndent=NUMBER_INDENT + ORDER_BOX + 20, spaceAfter=4)
-        parts += [BoxedParagraph(markup(text), wide, bullet=letters(i), box=ORDER_BOX)
+        parts.append(para(f"Number the boxes 1 to {len(shown.choices)}, 1 first.", st.note))
+        parts += [boxed(markup(text), st.ordering, letters(i), box=ORDER_BOX)
                   for i, text in enumerate(shown.choices)]
     return Block(parts, space_after=11)
 
@@ -127,13 +124,11 @@ def matching_table(shown: ShownQuestion, st: Styles) -> Table:
     left = [left for left, _ in shown.question.pairs]
     right = shown.choices
     half = (FRAME_WIDTH - NUMBER_INDENT) / 2
-    box_style = st.choice.clone("match-left", leftIndent=BOX + 22, bulletIndent=BOX + 6)
-    right_style = st.choice.clone("match-right", leftIndent=16, bulletIndent=0)
     rows = []
     for i in range(max(len(left), len(right))):
-        l_cell = (BoxedParagraph(markup(left[i]), box_style, bullet=f"{i + 1}.", box_x=0)
+        l_cell = (boxed(markup(left[i]), st.match_left, f"{i + 1}.", box_x=0)
                   if i < len(left) else "")
-        r_cell = Paragraph(markup(right[i]), right_style, bulletText=f"{letters(i)}.") if i < len(right) else ""
+        r_cell = para(markup(right[i]), st.match_right, f"{letters(i)}.") if i < len(right) else ""
         rows.append([l_cell, r_cell])
     table = Table(rows, colWidths=[half, half], hAlign="LEFT")
     table.setStyle(TableStyle([

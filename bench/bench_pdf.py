@@ -1,0 +1,205 @@
+"""Benchmark the PDF renderer.
+
+    python bench/bench_pdf.py [--questions 1000] [--variants 500] [--jobs 2]
+
+1. One worksheet and one answer key of N synthetic questions, against plain
+   reportlab platypus laying out the same paragraphs (same text, fonts and
+   styles; no boxes, blocks, bookmarks or footers) in the same process. The
+   ratio is quizgen's time over plain platypus; the target is 1.2 or less.
+2. V variants of a 20-question set, each with its worksheet and key, plus the
+   teacher grid, written to a temporary folder by J worker processes. The
+   target for 500 variants on 2 cores is under 20 s.
+
+The layout timings are the best of a few interleaved runs, to keep other load
+on the machine out of the figures as far as possible.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import io
+import multiprocessing
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from quizgen.model import Citation, Question, QuestionSet, Source
+from quizgen.select import make_variants, select
+
+SOURCES = (
+    Source("bench-a", "a.txt", "0" * 64, "Bench Wire", "Talks on a peace treaty continue", published="2017-03-20"),
+    Source("bench-b", "b.txt", "0" * 64, None, "An undated report on the islands", inferred_date="2018-09",
+           inferred_reason="Invented for the benchmark."),
+)
+
+WORDS = ("treaty minister islands declaration visit talks forum summit agreement relations border "
+         "consultations Moscow Tokyo Vladivostok Kunashir Iturup Shikotan Habomai Kuril").split()
+
+
+def synthetic_questions(n: int) -> tuple[Question, ...]:
+    """A mix of every question type, with a sprinkling of Cyrillic and Japanese."""
+    out = []
+    for i in range(n):
+        words = " ".join(WORDS[(i * 7 + k) % len(WORDS)] for k in range(8 + i % 9))
+        prompt = f"Question {i}: according to the report, what happened to the {words}?"
+        if i % 25 == 0:
+            prompt += " (Итуруп, 択捉島)"
+        cite = (Citation(SOURCES[i % 2].id, f"the {words} were discussed at length"),)
+        explanation = f"The report on the {words} says so in its third paragraph; item {i}."
+        kind = ("mcq", "mcq", "true_false", "short_answer", "cloze", "matching", "ordering")[i % 7]
+        common = dict(id=f"q{i}", type=kind, topic=("dates", "actors", "islands")[i % 3],
+                      explanation=explanation, citations=cite)
+        if kind == "mcq":
+            options = tuple(f"{WORDS[(i + k) % len(WORDS)]} option {k} of {i}" for k in range(4))
+            out.append(Question(prompt=prompt, answer=options[0], options=options, **common))
+        elif kind == "true_false":
+            out.append(Question(prompt=prompt.replace("what happened to", "nothing happened to"),
+                                answer="False", options=("True", "False"), **common))
+        elif kind == "short_answer":
+            out.append(Question(prompt=prompt, answer=f"answer {i}", **common))
+        elif kind == "cloze":
+            out.append(Question(prompt=f"In item {i} the [[{WORDS[i % len(WORDS)]}]] mattered for the {words}.",
+                                answer=WORDS[i % len(WORDS)], **common))
+        elif kind == "matching":
+            pairs = tuple((f"left {k} of {i}", f"right {k} of {i} {WORDS[k]}") for k in range(4))
+            out.append(Question(prompt=prompt, answer="", pairs=pairs, **common))
+        else:
+            items = tuple(f"event {k} of {i}: the {WORDS[(i + k) % len(WORDS)]}" for k in range(4))
+            out.append(Question(prompt=prompt, answer="", items=items, **common))
+    return tuple(out)
+
+
+def quizgen_pair(questions, qset) -> int:
+    from quizgen.render.pdf_key import key_pdf
+    from quizgen.render.pdf_worksheet import worksheet_pdf
+
+    (variant,) = make_variants(questions, qset, 1)
+    return len(worksheet_pdf(variant, qset, SOURCES, 0)) + len(key_pdf(variant, qset, SOURCES, 0))
+
+
+def platypus_pair(questions, qset) -> int:
+    """The same paragraphs, laid out by plain platypus."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    from quizgen.render.pdf_fonts import markup
+    from quizgen.render.pdf_key import answer_markup, citation_markup, prompt_markup
+    from quizgen.render.pdf_page import MARGIN, styles
+    from quizgen.render.pdf_worksheet import cloze_markup
+
+    st = styles()
+    by_id = {s.id: s for s in SOURCES}
+    (variant,) = make_variants(questions, qset, 1)
+    sheet, key = [], []
+    for shown in variant.questions:
+        q = shown.question
+        text = cloze_markup(q.prompt) if q.type == "cloze" else markup(q.prompt)
+        sheet.append(Paragraph(text, st.prompt, bulletText=f"{shown.number}."))
+        for choice in shown.choices:
+            sheet.append(Paragraph(markup(choice), st.choice))
+        for left, _ in q.pairs:
+            sheet.append(Paragraph(markup(left), st.choice))
+        key.append(Paragraph(f"<b>{answer_markup(shown)}</b>", st.prompt, bulletText=f"{shown.number}."))
+        key.append(Paragraph(prompt_markup(q.prompt, q.type), st.quiet))
+        key.append(Paragraph(f"<i>Why:</i> {markup(q.explanation)}", st.detail))
+        for c in q.citations:
+            key.append(Paragraph(citation_markup(by_id[c.source], c.source, c.quote), st.detail))
+    size = 0
+    for story in (sheet, key):
+        buf = io.BytesIO()
+        doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+                                bottomMargin=MARGIN, invariant=1)
+        doc.build(story)
+        size += len(buf.getvalue())
+    return size
+
+
+def timed(fn, *args) -> float:
+    start = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - start
+
+
+def bench_layout(n: int, runs: int) -> float:
+    from quizgen.render import pdf_page
+
+    questions = synthetic_questions(n)
+    qset = QuestionSet("bench", "Benchmark: a thousand questions", instructions="Answer everything.")
+    quizgen_pair(questions[:20], qset)  # load fonts and warm caches for both sides
+    platypus_pair(questions[:20], qset)
+    ours, theirs = [], []
+    for _ in range(runs):  # interleaved, so a burst of load hits both sides alike
+        pdf_page.para.cache_clear()  # every run lays every paragraph out afresh
+        pdf_page.boxed.cache_clear()
+        ours.append(timed(quizgen_pair, questions, qset))
+        theirs.append(timed(platypus_pair, questions, qset))
+    ratio = min(ours) / min(theirs)
+    print(f"{n} questions, worksheet + key: quizgen {min(ours):.2f} s, plain platypus {min(theirs):.2f} s, "
+          f"ratio {ratio:.2f} (target <= 1.2)")
+    return ratio
+
+
+def _render_variants(args) -> int:
+    from quizgen.render.pdf_key import key_pdf
+    from quizgen.render.pdf_worksheet import worksheet_pdf
+    from quizgen.writefile import write_atomic
+
+    variants, qset, out = args
+    for v in variants:
+        write_atomic(Path(out) / f"{v.label}.pdf", worksheet_pdf(v, qset, SOURCES, 0))
+        write_atomic(Path(out) / f"{v.label}-key.pdf", key_pdf(v, qset, SOURCES, 0))
+    return len(variants)
+
+
+def bench_variants(count: int, jobs: int) -> float:
+    from quizgen.render.pdf_fonts import register
+    from quizgen.render.pdf_key import grid_pdf
+    from quizgen.writefile import write_atomic
+
+    from quizgen.render import pdf_page
+
+    register()  # before forking, so workers inherit loaded fonts
+    # Leave the layout benchmark's heap behind: cached paragraphs of a thousand
+    # questions, traversed by the garbage collector of every worker, would cost
+    # the workers time that rendering does not.
+    pdf_page.para.cache_clear()
+    pdf_page.boxed.cache_clear()
+    gc.collect()
+    gc.freeze()
+    questions = synthetic_questions(20)
+    qset = QuestionSet("variants", "Benchmark: many variants", seed=3)
+    with tempfile.TemporaryDirectory() as out:
+        start = time.perf_counter()
+        variants = make_variants(select(questions, qset), qset, count)
+        chunks = [(variants[i::jobs], qset, out) for i in range(jobs)]
+        if jobs > 1:
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                pending = pool.map_async(_render_variants, chunks)
+                # the grid is made here while the workers render the variants
+                write_atomic(Path(out) / f"{qset.name}-grid-key.pdf", grid_pdf(variants, qset, 0))
+                done = sum(pending.get())
+        else:
+            done = _render_variants(chunks[0])
+            write_atomic(Path(out) / f"{qset.name}-grid-key.pdf", grid_pdf(variants, qset, 0))
+        elapsed = time.perf_counter() - start
+        files = len(os.listdir(out))
+    print(f"{done} variants of 20 questions with keys and grid ({files} files), {jobs} processes: "
+          f"{elapsed:.1f} s (target < 20 s for 500 on 2 cores)")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--questions", type=int, default=1000)
+    parser.add_argument("--variants", type=int, default=500)
+    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    bench_layout(args.questions, args.runs)
+    bench_variants(args.variants, args.jobs)
+
+
+if __name__ == "__main__":
+    main()

@@ -410,3 +410,22 @@ def test_real_bank_end_to_end(tmp_path):
                 if len(c.quote) > 25 and c.quote not in q.prompt:
                     assert flat(c.quote) not in sheet, (qset.name, q.id)
         assert "Page 1 of" in sheet and "Page 1 of" in key
+
+
+def test_a_fresh_process_gives_the_same_bytes(tmp_path, single):
+    """Caches (paragraph layouts, compressed font subsets) and hash
+    randomisation must not reach the output: another process, another hash
+    seed, the same files."""
+    import os
+    import sys
+
+    script = (
+        "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[2]);"
+        "import test_render_pdf as t; from quizgen.render.pdf import render;"
+        "render(t.BANK, Path(sys.argv[1]), t.OPTIONS)"
+    )
+    env = dict(os.environ, PYTHONHASHSEED="12345")
+    subprocess.run([sys.executable, "-c", script, str(tmp_path), str(Path(__file__).parent)],
+                   check=True, env=env)
+    for name, path in single.items():
+        assert (tmp_path / name).read_bytes() == path.read_bytes(), name

@@ -8,7 +8,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from quizgen.model import CLOZE_BLANK, QuestionSet, Source
 from quizgen.render import pdf_timeline
-from quizgen.render.pdf_fonts import SANS, SANS_BOLD, markup, string_width
+from quizgen.render.pdf_fonts import SANS, SANS_BOLD, markup, runs, string_width
 from quizgen.render.pdf_page import FRAME_WIDTH, GREY, Block, Bookmark, Meta, Styles, build_pdf, para, styles
 from quizgen.render.pdf_worksheet import header, timeline_block
 from quizgen.select import ShownQuestion, Variant, letters
@@ -138,7 +138,7 @@ def grid_code(shown: ShownQuestion, limit: int = 22) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-GRID_ROWS = 48  # rows of one table on a page; longer sets go in side-by-side bands
+GRID_ROWS = 42  # one-line rows of one table on a page; longer sets go in side-by-side bands
 
 
 def grid_pdf(variants: tuple[Variant, ...], qset: QuestionSet, timestamp: int) -> bytes:
@@ -163,21 +163,24 @@ def grid_pdf(variants: tuple[Variant, ...], qset: QuestionSet, timestamp: int) -
     band_width = FRAME_WIDTH / bands
     number_width = 20
     cell_width = (band_width - number_width - (6 if bands > 1 else 0)) / columns
-    per_band = -(-rows // bands)
+    per_page = bands * GRID_ROWS if bands > 1 else rows  # a single band splits across pages by itself
     for start in range(0, len(variants), GRID_COLUMNS):
         chunk = variants[start:start + GRID_COLUMNS]
-        tables = [_grid_table(chunk, range(b * per_band, min(rows, (b + 1) * per_band)), number_width,
-                              cell_width, st) for b in range(bands)]
-        if bands == 1:
-            story.append(tables[0])
-        else:
-            outer = Table([tables], colWidths=[band_width] * bands, hAlign="LEFT")
-            outer.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                       ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                       ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-                                       ("FONTNAME", (0, 0), (-1, -1), SANS)]))
-            story.append(outer)
-        story.append(Spacer(1, 10))
+        for first_row in range(0, rows, per_page):
+            page_rows = range(first_row, min(rows, first_row + per_page))
+            per_band = -(-len(page_rows) // bands)
+            tables = [_grid_table(chunk, page_rows[b * per_band:(b + 1) * per_band], number_width, cell_width, st)
+                      for b in range(bands)]
+            if bands == 1:
+                story.append(tables[0])
+            else:
+                outer = Table([tables], colWidths=[band_width] * bands, hAlign="LEFT")
+                outer.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                           ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                           ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                                           ("FONTNAME", (0, 0), (-1, -1), SANS)]))
+                story.append(outer)
+            story.append(Spacer(1, 10))
     meta = Meta(
         title=f"{qset.title}: answers of all variants",
         subject=f"Teacher grid for question set {first.set_name}, {len(variants)} variants",
@@ -196,8 +199,10 @@ def _grid_table(chunk: tuple[Variant, ...], numbers: range, number_width: float,
         for v in chunk:
             code = grid_code(v.questions[i]) if i < len(v.questions) else ""
             # Plain strings are much faster for a table of 500 variants; a
-            # code with Japanese needs a paragraph for its font runs.
-            row.append(_fit(code, cell_width - 5, size) if code.isascii() else para(markup(code), st.cell))
+            # code with Japanese needs a paragraph for its font runs. Either
+            # way one line, so that GRID_ROWS rows fit on a page.
+            code = _fit(code, cell_width - 6, size)
+            row.append(code if all(font == SANS for font, _ in runs(code)) else para(markup(code), st.cell))
         data.append(row)
     table = Table(data, colWidths=[number_width] + [cell_width] * len(chunk), repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle([

@@ -35,12 +35,7 @@ def render(bank: Bank, out_dir: Path, options: RenderOptions) -> list[Path]:
     files: list[tuple[str, bytes]] = []
     for qset in qsets:
         files.extend(render_set(bank, qset, options))
-    written = []
-    for name, data in files:
-        written.append(write_atomic(out_dir / name, data))
-        if options.progress:
-            options.progress(f"wrote {out_dir / name}")
-    return written
+    return [write_atomic(out_dir / name, data) for name, data in files]
 
 
 def chosen_sets(bank: Bank, names: tuple[str, ...]) -> list[QuestionSet]:
@@ -80,6 +75,9 @@ def render_set(bank: Bank, qset: QuestionSet, options: RenderOptions) -> list[tu
         files.append((f"{v.label}-key.pdf", key_pdf(v, qset, sources, options.timestamp, events)))
     if len(variants) > 1:
         files.append((f"{qset.name}-grid-key.pdf", grid_pdf(variants, qset, options.timestamp)))
+    if options.progress:
+        options.progress(f"pdf: {qset.name}: {len(questions)} questions, {len(variants)} "
+                         f"variant{'s' if len(variants) > 1 else ''}, seed {variants[0].seed}")
     return files
 
 

@@ -429,3 +429,44 @@ def test_a_fresh_process_gives_the_same_bytes(tmp_path, single):
                    check=True, env=env)
     for name, path in single.items():
         assert (tmp_path / name).read_bytes() == path.read_bytes(), name
+
+
+def test_timeline_events_say_only_what_the_quotes_and_sources_say():
+    from quizgen.render.pdf_timeline import events
+
+    extra = Question("nov", "mcq", "meetings", "When did they meet?", "November 14", "why",
+                     (Citation("tass", "On November 14, Putin and Abe agreed"),), options=("November 14", "May 1"))
+    found = events(QUESTIONS + (extra,), SOURCES)
+    quotes = [c.quote for q in QUESTIONS for c in q.citations]
+    by_year = {e.year: e for e in found if e.kind == "quote"}
+    assert sorted(by_year) == [1956, 2014]
+    for e in by_year.values():
+        assert any(e.label.strip("…") in quote for quote in quotes), e.label
+        assert not e.inferred
+    articles = {e.source_ids[0]: e for e in found if e.kind == "article"}
+    assert set(articles) == {"tass", "undated", "ties"}
+    assert not articles["tass"].inferred and articles["tass"].date_text == "2017-03-20"
+    assert articles["undated"].inferred and articles["ties"].inferred
+    assert articles["ties"].date_text == "2016-09/2016-12" and articles["ties"].month == 10
+    assert [e.position for e in found] == sorted(e.position for e in found)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_timeline_labels_never_overlap_and_stems_never_cross_them(seed):
+    import random
+
+    from quizgen.render.pdf_timeline import _PAD, _Label, _lanes
+
+    rng = random.Random(seed)
+    labels = [_Label(n, rng.uniform(0, 420), rng.uniform(30, 150), "", ())
+              for n in range(1, rng.randint(2, 12))]
+    lanes = _lanes(labels)
+    for a in labels:
+        a_right = a.x + 3 + a.width
+        for b in labels:
+            if a is b:
+                continue
+            if lanes[a.number] == lanes[b.number]:
+                assert b.x + 3 >= a_right + _PAD or a.x + 3 >= b.x + 3 + b.width + _PAD
+            if lanes[b.number] >= lanes[a.number] and b.x != a.x:
+                assert not (a.x < b.x < a_right), "a stem runs through a label"

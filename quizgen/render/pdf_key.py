@@ -20,8 +20,7 @@ def key_pdf(variant: Variant, qset: QuestionSet, sources: tuple[Source, ...], ti
             events: tuple[pdf_timeline.Event, ...] = ()) -> bytes:
     st = styles()
     by_id = {s.id: s for s in sources}
-    story: list[Flowable] = header(variant, qset, st, "Answer key")[:3]
-    story.append(Spacer(1, 6))
+    story: list[Flowable] = header(variant, qset, st, "Answer key", name_lines=False)
     for shown in variant.questions:
         story.append(key_entry(shown, by_id, st))
     used = used_sources(variant, by_id)
@@ -47,7 +46,7 @@ def key_entry(shown: ShownQuestion, sources: dict[str, Source], st: Styles) -> B
     n = shown.number
     parts: list[Flowable] = [
         Bookmark(f"a{n}", f"{n}. {answer_text(shown)}", 0),
-        para(f"<b>{answer_markup(shown)}</b>", st.prompt, f"{n}."),
+        para(answer_markup(shown), st.prompt, f"{n}."),
         para(prompt_markup(q.prompt, q.type), st.quiet),
         para(f"<b>Why:</b> {markup(q.explanation)}", st.detail),
     ]
@@ -76,16 +75,16 @@ def answer_text(shown: ShownQuestion) -> str:
 
 
 def answer_markup(shown: ShownQuestion) -> str:
+    """The answer in bold, then what helps to mark it, in regular type."""
     q = shown.question
-    head = markup(answer_text(shown))
+    head = f"<b>{markup(answer_text(shown))}</b>"
     if q.type == "short_answer" and q.accept:
-        head += f"</b> (also accepted: {markup('; '.join(q.accept))})<b>"
-    elif q.type == "matching":
-        pairs = "; ".join(f"{left} → {right}" for left, right in q.pairs)
-        head += f"</b>: {markup(pairs)}<b>"
-    elif q.type == "ordering":
+        return f"{head} (also accepted: {markup('; '.join(q.accept))})"
+    if q.type == "matching":
+        return f"{head}: {markup('; '.join(f'{left} → {right}' for left, right in q.pairs))}"
+    if q.type == "ordering":
         boxes = ", ".join(f"{letters(i)}={pos}" for i, pos in enumerate(shown.ordering_positions))
-        head += f"</b> (boxes {markup(boxes)}): {markup(' → '.join(q.items))}<b>"
+        return f"{head} (boxes {markup(boxes)}): {markup(' → '.join(q.items))}"
     return head
 
 

@@ -37,13 +37,13 @@ def worksheet_pdf(variant: Variant, qset: QuestionSet, sources: tuple[Source, ..
     return build_pdf(story, meta, timestamp)
 
 
-def header(variant: Variant, qset: QuestionSet, st: Styles, kind: str) -> list[Flowable]:
+def header(variant: Variant, qset: QuestionSet, st: Styles, kind: str, name_lines: bool = True) -> list[Flowable]:
     sub = kind + (f" · Variant {variant.letter}" if variant.letter else "") + f" · code {variant.code}"
     return [
         Bookmark(f"{variant.label}-top", qset.title, 0),
         Paragraph(markup(qset.title), st.title),
         Paragraph(markup(sub), st.subtitle),
-        NameLines(),
+        *([NameLines()] if name_lines else []),
         Spacer(1, 6),
     ]
 

@@ -470,3 +470,12 @@ def test_timeline_labels_never_overlap_and_stems_never_cross_them(seed):
                 assert b.x + 3 >= a_right + _PAD or a.x + 3 >= b.x + 3 + b.width + _PAD
             if lanes[b.number] >= lanes[a.number] and b.x != a.x:
                 assert not (a.x < b.x < a_right), "a stem runs through a label"
+
+
+def test_a_question_longer_than_a_page_flows_on(tmp_path):
+    huge = Question("huge", "mcq", "dates", "A very long prompt. " * 700, "right", "why",
+                    (Citation("tass", "quote"),), options=("right", "wrong"))
+    bank = Bank("huge", SOURCES, (QUESTIONS[0], huge), (QuestionSet("huge", "Huge"),))
+    sheet, key = render(bank, tmp_path, RenderOptions())
+    assert len(pypdf.PdfReader(sheet).pages) >= 3
+    assert "wrong" in read_text(sheet)

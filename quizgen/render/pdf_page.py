@@ -159,7 +159,8 @@ class Para(Paragraph):
     _laid_out_for: float | None = None
 
     def wrap(self, avail_width, avail_height):
-        if self._laid_out_for != avail_width:
+        # Paragraph.split drops blPara when it gives up on a page; lay out again then.
+        if self._laid_out_for != avail_width or not hasattr(self, "blPara"):
             self._size = super().wrap(avail_width, avail_height)
             self._laid_out_for = avail_width
         return self._size

@@ -17,6 +17,9 @@ Rules every generator keeps:
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
+import functools
 import hashlib
 import itertools
 import random
@@ -55,6 +58,18 @@ LANGUAGE_NAMES = {"english": "English", "russian": "Russian", "japanese": "Japan
 
 
 # -- the facts, indexed once ------------------------------------------------------
+
+@functools.lru_cache(maxsize=None)
+def bounds_of(date: FactDate) -> tuple[dt.date, dt.date]:
+    """FactDate.bounds, parsed once per distinct date: orderings and overlap
+    checks ask for them millions of times on a large facts file."""
+    return date.bounds
+
+
+def overlap(a: FactDate, b: FactDate) -> bool:
+    (a0, a1), (b0, b1) = bounds_of(a), bounds_of(b)
+    return a0 <= b1 and b0 <= a1
+
 
 @dataclass(frozen=True)
 class RoleHolding:
@@ -198,6 +213,28 @@ class Draft:
     extra_citations: Mapping[str, tuple[Citation, ...]] = field(default_factory=dict)  # by slot used
 
 
+def pick_options(draft: Draft, n_options: int, rng: random.Random) -> list[str]:
+    """The answer and up to n_options - 1 wrong options, the preferred ones
+    first. Generators build their pools distinct and without the answer; the
+    options drawn are checked again, and on a clash the pool is cleaned and the
+    draw repeated, so a duplicate option can never reach a card."""
+    def draw(wrong: Sequence[str]) -> list[str]:
+        state = rng.getstate()
+        want = min(len(wrong), n_options - 1)
+        preferred = set(draft.preferred)
+        first = [w for w in wrong if w in preferred]
+        chosen = rng.sample(first, min(len(first), want))
+        taken = set(chosen)
+        chosen += rng.sample([w for w in wrong if w not in taken], want - len(chosen))
+        shown = [draft.answer, *chosen]
+        if len({_fold(o) for o in shown}) == len(shown):
+            return shown
+        rng.setstate(state)
+        return []
+
+    return draw(draft.wrong) or draw(dedupe(draft.wrong, exclude=[draft.answer]))
+
+
 def finish(template: Template, key: Key, draft: Draft, seed: int) -> Question:
     """Word a draft: pick and order options, fill the slots, inherit citations."""
     qid = question_id(template, key)
@@ -211,15 +248,11 @@ def finish(template: Template, key: Key, draft: Draft, seed: int) -> Question:
     values = with_capitals(slots)
     prompt = fill(template.prompt, values)
     explanation = fill(template.explanation, values)
+    if not explanation:  # a template made only of optional slots, all empty for these facts
+        explanation = f"The answer is: {draft.answer or cloze_answer(prompt) or ordering_answer(draft.items)}."
     shown: list[str] = []
     if template.type == "mcq":
-        wrong = dedupe(draft.wrong, exclude=[draft.answer])
-        want = min(len(wrong), template.options - 1)
-        first = [w for w in wrong if w in set(draft.preferred)]
-        chosen = rng.sample(first, min(len(first), want))
-        rest = [w for w in wrong if w not in set(chosen)]
-        chosen += rng.sample(rest, want - len(chosen))
-        shown = [draft.answer, *chosen]
+        shown = pick_options(draft, template.options, rng)
         ordered = draft.order_options(shown) if draft.order_options else rng.sample(shown, len(shown))
         options = tuple(_cap(o) for o in ordered)
         answer = _cap(draft.answer)
@@ -252,6 +285,13 @@ class Generator:
         self.template = template
         self.index = index
         self.params = dict(template.params)
+        self._memo: dict[object, object] = {}
+
+    def memo(self, key: object, compute: Callable[[], object]):
+        """Compute once per generator: keys() and build() ask for the same pools."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def keys(self, seed: int = 0) -> list[Key]:
         """Every candidate (or a seeded sample of them, when combinations are
@@ -302,17 +342,23 @@ class Generator:
 
 
 class EventDate(Generator):
+    def _labels(self, precision: str) -> dict[str, str]:
+        """Every event date shown at ``precision``: label -> ISO token, in date order."""
+        def compute() -> dict[str, str]:
+            width = {"year": 4, "month": 7, "day": 10}[precision]
+            table: dict[str, str] = {}
+            for other in self.index.dated_events:
+                label = other.date.label(precision)  # type: ignore[union-attr]
+                if label and label not in table:
+                    table[label] = other.date.value[:width]  # type: ignore[union-attr]
+            return dict(sorted(table.items(), key=lambda kv: kv[1]))
+        return self.memo(("labels", precision), compute)  # type: ignore[return-value]
+
     def _pool(self, event: Event) -> dict[str, str]:
-        """Other events' dates at this date's precision: label -> ISO token."""
-        precision = event.date.precision  # type: ignore[union-attr]
+        """Other events' dates at this date's precision: label -> ISO token.
+        Labels are made by one function, so equal dates have equal labels."""
         answer = event.date.label()  # type: ignore[union-attr]
-        width = {"year": 4, "month": 7, "day": 10}[precision]
-        pool: dict[str, str] = {}
-        for other in self.index.dated_events:
-            label = other.date.label(precision)  # type: ignore[union-attr]
-            if label and _fold(label) != _fold(answer) and label not in pool:  # type: ignore[arg-type]
-                pool[label] = other.date.value[:width]  # type: ignore[union-attr]
-        return dict(sorted(pool.items(), key=lambda kv: kv[1]))
+        return {k: v for k, v in self._labels(event.date.precision).items() if k != answer}  # type: ignore[union-attr]
 
     def _eligible(self) -> Iterator[Event]:
         for e in self.index.dated_events:
@@ -345,21 +391,33 @@ class RoleHolder(Generator):
         """People who did not hold this office at a time overlapping the event:
         name -> id. With ``plausible_only``, only those of the holder's country
         (when there are any): "Putin was Japan's press secretary" tests nothing."""
+        return self.memo((h.person.id, h.index, plausible_only),  # type: ignore[return-value]
+                         lambda: self._compute_pool(h, plausible_only))
+
+    def _compute_pool(self, h: RoleHolding, plausible_only: bool) -> dict[str, str]:
         holders = {o.person.id for o in self.index.holdings_by_role.get(h.role.role, ())
-                   if o.date.overlaps(h.date)}
-        names = {p.name: p.id for p in self.index.people if p.id not in holders}
-        pool = {n: names[n] for n in sorted(dedupe(names, exclude=[h.person.name]))}
+                   if overlap(o.date, h.date)}
+        answer = _fold(h.person.name)
+        pool = {name: pid for name, pid, folded in self._people() if pid not in holders and folded != answer}
         if plausible_only:
             same = {n: i for n, i in pool.items() if self._country(i) == h.person.country}
             return same or pool
         return pool
+
+    def _people(self) -> list[tuple[str, str, str]]:
+        """(name, id, folded name) of everyone, one per name, by name."""
+        def compute() -> list[tuple[str, str, str]]:
+            names = {p.name: p.id for p in self.index.people}
+            return [(n, names[n], _fold(n)) for n in sorted(dedupe(names))]
+        return self.memo("people", compute)  # type: ignore[return-value]
 
     def _country(self, person_id: str) -> str:
         return self.index.by_id[person_id].country  # type: ignore[union-attr]
 
     def _holding(self, key: Key) -> RoleHolding:
         pid, i = self._base(key)[:2]
-        return next(h for h in self.index.holdings if h.person.id == pid and h.index == int(i))
+        table = self.memo("holdings", lambda: {(h.person.id, h.index): h for h in self.index.holdings})
+        return table[(pid, int(i))]  # type: ignore[index]
 
     def _keys(self) -> Iterator[Key]:
         tf = self.template.type == "true_false"
@@ -389,8 +447,16 @@ class MeetingPlace(Generator):
     def _pool(self, e: Event, place: Place) -> dict[str, str]:
         """Places of the same type, except those tied to the event: name -> id."""
         excluded = {place.id, *e.other_places}
-        names = {p.name: p.id for p in self.index.places if p.type == place.type and p.id not in excluded}
-        return {n: names[n] for n in sorted(dedupe(names, exclude=[place.name]))}
+        answer = _fold(place.name)
+        return {name: pid for name, pid, folded in self._places(place.type)
+                if pid not in excluded and folded != answer}
+
+    def _places(self, kind: str) -> list[tuple[str, str, str]]:
+        """(name, id, folded name) of the places of one type, one per name, by name."""
+        def compute() -> list[tuple[str, str, str]]:
+            names = {p.name: p.id for p in self.index.places if p.type == kind}
+            return [(n, names[n], _fold(n)) for n in sorted(dedupe(names))]
+        return self.memo(("places", kind), compute)  # type: ignore[return-value]
 
     def _keys(self) -> Iterator[Key]:
         return self._item_keys(((e.id,), self._pool(e, p)) for e, p in self._events())
@@ -491,7 +557,7 @@ class Combinations(Generator):
     enumerated in full or, past MAX_COMBINATIONS, sampled with the seed."""
 
     def keys(self, seed: int = 0) -> list[Key]:
-        if self.count() <= MAX_COMBINATIONS:
+        if self.memo("count", self.count) <= MAX_COMBINATIONS:  # type: ignore[operator]
             return list(self._keys())
         rng = random.Random(f"{self.template.name}\x1f{seed}")
         found: dict[Key, None] = {}
@@ -592,10 +658,10 @@ class DeclarationChoice(Generator):
         shown: dict[str, tuple[Citation, ...]] = {}
         if self.pick_true:
             answer = claim.statement
-            wrong = [f for c in d.claims for f in c.false]
+            wrong = dedupe((f for c in d.claims for f in c.false), exclude=[answer])
         else:
             answer = claim.false[int(key[2])]
-            wrong = [c.statement for c in others]
+            wrong = dedupe((c.statement for c in others), exclude=[answer])
             # a true statement offered as an option is a fact too: cited when shown
             shown = {c.statement: c.citations for c in others}
         slots = {"document": d.short_name, "chosen": answer, "truth": claim.statement, "detail": claim.detail}
@@ -641,47 +707,53 @@ class Chronology(Combinations):
     def size(self) -> int:
         return int(self.params.get("size", 4))  # type: ignore[arg-type]
 
-    def _sorted(self) -> list[Event]:
-        return sorted(self.index.dated_events, key=lambda e: (e.date.bounds, e.id))  # type: ignore[union-attr]
+    def _sorted(self) -> list[tuple[dt.date, dt.date, Event]]:
+        """(first day, last day, event), by first day."""
+        return self.memo("sorted", lambda: sorted(  # type: ignore[return-value]
+            ((*bounds_of(e.date), e) for e in self.index.dated_events),  # type: ignore[arg-type]
+            key=lambda row: (row[0], row[1], row[2].id)))
 
     def count(self) -> int:
-        events = self._sorted()
-        k = self.size
-        # chains[i][j]: ordered chains of length j+1 ending at event i
-        chains = [[0] * k for _ in events]
-        for i, e in enumerate(events):
-            chains[i][0] = 1
-            for p in range(i):
-                if events[p].date.bounds[1] < e.date.bounds[0]:  # type: ignore[union-attr]
-                    for j in range(1, k):
-                        chains[i][j] += chains[p][j - 1]
-        return sum(row[k - 1] for row in chains) if k else 0
+        """Chains of `size` events, each ending before the next begins: for
+        each length, the chains ending at an event are summed over the events
+        that end before it starts (a prefix sum in order of last day)."""
+        rows = self._sorted()
+        if self.size <= 0 or not rows:
+            return 0
+        by_end = sorted(range(len(rows)), key=lambda i: rows[i][1])
+        ends = [rows[i][1] for i in by_end]
+        before = [bisect.bisect_left(ends, start) for start, _, _ in rows]  # events ending earlier
+        chains = [1] * len(rows)
+        for _ in range(self.size - 1):
+            prefix = [0]
+            for i in by_end:
+                prefix.append(prefix[-1] + chains[i])
+            chains = [prefix[before[i]] for i in range(len(rows))]
+        return sum(chains)
 
     def _keys(self) -> Iterator[Key]:
-        events = self._sorted()
+        rows = self._sorted()
         k = self.size
 
         def extend(chain: list[int]) -> Iterator[Key]:
             if len(chain) == k:
-                yield tuple(events[i].id for i in chain)
+                yield tuple(rows[i][2].id for i in chain)
                 return
             start = chain[-1] + 1 if chain else 0
-            for i in range(start, len(events)):
-                if not chain or events[chain[-1]].date.bounds[1] < events[i].date.bounds[0]:  # type: ignore[union-attr]
+            for i in range(start, len(rows)):
+                if not chain or rows[chain[-1]][1] < rows[i][0]:
                     yield from extend(chain + [i])
 
         return extend([])
 
     def _random_key(self, rng: random.Random) -> Key | None:
-        events = self._sorted()
-        if len(events) < self.size:
+        rows = self._sorted()
+        if len(rows) < self.size:
             return None
-        picked = sorted(rng.sample(range(len(events)), self.size))
-        chain = [events[i] for i in picked]
-        for a, b in zip(chain, chain[1:]):
-            if not a.date.bounds[1] < b.date.bounds[0]:  # type: ignore[union-attr]
-                return None
-        return tuple(e.id for e in chain)
+        chain = [rows[i] for i in sorted(rng.sample(range(len(rows)), self.size))]
+        if any(not a[1] < b[0] for a, b in zip(chain, chain[1:])):
+            return None
+        return tuple(row[2].id for row in chain)
 
     def draft(self, key: Key) -> Draft:
         events: list[Event] = [self.index.by_id[i] for i in key]  # type: ignore[misc]
@@ -709,6 +781,9 @@ class PeopleRoles(Combinations):
         return int(self.params.get("size", 4))  # type: ignore[arg-type]
 
     def _groups(self) -> list[tuple[str, list[Person]]]:
+        return self.memo("groups", self._compute_groups)  # type: ignore[return-value]
+
+    def _compute_groups(self) -> list[tuple[str, list[Person]]]:
         by_office: dict[str, list[Person]] = {}
         for p in self.index.people:
             offices = {r.role for r in p.roles}

@@ -130,6 +130,7 @@ class _Reader:
         self.ids: dict[str, tuple[str | None, Loc]] = {}
         self.refs: list[tuple[str, Sequence[str], Node, str]] = []  # (id, allowed kinds, node, path)
         self.checks: list[Callable[[dict[str, Fact]], None]] = []
+        self.anchored: dict[str, list[Person]] = {}
 
     # -- one record -------------------------------------------------------
 
@@ -518,12 +519,11 @@ class _Reader:
     def _unnamed_hides_people(self, event: Event, facts: dict[str, Fact], node: Node, path: str) -> None:
         """A "who held this office at ..." prompt shows the event's `unnamed`
         description, so it must not name anyone who held an office there."""
-        for person in facts.values():
-            if isinstance(person, Person) and any(r.at == event.id for r in person.roles):
-                for word in sorted(_surnames(person)):
-                    if re.search(rf"\b{re.escape(word)}\b", event.unnamed):
-                        self.c.error(node, f"{path}.unnamed", f"expected the event without the names of the "
-                                                              f"people holding offices at it, found '{word}'")
+        for person in self.anchored.get(event.id, ()):
+            for word in sorted(_surnames(person)):
+                if re.search(rf"\b{re.escape(word)}\b", event.unnamed):
+                    self.c.error(node, f"{path}.unnamed", f"expected the event without the names of the "
+                                                          f"people holding offices at it, found '{word}'")
 
     def check_references(self, facts: list[Fact]) -> None:
         by_id = {f.id: f for f in facts}
@@ -537,6 +537,11 @@ class _Reader:
             elif self.ids[ref][0] not in kinds:
                 self.c.error(node, path, f"expected the id of {wanted} fact, found '{ref}', "
                                          f"which is {_a(str(self.ids[ref][0]))}")
+        self.anchored = {}  # event id -> people holding an office at it
+        for p in facts:
+            if isinstance(p, Person):
+                for at in dict.fromkeys(r.at for r in p.roles):
+                    self.anchored.setdefault(at, []).append(p)
         for check in self.checks:
             check(by_id)
         self._roles_need_unnamed(facts, by_id)

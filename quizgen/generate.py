@@ -152,7 +152,7 @@ def generate(root: Path, out: Path, *, templates: Sequence[str] = (), topics: Se
     skipped = 0
     for t in chosen:
         keys = generators[t.name].keys(seed)
-        fresh = [k for k in keys if question_id_of(t, k) not in existing]
+        fresh = [k for k in keys if question_id_of(t, k) not in existing] if existing else keys
         skipped += len(keys) - len(fresh)
         candidates[t.name] = fresh
     picked = select(candidates, count, seed)

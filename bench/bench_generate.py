@@ -4,8 +4,8 @@
 
 1. Writes a synthetic facts database (hundreds of people, events and places) next
    to the real templates and source registry, and times `generate()` writing
-   --questions questions from it (load, expand, select, write), with the peak
-   of Python allocations (tracemalloc).
+   --questions questions from it (load, expand, select, write) in a fresh
+   process, with that process's peak resident memory.
 2. Replicates those questions under fresh ids into a synthetic bank of --bank
    questions and times `load_bank()` on it in a fresh process, reporting wall
    time and peak resident memory (getrusage maxrss of the process and of any
@@ -24,14 +24,12 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-import time
-import tracemalloc
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from quizgen.generate import dump_questions, generate  # noqa: E402
+from quizgen.generate import dump_questions  # noqa: E402
 from quizgen.load import load_yaml  # noqa: E402
 
 COUNTRIES = ("Aland", "Borduria", "Carpania", "Drusia", "Elbonia", "Freedonia")
@@ -101,19 +99,29 @@ def make_facts_bank(root: Path, rng: random.Random) -> None:
     (root / "facts.yaml").write_text(synthetic_facts(300, 1500, 60, rng), encoding="utf-8")
 
 
+GENERATE = """
+import json, resource, sys, time
+from pathlib import Path
+from quizgen.generate import generate
+t0 = time.perf_counter()
+r = generate(Path(sys.argv[1]), Path(sys.argv[2]), count=int(sys.argv[3]), seed=int(sys.argv[4]))
+print(json.dumps({"seconds": time.perf_counter() - t0, "written": r.written, "templates": len(r.by_template),
+                  "candidates": r.available, "mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
 def bench_generate(root: Path, n: int, seed: int) -> Path:
+    """Time generate() in a fresh process (tracing allocations would slow it
+    several times over, so memory is the process's peak resident size)."""
     out = root / "generated" / "bench.yaml"
-    tracemalloc.start()
-    t0 = time.perf_counter()
-    result = generate(root, out, count=n, seed=seed)
-    elapsed = time.perf_counter() - t0
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    print(f"generate: {result.written:,} questions from {len(result.by_template)} templates "
-          f"({result.available:,} candidates) in {elapsed:.2f} s; "
-          f"peak Python allocations {peak / 2**20:.0f} MB; file {out.stat().st_size / 2**20:.1f} MB")
-    if result.written < n:
-        print(f"  note: the synthetic facts allowed only {result.written:,} of {n:,}")
+    proc = subprocess.run([sys.executable, "-c", GENERATE, str(root), str(out), str(n), str(seed)],
+                          capture_output=True, text=True, check=True, cwd=REPO)
+    r = json.loads(proc.stdout)
+    print(f"generate: {r['written']:,} questions from {r['templates']} templates ({r['candidates']:,} "
+          f"candidates) in {r['seconds']:.2f} s; peak RSS {r['mb']:.0f} MB; "
+          f"file {out.stat().st_size / 2**20:.1f} MB")
+    if r["written"] < n:
+        print(f"  note: the synthetic facts allowed only {r['written']:,} of {n:,}")
     return out
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from quizgen.model import (
+    MONTHS,
     TRUE_FALSE_OPTIONS,
     Citation,
     Document,
@@ -377,7 +378,8 @@ class EventDate(Generator):
         answer = slots["when"]
         accept = [date.value]
         if date.precision == "day":
-            accept.append(f"{date.label('month').split()[0]} {int(date.value[8:10])}, {date.value[:4]}")  # type: ignore[union-attr]
+            month = MONTHS[int(date.value[5:7]) - 1]
+            accept.append(f"{month} {int(date.value[8:10])}, {date.value[:4]}")  # "December 15, 2016"
         tokens = {**pool, answer: date.value}  # dates read best in chronological order
         draft = Draft(facts=(event.id,), citations=event.citations, slots=slots, answer=answer,
                       wrong=list(pool), accept=tuple(accept),

@@ -212,10 +212,9 @@ class _Reader:
             self.c.error(node, path, "expected 'unplaced' (what happened, without the place) "
                                      "on an event with a place, found none")
             return None
-        event = Event(id=f["id"].value, label=texts["label"], name=texts["name"],  # type: ignore[arg-type]
-                      summary=texts["summary"], unnamed=texts["unnamed"], unplaced=texts["unplaced"],  # type: ignore[arg-type]
-                      date=date, status=status, place=place, other_places=others,  # type: ignore[arg-type]
-                      participants=people, note=note, citations=citations, loc=self.c.loc(node))  # type: ignore[arg-type]
+        event = Event(id=f["id"].value, date=date, status=status, place=place,  # type: ignore[arg-type]
+                      other_places=others, participants=people, note=note,  # type: ignore[arg-type]
+                      citations=citations, loc=self.c.loc(node), **texts)  # type: ignore[arg-type]
         if place is not None:
             self.checks.append(lambda facts: self._unplaced_hides_place(event, facts, f["unplaced"], path))
         if event.unnamed:
@@ -305,8 +304,8 @@ class _Reader:
         if None in (name, short_name, event, claims, citations, note) or ("date" in f and date is None) or \
                 any(points[k] is None for k in DOCUMENT_POINTS if k in f):
             return None
-        everything = citations + tuple(  # type: ignore[operator]
-            cit for part in [*(p for p in points.values() if p), *claims] for cit in part.citations)  # type: ignore[union-attr]
+        parts = [*(p for p in points.values() if p), *claims]  # type: ignore[misc]
+        everything = citations + tuple(cit for part in parts for cit in part.citations)  # type: ignore[operator]
         return Document(id=f["id"].value, name=name, short_name=short_name, date=date,  # type: ignore[arg-type]
                         event=event, note=note, claims=claims, citations=everything,  # type: ignore[arg-type]
                         loc=self.c.loc(node), **points)  # type: ignore[arg-type]
@@ -466,7 +465,8 @@ class _Reader:
             false = self.texts(f["false"], f"{p}.false") if "false" in f else ()
             citations = self.citations(f["citations"], f"{p}.citations")
             if None not in (key, statement, detail, false, citations):
-                result.append(Claim(key, statement, detail, false, citations, self.c.loc(item)))  # type: ignore[arg-type]
+                claim = Claim(key, statement, detail, false, citations, self.c.loc(item))  # type: ignore[arg-type]
+                result.append(claim)
         if len(result) != len(items):
             return None
         return tuple(result) if self._distinct([c.key for c in result], node, path, "claim keys") else None

@@ -309,8 +309,9 @@ def _template(c: Checker, source: str, node: Node, path: str) -> Template | None
         c.error(f["prompt"], f"{path}.prompt", "expected at least one [[blank]] in a cloze prompt, found none")
     if len(c.diagnostics) > before:
         return None
+    prompt, explanation = " ".join(prompt.split()), " ".join(explanation.split())  # type: ignore[union-attr]
     return Template(name=name, generator=gen_name, type=qtype, topic=topic,  # type: ignore[arg-type]
-                    prompt=" ".join(prompt.split()), explanation=" ".join(explanation.split()),  # type: ignore[union-attr]
+                    prompt=prompt, explanation=explanation,
                     difficulty=difficulty, tags=tags, params=params, options=options,  # type: ignore[arg-type]
                     description=description, loc=c.loc(node))  # type: ignore[arg-type]
 

@@ -4,7 +4,6 @@ articles do not say; bad records are reported at file:line:col."""
 from __future__ import annotations
 
 import json
-import re
 import textwrap
 from pathlib import Path
 
@@ -223,8 +222,8 @@ def test_record_problems_are_all_reported_exactly(tmp_path: Path):
         "found 'harbur' (did you mean 'harbour'?)",
         "F:27:22: error: facts[3].names.english: expected 'Xland' to appear in one of the record's quotes, found it "
         "in none (cite it, or list it under not_in_articles)",
-        "F:27:38: error: facts[3].names.russian: expected 'Иксленд' to appear in one of the record's quotes, found "
-        "it in none (cite it, or list it under not_in_articles)",
+        "F:27:38: error: facts[3].names.russian: expected 'Иксленд' to appear in one of the record's quotes, "
+        "found it in none (cite it, or list it under not_in_articles)",
         "F:37:11: error: facts[4].date: expected 'basis' (how the date was inferred) on an inferred date, found none",
         "F:38:12: error: facts[4].place: expected the id of a place fact, found 'island-x', which is an island",
         "F:43:9: error: facts[5].id: expected a unique fact id, found 'event-b' again (first defined at F:32:9)",

@@ -89,7 +89,7 @@ def parse_text(text: str, file: str) -> tuple[Node | None, list[Diagnostic]]:
         loader.dispose()
     if node is None:
         return None, []
-    diagnostics, has_alias = _check_nodes(node, file)
+    diagnostics, has_alias = _check_nodes(node, file, may_alias="&" in text, may_tag="!" in text)
     if has_alias:
         diagnostics.extend(_alias_diagnostics(text, file))
     return node, diagnostics
@@ -127,23 +127,29 @@ def load_yaml(path: Path, file: str | None = None) -> tuple[Node | None, list[Di
     return parse_text(text, shown)
 
 
-def _check_nodes(root: Node, file: str) -> tuple[list[Diagnostic], bool]:
+def _check_nodes(root: Node, file: str, *, may_alias: bool = True,
+                 may_tag: bool = True) -> tuple[list[Diagnostic], bool]:
     """Refuse aliases, unknown tags and duplicate keys, walking iteratively.
 
     The composer has already resolved aliases into shared nodes, so an alias
     shows up as a node reached twice; refusing those also defuses alias bombs.
+    A text without '&' has no anchor and so no alias, and one without '!' has
+    no explicit tag: scalars then need no visit at all, which is most of the
+    walk in a large bank.
     """
     diagnostics: list[Diagnostic] = []
     has_alias = False
+    visit_scalars = may_alias or may_tag
     seen: set[int] = set()
     stack: list[tuple[Node, int]] = [(root, 1)]
     while stack:
         node, depth = stack.pop()
-        if id(node) in seen:
-            has_alias = True
-            continue
-        seen.add(id(node))
-        if node.tag not in ALLOWED_TAGS:
+        if may_alias:
+            if id(node) in seen:
+                has_alias = True
+                continue
+            seen.add(id(node))
+        if may_tag and node.tag not in ALLOWED_TAGS:
             diagnostics.append(Diagnostic(loc_of(node, file),
                                           f"expected plain data, found tag '{node.tag}' (only standard YAML tags are allowed)"))
             continue
@@ -163,8 +169,13 @@ def _check_nodes(root: Node, file: str) -> tuple[list[Diagnostic], bool]:
                             "expected each key once per mapping"))
                     else:
                         first[key.value] = key
-                stack.append((value, depth + 1))
-                stack.append((key, depth + 1))
+                    if visit_scalars:
+                        stack.append((key, depth + 1))
+                else:
+                    stack.append((key, depth + 1))
+                if visit_scalars or not isinstance(value, ScalarNode):
+                    stack.append((value, depth + 1))
         elif isinstance(node, SequenceNode):
-            stack.extend((child, depth + 1) for child in node.value)
+            stack.extend((child, depth + 1) for child in node.value
+                         if visit_scalars or not isinstance(child, ScalarNode))
     return diagnostics, has_alias

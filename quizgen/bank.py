@@ -195,6 +195,26 @@ def check_sets(sets: list[QuestionSet], questions: list[Question]) -> list[Diagn
     return diagnostics
 
 
+def check_lineage(questions: list[Question], extras: dict[str, object]) -> list[Diagnostic]:
+    """A generated question should name a template and facts the bank still
+    has; a warning, because a person may keep questions after retiring a template."""
+    diagnostics = []
+    templates = {t.name for t in extras.get("templates", ()) or ()}  # type: ignore[union-attr]
+    facts = {f.id for f in extras.get("facts", ()) or ()}  # type: ignore[union-attr]
+    for q in questions:
+        if q.origin != "generated":
+            continue
+        if "templates" in extras and q.template not in templates:
+            diagnostics.append(Diagnostic(q.loc, f"expected a template of the bank, found '{q.template}'"
+                                                 f"{did_you_mean(q.template or '', sorted(templates))}",
+                                          "warning", "template"))
+        missing = [f for f in q.facts if f not in facts] if "facts" in extras else []
+        if missing:
+            diagnostics.append(Diagnostic(q.loc, f"expected facts of facts.yaml, found unknown "
+                                                 f"{', '.join(repr(m) for m in missing)}", "warning", "facts"))
+    return diagnostics
+
+
 def fact_citations(extras: dict[str, object]) -> list[Citation]:
     return [c for fact in extras.get("facts", ()) or () for c in fact.citations]  # type: ignore[union-attr]
 
@@ -221,6 +241,7 @@ def _load_bank(root: Path) -> tuple[Bank | None, list[Diagnostic]]:
     if sources:  # question citations were checked while validating
         diagnostics += check_citations(fact_citations(extras), sources)
     diagnostics += check_sets(sets, questions)
+    diagnostics += check_lineage(questions, extras)
     diagnostics = sort_diagnostics(diagnostics)
     if errors_only(diagnostics):
         return None, diagnostics

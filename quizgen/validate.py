@@ -244,6 +244,8 @@ _DATEISH = re.compile(r"\b(1[89]|20)\d\d\b|\b(January|February|March|April|May|J
 
 
 def _kind(option: str) -> str:
+    if len(option.split()) > 5:  # a sentence that mentions a year is still a statement
+        return "text"
     if _YEARISH.match(option.strip()):
         return "year"
     if _DATEISH.search(option):

@@ -207,3 +207,22 @@ def test_real_bank_validates():
     assert [str(d) for d in diagnostics if d.is_error] == []
     assert bank is not None and len([q for q in bank.questions if q.origin == "curated"]) >= 60
     assert {q.type for q in bank.questions} >= {"mcq", "true_false", "short_answer", "cloze"}
+
+
+def test_generated_question_names_missing_template_and_facts(tmp_path: Path):
+    import shutil
+
+    from conftest import REAL_BANK
+
+    bank = tmp_path / "questions"
+    shutil.copytree(REAL_BANK, bank)
+    path = sorted((bank / "generated").glob("*.yaml"))[0]
+    text = path.read_text(encoding="utf-8")
+    first_template = next(line for line in text.splitlines() if line.strip().startswith("template: "))
+    path.write_text(text.replace(first_template, first_template.split(":")[0] + ": no-such-template", 1),
+                    encoding="utf-8")
+    code, lines = run_validate(bank)
+    assert code == 0
+    warnings = [line for line in lines if ": warning: template: " in line]
+    assert len(warnings) == 1
+    assert warnings[0].endswith("expected a template of the bank, found 'no-such-template'")

@@ -13,6 +13,7 @@ from yaml.nodes import MappingNode, Node
 from quizgen.check import Checker, did_you_mean
 from quizgen.errors import Diagnostic, Loc, errors_only
 from quizgen.load import load_yaml
+from quizgen import validate
 from quizgen.model import (
     Citation,
     Claim,
@@ -374,30 +375,8 @@ class _Reader:
         return date
 
     def citations(self, node: Node, path: str) -> tuple[Citation, ...] | None:
-        c = self.c
-        items = c.sequence(node, path, min_len=1)
-        if items is None:
-            return None
-        result = []
-        for i, item in enumerate(items):
-            p = f"{path}[{i}]"
-            f = c.mapping(item, p, required=("source", "quote"))
-            if f is None or len(f) < 2:
-                continue
-            source = c.string(f["source"], f"{p}.source")
-            if source is not None and c.source_ids is not None and source not in c.source_ids:
-                c.error(f["source"], f"{p}.source", f"expected a source id from {SOURCES_FILE}, found "
-                                                    f"'{source}'{did_you_mean(source, c.source_ids)}")
-                source = None
-            quote = c.string(f["quote"], f"{p}.quote")
-            if quote is not None and len(quote.split()) > MAX_QUOTE_WORDS:
-                c.error(f["quote"], f"{p}.quote", f"expected a quote of at most {MAX_QUOTE_WORDS} words, "
-                                                  f"found {len(quote.split())} words")
-                quote = None
-            if source is not None and quote is not None:
-                # verify rejects quotes, so that is where the location points
-                result.append(Citation(source, quote, c.loc(f["quote"])))
-        return tuple(result) if len(result) == len(items) else None
+        # facts cite exactly like questions do: one checker for both
+        return validate.citations(self.c, node, path)
 
     def spellings(self, node: Node, path: str) -> tuple[Spelling, ...] | None:
         items = self.c.sequence(node, path, min_len=1)

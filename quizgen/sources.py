@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from quizgen.errors import Diagnostic, Loc
+from quizgen.errors import Diagnostic
 from quizgen.model import Bank, Citation
 
 _TYPOGRAPHY = str.maketrans({

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.nodes import MappingNode, Node
 
 from quizgen.check import Checker, did_you_mean
 from quizgen.model import (

@@ -3,7 +3,6 @@ fonts from the PDF objects, pages through poppler when it is installed."""
 
 from __future__ import annotations
 
-import io
 import re
 import shutil
 import subprocess

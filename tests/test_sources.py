@@ -9,7 +9,7 @@ from quizgen.bank import load_bank
 from quizgen.cli import cli
 from quizgen.sources import normalize, verify
 
-from conftest import REAL_BANK, REAL_CORPUS, write
+from conftest import REAL_BANK, REAL_CORPUS
 
 
 def test_normalize_folds_only_whitespace_quotes_and_dashes():

@@ -9,7 +9,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 from quizgen.model import CLOZE_BLANK, QuestionSet, Source
 from quizgen.render import pdf_timeline
 from quizgen.render.pdf_fonts import SANS, SANS_BOLD, markup, runs, string_width
-from quizgen.render.pdf_page import FRAME_WIDTH, GREY, Block, Bookmark, Meta, Styles, build_pdf, para, styles
+from quizgen.render.pdf_page import FRAME_WIDTH, GREY, Block, Bookmark, Meta, Styles, variant_meta, build_pdf, para, styles
 from quizgen.render.pdf_worksheet import header, timeline_block
 from quizgen.select import ShownQuestion, Variant, letters
 
@@ -31,13 +31,7 @@ def key_pdf(variant: Variant, qset: QuestionSet, sources: tuple[Source, ...], ti
     if qset.timeline and events:
         story.append(Spacer(1, 8))
         story.append(timeline_block(events, st, blank=False))
-    meta = Meta(
-        title=f"{qset.title}: answer key" + (f" (variant {variant.letter})" if variant.letter else ""),
-        subject=f"Answer key for question set {variant.set_name}" +
-                (f", variant {variant.letter} of {variant.count}" if variant.letter else ""),
-        footer=f"{variant.code} · answer key",
-        keywords=f"quizgen, answer key, {variant.set_name}",
-    )
+    meta = variant_meta(qset.title, variant, "answer key")
     return build_pdf(story, meta, timestamp)
 
 

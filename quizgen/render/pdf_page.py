@@ -273,6 +273,18 @@ class Meta:
     keywords: str = ""
 
 
+def variant_meta(title: str, variant, kind: str) -> Meta:
+    """Metadata of one variant's PDF; ``kind`` is "worksheet" or "answer key"."""
+    which = f" (variant {variant.letter})" if variant.letter else ""
+    of = f", variant {variant.letter} of {variant.count}" if variant.letter else ""
+    return Meta(
+        title=title + ("" if kind == "worksheet" else f": {kind}") + which,
+        subject=f"{kind.capitalize()} for question set {variant.set_name}{of}",
+        footer=f"{variant.code} · {kind}",
+        keywords=f"quizgen, {kind}, {variant.set_name}",
+    )
+
+
 _PAGE_COUNT_FORM = "quizgenPageCount"
 _FOOTER_SIZE = 8
 

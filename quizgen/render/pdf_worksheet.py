@@ -8,7 +8,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 from quizgen.model import CLOZE_BLANK, QuestionSet, Source
 from quizgen.render import pdf_timeline
 from quizgen.render.pdf_fonts import SANS, markup
-from quizgen.render.pdf_page import (FRAME_WIDTH, NUMBER_INDENT, ORDER_BOX, Block, Bookmark, Meta,
+from quizgen.render.pdf_page import (FRAME_WIDTH, NUMBER_INDENT, ORDER_BOX, Block, Bookmark, variant_meta,
                                      NameLines, Styles, TrueFalseRow, WriteLines, boxed, build_pdf, para,
                                      styles)
 from quizgen.select import ShownQuestion, Variant, letters
@@ -27,13 +27,7 @@ def worksheet_pdf(variant: Variant, qset: QuestionSet, sources: tuple[Source, ..
         # Last, as a closing task: marks on a dated axis hint at the answers
         # of date questions, so students meet it after answering them.
         story.append(timeline_block(events, st, blank=True))
-    meta = Meta(
-        title=f"{qset.title}" + (f" (variant {variant.letter})" if variant.letter else ""),
-        subject=f"Worksheet for question set {variant.set_name}" +
-                (f", variant {variant.letter} of {variant.count}" if variant.letter else ""),
-        footer=f"{variant.code} · worksheet",
-        keywords=f"quizgen, worksheet, {variant.set_name}",
-    )
+    meta = variant_meta(qset.title, variant, "worksheet")
     return build_pdf(story, meta, timestamp)
 
 

@@ -14,7 +14,7 @@ from quizgen import validate
 from quizgen.check import Checker, did_you_mean
 from quizgen.errors import Diagnostic, Loc, errors_only, sort_diagnostics
 from quizgen.load import load_yaml
-from quizgen.model import Bank, Citation, Question, QuestionSet, Source
+from quizgen.model import Bank, Question, QuestionSet, Source
 
 SOURCES_FILE = "sources.yaml"
 FACTS_FILE = "facts.yaml"
@@ -164,16 +164,6 @@ def check_ids(ids: list[tuple[str, Loc]]) -> list[Diagnostic]:
     return diagnostics
 
 
-def check_citations(citations: list[Citation], sources: list[Source]) -> list[Diagnostic]:
-    known = [s.id for s in sources]
-    known_set = set(known)
-    return [
-        Diagnostic(cit.loc, f"expected a source id from {SOURCES_FILE}, found '{cit.source}'"
-                            f"{did_you_mean(cit.source, known)}", path="source")
-        for cit in citations if cit.source not in known_set
-    ]
-
-
 def check_sets(sets: list[QuestionSet], questions: list[Question]) -> list[Diagnostic]:
     ids = {q.id for q in questions}
     topics = sorted({q.topic for q in questions})
@@ -215,10 +205,6 @@ def check_lineage(questions: list[Question], extras: dict[str, object]) -> list[
     return diagnostics
 
 
-def fact_citations(extras: dict[str, object]) -> list[Citation]:
-    return [c for fact in extras.get("facts", ()) or () for c in fact.citations]  # type: ignore[union-attr]
-
-
 def load_bank(root: Path) -> tuple[Bank | None, list[Diagnostic]]:
     """Validate everything, then return the bank (None when any error was found)
     and every diagnostic, warnings included, sorted by place."""
@@ -235,13 +221,14 @@ def _load_bank(root: Path) -> tuple[Bank | None, list[Diagnostic]]:
     diagnostics += diags
     sets, diags = load_sets(root)
     diagnostics += diags
-    extras, diags = load_extras(root)
-    diagnostics += diags
+    extras, extras_diags = load_extras(root)
+    diagnostics += extras_diags
+    # Source ids of citations were checked while validating each record,
+    # questions here and facts in load_facts.
     diagnostics += check_ids(ids)
-    if sources:  # question citations were checked while validating
-        diagnostics += check_citations(fact_citations(extras), sources)
     diagnostics += check_sets(sets, questions)
-    diagnostics += check_lineage(questions, extras)
+    if not errors_only(extras_diags):  # a fact dropped for an error would warn on every question using it
+        diagnostics += check_lineage(questions, extras)
     diagnostics = sort_diagnostics(diagnostics)
     if errors_only(diagnostics):
         return None, diagnostics

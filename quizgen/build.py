@@ -37,11 +37,17 @@ def default_options(**overrides) -> RenderOptions:
     return RenderOptions(**overrides)
 
 
-def build(root: Path, out_dir: Path, formats: tuple[str, ...] = tuple(RENDERERS),
-          options: RenderOptions | None = None) -> BuildResult:
-    bank, warnings = load_or_raise(root)
-    options = options or default_options()
+def render_formats(bank: Bank, out_dir: Path, formats: tuple[str, ...],
+                   options: RenderOptions) -> list[Path]:
+    """Hand a validated bank to each named renderer; the files they wrote."""
     written: list[Path] = []
     for name in formats:
         written.extend(renderer(name)(bank, Path(out_dir), options))
+    return written
+
+
+def build(root: Path, out_dir: Path, formats: tuple[str, ...] = tuple(RENDERERS),
+          options: RenderOptions | None = None) -> BuildResult:
+    bank, warnings = load_or_raise(root)
+    written = render_formats(bank, out_dir, formats, options or default_options())
     return BuildResult(bank, tuple(written), tuple(warnings))

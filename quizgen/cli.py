@@ -127,16 +127,13 @@ def export(bank_path: Path, fmt: str, output: Path | None, force: bool) -> None:
 
 
 def run_renderers(bank_path: Path, out: Path, formats: tuple[str, ...], **options) -> None:
-    from quizgen.build import default_options
-    from quizgen.render import renderer
+    from quizgen.build import default_options, render_formats
 
-    bank = load(bank_path)
+    bank = load(bank_path)  # prints warnings before the slow part
     opts = default_options(progress=lambda msg: click.echo(msg, err=True),
                            warn=lambda d: click.echo(str(d), err=True), **options)
-    written: list[Path] = []
     try:
-        for name in formats:
-            written.extend(renderer(name)(bank, out, opts))
+        written = render_formats(bank, out, formats, opts)
     except QuizgenError as exc:
         fail(exc.diagnostics)
     for path in written:

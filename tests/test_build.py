@@ -78,3 +78,13 @@ def test_source_date_epoch_changes_embedded_dates(built, tmp_path, monkeypatch):
     data = (other / "quick-check.pdf").read_bytes()
     assert b"D:20231114" in data  # 1700000000 is 2023-11-14 UTC
     assert data != (out / "quick-check.pdf").read_bytes()
+
+
+def test_library_build_matches_the_cli(built, tmp_path):
+    from quizgen.build import build
+
+    bank, out, _ = built
+    result = build(bank, tmp_path / "lib")
+    assert result.warnings == ()
+    assert len(result.bank.questions) == 328
+    assert digests(tmp_path / "lib") == digests(out)

@@ -8,6 +8,7 @@ import re
 from yaml.nodes import MappingNode, Node
 
 from quizgen.check import Checker, did_you_mean
+from quizgen.errors import Diagnostic, Loc
 from quizgen.model import (
     CLOZE_BLANK,
     DIFFICULTIES,
@@ -307,9 +308,7 @@ def sources_file(c: Checker, root: Node | None) -> list[Source]:
     return result
 
 
-def _empty(c: Checker, key: str):
-    from quizgen.errors import Diagnostic, Loc
-
+def _empty(c: Checker, key: str) -> Diagnostic:
     return Diagnostic(Loc(c.file, 1, 1), f"expected a mapping with '{key}', found an empty file")
 
 

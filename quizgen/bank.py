@@ -134,7 +134,7 @@ def load_sets(root: Path) -> tuple[list[QuestionSet], list[Diagnostic]]:
     return sets, diagnostics
 
 
-def load_extras(root: Path) -> tuple[dict[str, object], list[Diagnostic]]:
+def load_extras(root: Path, source_ids: list[str] | None) -> tuple[dict[str, object], list[Diagnostic]]:
     """Facts and templates, when the bank has them (imported lazily: most
     commands never need them)."""
     extras: dict[str, object] = {}
@@ -142,7 +142,7 @@ def load_extras(root: Path) -> tuple[dict[str, object], list[Diagnostic]]:
     if (root / FACTS_FILE).is_file():
         from quizgen.facts import load_facts
 
-        extras["facts"], diags = load_facts(root)
+        extras["facts"], diags = load_facts(root, source_ids)
         diagnostics.extend(diags)
     if any((root / "templates").glob("*.y*ml")):
         from quizgen.templates import load_templates
@@ -221,7 +221,7 @@ def _load_bank(root: Path) -> tuple[Bank | None, list[Diagnostic]]:
     diagnostics += diags
     sets, diags = load_sets(root)
     diagnostics += diags
-    extras, extras_diags = load_extras(root)
+    extras, extras_diags = load_extras(root, source_ids)
     diagnostics += extras_diags
     # Source ids of citations were checked while validating each record,
     # questions here and facts in load_facts.

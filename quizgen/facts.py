@@ -68,9 +68,10 @@ def shown_path(path: Path) -> str:
         return str(path)
 
 
-def load_facts(root: Path) -> tuple[tuple[Fact, ...], list[Diagnostic]]:
+def load_facts(root: Path, source_ids: list[str] | None = None) -> tuple[tuple[Fact, ...], list[Diagnostic]]:
     """The facts of the bank folder ``root`` (questions/), validated; facts with
-    errors are left out and every problem is reported."""
+    errors are left out and every problem is reported. ``source_ids`` spares a
+    second read of sources.yaml when the caller has already validated it."""
     path = Path(root) / FACTS_FILE
     file = shown_path(path)
     if not path.is_file():
@@ -78,7 +79,7 @@ def load_facts(root: Path) -> tuple[tuple[Fact, ...], list[Diagnostic]]:
     node, diagnostics = load_yaml(path, file)
     if errors_only(diagnostics):
         return (), diagnostics
-    c = Checker(file, source_ids=_source_ids(Path(root)))
+    c = Checker(file, source_ids=source_ids if source_ids is not None else _source_ids(Path(root)))
     facts = facts_document(c, node)
     return facts, diagnostics + c.diagnostics
 

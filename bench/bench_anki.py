@@ -27,8 +27,8 @@ from quizgen.ids import deck_id, note_guid
 from quizgen.model import Bank, Citation, Question, Source, cloze_answer, matching_answer, ordering_answer
 from quizgen.render import RenderOptions
 from quizgen.render.anki import DEFAULT_DECK_NAME, render, topic_title
-from quizgen.render.anki_notes import SourcesHtml, note_content
-from quizgen.render.anki_notetypes import CSS, NOTE_TYPES
+from quizgen.render.anki.notes import SourcesHtml, note_content
+from quizgen.render.anki.notetypes import CSS, NOTE_TYPES
 
 TIMESTAMP = 1_700_000_000
 TOPICS = ("dates", "actors", "declaration-1956", "islands", "meetings")

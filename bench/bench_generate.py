@@ -29,8 +29,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from quizgen.generate import dump_questions  # noqa: E402
-from quizgen.load import load_yaml  # noqa: E402
+from quizgen.generate.write import dump_questions  # noqa: E402
+from quizgen.bank.marks import load_yaml  # noqa: E402
 
 COUNTRIES = ("Aland", "Borduria", "Carpania", "Drusia", "Elbonia", "Freedonia")
 OFFICES = ("President", "Prime Minister", "Foreign Minister", "Defence Minister", "Press Secretary")
@@ -102,7 +102,7 @@ def make_facts_bank(root: Path, rng: random.Random) -> None:
 GENERATE = """
 import json, resource, sys, time
 from pathlib import Path
-from quizgen.generate import generate
+from quizgen.generate.write import generate
 t0 = time.perf_counter()
 r = generate(Path(sys.argv[1]), Path(sys.argv[2]), count=int(sys.argv[3]), seed=int(sys.argv[4]))
 print(json.dumps({"seconds": time.perf_counter() - t0, "written": r.written, "templates": len(r.by_template),
@@ -129,7 +129,7 @@ def make_big_bank(root: Path, generated: Path, size: int) -> int:
     """Copies of the generated questions under fresh ids, 10,000 per file."""
     import yaml
 
-    from quizgen.bank import load_bank  # noqa: F401  (fail early if the loader is missing)
+    from quizgen.bank.load import load_bank  # noqa: F401  (fail early if the loader is missing)
 
     records = yaml.load(generated.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)["questions"]
     root.mkdir(parents=True)
@@ -173,7 +173,7 @@ def _dump_records(records: list[dict]) -> str:
 CHILD = """
 import json, resource, sys, time
 from pathlib import Path
-from quizgen.bank import load_bank
+from quizgen.bank.load import load_bank
 t0 = time.perf_counter()
 bank, diagnostics = load_bank(Path(sys.argv[1]))
 elapsed = time.perf_counter() - t0

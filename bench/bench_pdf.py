@@ -74,8 +74,8 @@ def synthetic_questions(n: int) -> tuple[Question, ...]:
 
 
 def quizgen_pair(questions, qset) -> int:
-    from quizgen.render.pdf_key import key_pdf
-    from quizgen.render.pdf_worksheet import worksheet_pdf
+    from quizgen.render.pdf.key import key_pdf
+    from quizgen.render.pdf.worksheet import worksheet_pdf
 
     (variant,) = make_variants(questions, qset, 1)
     return len(worksheet_pdf(variant, qset, SOURCES, 0)) + len(key_pdf(variant, qset, SOURCES, 0))
@@ -86,10 +86,10 @@ def platypus_pair(questions, qset) -> int:
     from reportlab.lib.pagesizes import A4
     from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-    from quizgen.render.pdf_fonts import markup
-    from quizgen.render.pdf_key import answer_markup, citation_markup, prompt_markup
-    from quizgen.render.pdf_page import MARGIN, styles
-    from quizgen.render.pdf_worksheet import cloze_markup
+    from quizgen.render.pdf.fonts import markup
+    from quizgen.render.pdf.key import answer_markup, citation_markup, prompt_markup
+    from quizgen.render.pdf.page import MARGIN, styles
+    from quizgen.render.pdf.worksheet import cloze_markup
 
     st = styles()
     by_id = {s.id: s for s in SOURCES}
@@ -125,7 +125,7 @@ def timed(fn, *args) -> float:
 
 
 def bench_layout(n: int, runs: int) -> float:
-    from quizgen.render import pdf_page
+    from quizgen.render.pdf import page as pdf_page
 
     questions = synthetic_questions(n)
     qset = QuestionSet("bench", "Benchmark: a thousand questions", instructions="Answer everything.")
@@ -144,8 +144,8 @@ def bench_layout(n: int, runs: int) -> float:
 
 
 def _render_variants(args) -> int:
-    from quizgen.render.pdf_key import key_pdf
-    from quizgen.render.pdf_worksheet import worksheet_pdf
+    from quizgen.render.pdf.key import key_pdf
+    from quizgen.render.pdf.worksheet import worksheet_pdf
     from quizgen.writefile import write_atomic
 
     variants, qset, out = args
@@ -157,11 +157,11 @@ def _render_variants(args) -> int:
 
 
 def bench_variants(count: int, jobs: int) -> float:
-    from quizgen.render.pdf_fonts import register
-    from quizgen.render.pdf_key import grid_pdf
+    from quizgen.render.pdf.fonts import register
+    from quizgen.render.pdf.key import grid_pdf
     from quizgen.writefile import write_atomic
 
-    from quizgen.render import pdf_page
+    from quizgen.render.pdf import page as pdf_page
 
     register()  # before forking, so workers inherit loaded fonts
     # Leave the layout benchmark's heap behind: cached paragraphs of a thousand

@@ -37,7 +37,7 @@ def fail(diagnostics: Iterable[Diagnostic]) -> NoReturn:
 
 def load(bank_path: Path):
     """The validated bank, or every diagnostic and exit 1."""
-    from quizgen.bank import load_bank
+    from quizgen.bank.load import load_bank
 
     bank, diagnostics = load_bank(bank_path)
     if bank is None:
@@ -74,7 +74,7 @@ def validate(path: Path) -> None:
 def verify(bank_path: Path, corpus: Path) -> None:
     """Check every quote against its article and every file against its sha256."""
     from quizgen.listing import table
-    from quizgen.sources import verify as verify_bank
+    from quizgen.bank.sources import verify as verify_bank
 
     bank = load(bank_path)
     if not corpus.is_dir():
@@ -113,7 +113,7 @@ def list_(bank_path: Path, topic: str | None, qtype: str | None, source: str | N
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 def export(bank_path: Path, fmt: str, output: Path | None, force: bool) -> None:
     """Write the whole bank as JSON (a stable contract for other tools)."""
-    from quizgen.export import to_json
+    from quizgen.render.json_export import to_json
     from quizgen.writefile import write_text_atomic
 
     bank = load(bank_path)
@@ -189,7 +189,7 @@ def pdf(bank_path: Path, sets: tuple[str, ...], variants: int, seed: int | None,
 def generate(bank_path: Path, template_names: tuple[str, ...], topics: tuple[str, ...], count: int | None,
              seed: int, output: Path, force: bool) -> None:
     """Write a new question set built from the facts database and the templates."""
-    from quizgen.generate import generate as generate_questions
+    from quizgen.generate.write import generate as generate_questions
 
     refuse_overwrite(output, force)
     try:
@@ -204,7 +204,7 @@ def generate(bank_path: Path, template_names: tuple[str, ...], topics: tuple[str
 @bank_option
 def templates(bank_path: Path) -> None:
     """List the question templates and how many distinct questions each can make."""
-    from quizgen.generate import template_counts
+    from quizgen.generate.write import template_counts
     from quizgen.listing import table
 
     try:

@@ -146,8 +146,8 @@ class Bank:
 
 
 # -- facts and templates -------------------------------------------------------
-# Loaded by quizgen/facts.py and quizgen/templates.py, expanded into Questions by
-# quizgen/expand.py. Imported here rather than at the top so that this section
+# Loaded by quizgen/bank/facts.py and quizgen/bank/templates.py, expanded into Questions by
+# quizgen/generate/expand.py. Imported here rather than at the top so that this section
 # stays one self-contained addition.
 import datetime as _dt  # noqa: E402
 from typing import ClassVar, Union  # noqa: E402

@@ -101,7 +101,7 @@ def test_export_real_bank_lists_all_types():
 
 
 def test_json_schemas_agree_with_the_validator():
-    from quizgen import validate
+    from quizgen.bank import records as validate
     from quizgen.model import DIFFICULTIES, QUESTION_TYPES
 
     schema = json.loads((REAL_BANK / "schema" / "questions.schema.json").read_text())

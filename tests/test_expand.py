@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REAL_BANK
-from quizgen.expand import FactIndex, expand, generator_for, question_id
-from quizgen.facts import load_facts
+from quizgen.generate.expand import FactIndex, expand, generator_for, question_id
+from quizgen.bank.facts import load_facts
 from quizgen.model import Event, FactDate, Person, Question
-from quizgen.templates import load_templates, templates_document
+from quizgen.bank.templates import load_templates, templates_document
 
 DAY = re.compile(r"^\d{1,2} [A-Z][a-z]+ \d{4}$")
 MONTH = re.compile(r"^[A-Z][a-z]+ \d{4}$")
@@ -197,7 +197,7 @@ def test_question_ids_depend_on_template_and_key_only(real):
 
 
 def test_every_generator_fills_every_slot_it_offers(real):
-    from quizgen.templates import GENERATORS
+    from quizgen.bank.templates import GENERATORS
 
     facts, templates = real
     index = FactIndex(facts)

@@ -11,9 +11,9 @@ import pytest
 
 from conftest import REAL_BANK, REAL_CORPUS
 from quizgen.errors import sort_diagnostics
-from quizgen.facts import KIND_FIELDS, load_facts
+from quizgen.bank.facts import KIND_FIELDS, load_facts
 from quizgen.model import Document, Event, FactDate, Island, IslandGroup, Person
-from quizgen.sources import normalize
+from quizgen.bank.sources import normalize
 
 SOURCES = """
 sources:

@@ -13,10 +13,10 @@ import yaml
 from click.testing import CliRunner
 
 from conftest import REAL_BANK, REAL_CORPUS
-from quizgen.bank import load_bank
+from quizgen.bank.load import load_bank
 from quizgen.cli import cli
 from quizgen.errors import QuizgenError
-from quizgen.generate import dump_questions, generate, question_record, scalar
+from quizgen.generate.write import dump_questions, generate, question_record, scalar
 from quizgen.model import Citation, Question
 
 
@@ -59,7 +59,7 @@ def test_written_file_loads_cleanly_and_reads_back_exactly(bank: Path):
 def test_generated_quotes_verify_against_the_corpus(bank: Path):
     if not REAL_CORPUS.is_dir():
         pytest.skip(f"corpus not found at {REAL_CORPUS} (it lives outside the repository)")
-    from quizgen.sources import verify
+    from quizgen.bank.sources import verify
 
     generate(bank, bank / "generated" / "all.yaml", seed=3)
     loaded, _ = load_bank(bank)

@@ -1,4 +1,4 @@
-from quizgen.load import MAX_DEPTH, parse_text
+from quizgen.bank.marks import MAX_DEPTH, parse_text
 
 
 def messages(text: str) -> list[str]:

@@ -21,9 +21,9 @@ from quizgen.ids import deck_id, note_guid
 from quizgen.model import Bank, Citation, Question, Source, cloze_answer, matching_answer, ordering_answer
 from quizgen.render import RenderOptions
 from quizgen.render.anki import DEFAULT_DECK_NAME, deck_slug, render
-from quizgen.render.anki_lock import LOCK_NAME, next_mod
-from quizgen.render.anki_notes import shuffled_order
-from quizgen.render.anki_notetypes import MULTIPLE_CHOICE, NOTE_TYPES
+from quizgen.render.anki.lock import LOCK_NAME, next_mod
+from quizgen.render.anki.notes import shuffled_order
+from quizgen.render.anki.notetypes import MULTIPLE_CHOICE, NOTE_TYPES
 
 anki_collection = pytest.importorskip("anki.collection")
 Collection = anki_collection.Collection
@@ -579,7 +579,7 @@ def test_only_the_anki_renderer_imports_genanki():
         for p in package.rglob("*.py")
         if re.search(r"^\s*(import|from)\s+genanki", p.read_text(encoding="utf-8"), re.M)
     }
-    assert importers and all(re.fullmatch(r"render/anki(_\w+)?\.py", p) for p in importers), importers
+    assert importers and all(re.fullmatch(r"render/anki/\w+\.py", p) for p in importers), importers
 
 
 def test_topic_decks_have_fixed_ids(bank, tmp_path):
@@ -596,7 +596,7 @@ def test_topic_decks_have_fixed_ids(bank, tmp_path):
 
 
 def test_the_real_bank_builds_and_imports(tmp_path, col):
-    from quizgen.bank import load_bank
+    from quizgen.bank.load import load_bank
 
     # A copy, so the test never rewrites the repository's lock file.
     root = tmp_path / "questions"

@@ -15,7 +15,7 @@ from quizgen.errors import QuizgenError
 from quizgen.model import Bank, Citation, Question, QuestionSet, Source
 from quizgen.render import RenderOptions, renderer
 from quizgen.render.pdf import render
-from quizgen.render.pdf_key import answer_text, grid_code
+from quizgen.render.pdf.key import answer_text, grid_code
 from quizgen.select import letters, make_variants, select
 
 REAL_BANK = Path(__file__).parents[1] / "questions"
@@ -385,7 +385,7 @@ def test_poppler_renders_every_page_without_complaint(single, tmp_path):
 
 
 def test_real_bank_end_to_end(tmp_path):
-    from quizgen.bank import load_bank
+    from quizgen.bank.load import load_bank
 
     bank, diagnostics = load_bank(REAL_BANK)
     assert bank is not None, [str(d) for d in diagnostics]
@@ -431,7 +431,7 @@ def test_a_fresh_process_gives_the_same_bytes(tmp_path, single):
 
 
 def test_timeline_events_say_only_what_the_quotes_and_sources_say():
-    from quizgen.render.pdf_timeline import events
+    from quizgen.render.pdf.timeline import events
 
     extra = Question("nov", "mcq", "meetings", "When did they meet?", "November 14", "why",
                      (Citation("tass", "On November 14, Putin and Abe agreed"),), options=("November 14", "May 1"))
@@ -454,7 +454,7 @@ def test_timeline_events_say_only_what_the_quotes_and_sources_say():
 def test_timeline_labels_never_overlap_and_stems_never_cross_them(seed):
     import random
 
-    from quizgen.render.pdf_timeline import _PAD, _Label, _lanes
+    from quizgen.render.pdf.timeline import _PAD, _Label, _lanes
 
     rng = random.Random(seed)
     labels = [_Label(n, rng.uniform(0, 420), rng.uniform(30, 150), "", ())

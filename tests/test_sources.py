@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from quizgen.bank import load_bank
+from quizgen.bank.load import load_bank
 from quizgen.cli import cli
-from quizgen.sources import normalize, verify
+from quizgen.bank.sources import normalize, verify
 
 from conftest import REAL_BANK, REAL_CORPUS
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REAL_BANK
-from quizgen.templates import (
+from quizgen.bank.templates import (
     GENERATORS,
     TEMPLATE_OPTIONAL,
     TEMPLATE_REQUIRED,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from quizgen.bank import load_bank
+from quizgen.bank.load import load_bank
 from quizgen.cli import cli
 
 from conftest import write

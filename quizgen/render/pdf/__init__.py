@@ -57,9 +57,9 @@ def _set_loc(bank: Bank) -> Loc:
 
 def render_set(bank: Bank, qset: QuestionSet, options: RenderOptions) -> list[tuple[str, bytes]]:
     """File names and bytes for one set; nothing is written."""
-    from quizgen.render import pdf_timeline
-    from quizgen.render.pdf_key import grid_pdf, key_pdf
-    from quizgen.render.pdf_worksheet import worksheet_pdf
+    from quizgen.render.pdf import timeline as pdf_timeline
+    from quizgen.render.pdf.key import grid_pdf, key_pdf
+    from quizgen.render.pdf.worksheet import worksheet_pdf
 
     questions = select(bank.questions, qset, options.seed)
     if not questions:
@@ -84,7 +84,7 @@ def render_set(bank: Bank, qset: QuestionSet, options: RenderOptions) -> list[tu
 def check_glyphs(qset: QuestionSet, questions: tuple[Question, ...], sources: tuple[Source, ...]) -> None:
     """Every character must have a glyph in an embedded font; say which
     question (or source) has one that does not, for all of them at once."""
-    from quizgen.render.pdf_fonts import MissingGlyph, check
+    from quizgen.render.pdf.fonts import MissingGlyph, check
 
     problems = []
     for text in (qset.title, qset.instructions):

@@ -27,7 +27,7 @@ from genanki.apkg_col import APKG_COL
 from genanki.apkg_schema import APKG_SCHEMA
 
 from quizgen.ids import deck_id
-from quizgen.render.anki_notetypes import CSS, NoteTypeSpec
+from quizgen.render.anki.notetypes import CSS, NoteTypeSpec
 
 ZIP_EPOCH = 315532800  # 1980-01-01, the earliest time a zip entry can hold
 

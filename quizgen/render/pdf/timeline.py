@@ -145,8 +145,8 @@ def drawing(evts: tuple[Event, ...], width: float, blank: bool):
     from reportlab.graphics.shapes import Circle, Drawing, Line, String
     from reportlab.lib import colors
 
-    from quizgen.render import pdf_fonts
-    from quizgen.render.pdf_fonts import SANS, SANS_BOLD
+    from quizgen.render.pdf import fonts as pdf_fonts
+    from quizgen.render.pdf.fonts import SANS, SANS_BOLD
 
     scale = _Scale([e.year for e in evts], width - _RIGHT_ROOM)
     labels = []

@@ -7,10 +7,10 @@ from __future__ import annotations
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from quizgen.model import CLOZE_BLANK, QuestionSet, Source
-from quizgen.render import pdf_timeline
-from quizgen.render.pdf_fonts import SANS, SANS_BOLD, markup, runs, string_width
-from quizgen.render.pdf_page import FRAME_WIDTH, GREY, Block, Bookmark, Meta, Styles, variant_meta, build_pdf, para, styles
-from quizgen.render.pdf_worksheet import header, timeline_block
+from quizgen.render.pdf import timeline as pdf_timeline
+from quizgen.render.pdf.fonts import SANS, SANS_BOLD, markup, runs, string_width
+from quizgen.render.pdf.page import FRAME_WIDTH, GREY, Block, Bookmark, Meta, Styles, variant_meta, build_pdf, para, styles
+from quizgen.render.pdf.worksheet import header, timeline_block
 from quizgen.select import ShownQuestion, Variant, letters
 
 GRID_COLUMNS = 8  # variants per grid table; more variants continue in another table

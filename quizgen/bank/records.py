@@ -7,7 +7,7 @@ import re
 
 from yaml.nodes import MappingNode, Node
 
-from quizgen.check import Checker, did_you_mean
+from quizgen.bank.check import Checker, did_you_mean
 from quizgen.errors import Diagnostic, Loc
 from quizgen.model import (
     CLOZE_BLANK,

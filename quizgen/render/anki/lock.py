@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from quizgen.errors import Diagnostic, Loc, QuizgenError
-from quizgen.render.anki_notes import NoteContent
-from quizgen.render.anki_notetypes import NoteTypeSpec
+from quizgen.render.anki.notes import NoteContent
+from quizgen.render.anki.notetypes import NoteTypeSpec
 
 LOCK_NAME = "anki-lock.json"
 FORMAT = "quizgen-anki-lock/1"

@@ -21,9 +21,9 @@ from quizgen.errors import Diagnostic, QuizgenError
 from quizgen.ids import deck_id, note_guid
 from quizgen.model import Bank, Source
 from quizgen.render import RenderOptions
-from quizgen.render.anki_lock import LOCK_NAME, Plan, dump_lock, plan, read_lock
-from quizgen.render.anki_notes import NoteContent, SourcesHtml, note_content, text
-from quizgen.render.anki_notetypes import NOTE_TYPES
+from quizgen.render.anki.lock import LOCK_NAME, Plan, dump_lock, plan, read_lock
+from quizgen.render.anki.notes import NoteContent, SourcesHtml, note_content, text
+from quizgen.render.anki.notetypes import NOTE_TYPES
 from quizgen.writefile import write_atomic
 
 DEFAULT_DECK_NAME = "Russia–Japan Peace Treaty"
@@ -117,7 +117,7 @@ def render(bank: Bank, out_dir: Path, options: RenderOptions) -> list[Path]:
 def _package(bank, parent, contents, used_types, build: Plan, timestamp: int) -> bytes:
     # Everything genanki touches is imported here, so loading this module (e.g. to
     # list renderers) stays cheap.
-    from quizgen.render.anki_package import HermeticPackage, NoteRow, NoteType, StableDeck
+    from quizgen.render.anki.package import HermeticPackage, NoteRow, NoteType, StableDeck
 
     counts: dict[str, int] = {}
     for c in contents:

@@ -25,7 +25,7 @@ SANS_ITALIC = "QuizgenSans-Italic"
 SANS_BOLD_ITALIC = "QuizgenSans-BoldItalic"
 JAPANESE = "QuizgenJapanese"
 
-FONT_DIR = Path(__file__).resolve().parents[1] / "fonts"
+FONT_DIR = Path(__file__).resolve().parents[2] / "fonts"
 JAPANESE_FILE = "BIZUDPGothic-Regular-JIS0208.ttf"
 
 # Characters that belong to whichever run they sit in: they never force a

@@ -15,10 +15,10 @@ from typing import Mapping, Sequence
 
 from yaml.nodes import Node
 
-from quizgen.check import Checker, did_you_mean
+from quizgen.bank.check import Checker, did_you_mean
 from quizgen.errors import Diagnostic, Loc, errors_only
-from quizgen.facts import shown_path
-from quizgen.load import parse_text
+from quizgen.bank.facts import shown_path
+from quizgen.bank.marks import parse_text
 from quizgen.model import CLOZE_BLANK, DIFFICULTIES, QUESTION_TYPES, Template
 
 TEMPLATES_DIR = "templates"
@@ -41,7 +41,7 @@ class Param:
 @dataclass(frozen=True)
 class GeneratorSpec:
     """What a generator offers templates: question types, slot names, params.
-    The generators themselves live in quizgen/expand.py."""
+    The generators themselves live in quizgen/generate/expand.py."""
 
     name: str
     summary: str

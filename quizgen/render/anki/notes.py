@@ -10,7 +10,7 @@ from html import escape
 from typing import Mapping, NamedTuple
 
 from quizgen.model import CLOZE_BLANK, Question, Source
-from quizgen.render.anki_notetypes import NOTE_TYPES
+from quizgen.render.anki.notetypes import NOTE_TYPES
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from quizgen.model import CLOZE_BLANK, QuestionSet, Source
-from quizgen.render import pdf_timeline
-from quizgen.render.pdf_fonts import SANS, markup
-from quizgen.render.pdf_page import (FRAME_WIDTH, NUMBER_INDENT, ORDER_BOX, Block, Bookmark, variant_meta,
+from quizgen.render.pdf import timeline as pdf_timeline
+from quizgen.render.pdf.fonts import SANS, markup
+from quizgen.render.pdf.page import (FRAME_WIDTH, NUMBER_INDENT, ORDER_BOX, Block, Bookmark, variant_meta,
                                      NameLines, Styles, TrueFalseRow, WriteLines, boxed, build_pdf, para,
                                      styles)
 from quizgen.select import ShownQuestion, Variant, letters

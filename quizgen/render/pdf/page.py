@@ -18,8 +18,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
 
 from quizgen import __version__
-from quizgen.render import pdf_fonts
-from quizgen.render.pdf_fonts import SANS, SANS_BOLD
+from quizgen.render.pdf import fonts as pdf_fonts
+from quizgen.render.pdf.fonts import SANS, SANS_BOLD
 
 PAGE_SIZE = A4
 MARGIN = 18 * mm

@@ -10,7 +10,7 @@ from typing import Sequence
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from quizgen.errors import Diagnostic, Loc
-from quizgen.load import loc_of
+from quizgen.bank.marks import loc_of
 
 STR, INT, BOOL, NULL, FLOAT = (
     "tag:yaml.org,2002:" + t for t in ("str", "int", "bool", "null", "float")

@@ -10,10 +10,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from quizgen import validate
-from quizgen.check import Checker, did_you_mean
+from quizgen.bank import records as validate
+from quizgen.bank.check import Checker, did_you_mean
 from quizgen.errors import Diagnostic, Loc, errors_only, sort_diagnostics
-from quizgen.load import load_yaml
+from quizgen.bank.marks import load_yaml
 from quizgen.model import Bank, Question, QuestionSet, Source
 
 SOURCES_FILE = "sources.yaml"
@@ -140,12 +140,12 @@ def load_extras(root: Path, source_ids: list[str] | None) -> tuple[dict[str, obj
     extras: dict[str, object] = {}
     diagnostics: list[Diagnostic] = []
     if (root / FACTS_FILE).is_file():
-        from quizgen.facts import load_facts
+        from quizgen.bank.facts import load_facts
 
         extras["facts"], diags = load_facts(root, source_ids)
         diagnostics.extend(diags)
     if any((root / "templates").glob("*.y*ml")):
-        from quizgen.templates import load_templates
+        from quizgen.bank.templates import load_templates
 
         extras["templates"], diags = load_templates(root)
         diagnostics.extend(diags)

@@ -22,13 +22,13 @@ from typing import Iterable, Sequence
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from quizgen.check import did_you_mean
+from quizgen.bank.check import did_you_mean
 from quizgen.errors import Diagnostic, Loc, QuizgenError, errors_only
-from quizgen.expand import FactIndex, Generator, Key, generator_for
-from quizgen.facts import load_facts, shown_path
-from quizgen.load import load_yaml
+from quizgen.generate.expand import FactIndex, Generator, Key, generator_for
+from quizgen.bank.facts import load_facts, shown_path
+from quizgen.bank.marks import load_yaml
 from quizgen.model import Question, Template
-from quizgen.templates import load_templates
+from quizgen.bank.templates import load_templates
 from quizgen.writefile import write_text_atomic
 
 SCHEMA = "schema/questions.schema.json"
@@ -169,7 +169,7 @@ def generate(root: Path, out: Path, *, templates: Sequence[str] = (), topics: Se
 
 
 def question_id_of(template: Template, key: Key) -> str:
-    from quizgen.expand import question_id
+    from quizgen.generate.expand import question_id
 
     return question_id(template, key)
 
@@ -177,7 +177,7 @@ def question_id_of(template: Template, key: Key) -> str:
 def existing_ids(root: Path, skip: Path | None = None) -> set[str]:
     """Question ids already in the bank, except in ``skip`` (the file about to
     be replaced). Read loosely: validating the bank is `quizgen validate`'s job."""
-    from quizgen.bank import question_files
+    from quizgen.bank.load import question_files
 
     skip_resolved = skip.resolve() if skip is not None and skip.exists() else None
     ids: set[str] = set()

@@ -46,7 +46,7 @@ from quizgen.model import (
     matching_answer,
     ordering_answer,
 )
-from quizgen.templates import GENERATORS, fill, parse_slots, with_capitals
+from quizgen.bank.templates import GENERATORS, fill, parse_slots, with_capitals
 
 Key = tuple[str, ...]
 

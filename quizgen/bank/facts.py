@@ -10,10 +10,10 @@ from typing import Callable, Sequence
 
 from yaml.nodes import MappingNode, Node
 
-from quizgen.check import Checker, did_you_mean
+from quizgen.bank.check import Checker, did_you_mean
 from quizgen.errors import Diagnostic, Loc, errors_only
-from quizgen.load import load_yaml
-from quizgen import validate
+from quizgen.bank.marks import load_yaml
+from quizgen.bank import records as validate
 from quizgen.model import (
     Citation,
     Claim,

@@ -1,0 +1,2 @@
+"""Generation: templates x facts -> questions (expand), and the question
+files `quizgen generate` writes (write)."""

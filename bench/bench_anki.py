@@ -24,13 +24,14 @@ from pathlib import Path
 import genanki
 
 from quizgen.ids import deck_id, note_guid
-from quizgen.model import Bank, Citation, Question, Source, cloze_answer, matching_answer, ordering_answer
+from quizgen.model import Bank, BankConfig, Citation, Question, Source, cloze_answer, matching_answer, ordering_answer
 from quizgen.render import RenderOptions
-from quizgen.render.anki import DEFAULT_DECK_NAME, render, topic_title
+from quizgen.render.anki import render
 from quizgen.render.anki.notes import SourcesHtml, note_content
 from quizgen.render.anki.notetypes import CSS, NOTE_TYPES
 
 TIMESTAMP = 1_700_000_000
+DECK = "Bench deck"
 TOPICS = ("dates", "actors", "declaration-1956", "islands", "meetings")
 
 
@@ -82,7 +83,7 @@ def synthetic_bank(root: Path, n: int) -> Bank:
             items = ("1956 declaration", "2014 postponement", "Vladivostok forum", "Nagato summit")
             q = Question(prompt=f"Order {i}.", items=items, answer=ordering_answer(items), **common)
         questions.append(q)
-    return Bank(root=str(root), sources=sources, questions=tuple(questions))
+    return Bank(root=str(root), sources=sources, questions=tuple(questions), config=BankConfig(title=DECK))
 
 
 def genanki_write(bank: Bank, contents, path: Path) -> None:
@@ -99,7 +100,7 @@ def genanki_write(bank: Bank, contents, path: Path) -> None:
         )
     decks = {}
     for topic in TOPICS:
-        name = f"{DEFAULT_DECK_NAME}::{topic_title(topic)}"
+        name = f"{DECK}::{topic.replace('-', ' ').capitalize()}"
         decks[topic] = genanki.Deck(deck_id(name), name)
     for c in contents:
         decks[c.topic].add_note(
@@ -139,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
             genanki_write(bank, contents, work / f"genanki-{i}.apkg")
 
         def first_build(i: int) -> None:
-            fresh = Bank(str(work / f"bank-{i}"), bank.sources, bank.questions)
+            fresh = Bank(str(work / f"bank-{i}"), bank.sources, bank.questions, config=bank.config)
             render(fresh, work / f"first-{i}", options)
 
         def rebuild(i: int) -> None:

@@ -52,9 +52,12 @@ def note_type_id(key: str, fields: Sequence[str] = (), templates: Sequence[str] 
     return stable_int("note-type", "\x1f".join((key, *fields, "\x1e", *templates)))
 
 
-def note_guid(question_id: str) -> str:
-    """The GUID of the note for a question: a function of the question id alone."""
-    value = int.from_bytes(_digest("note", question_id)[:8], "big")
+def note_guid(question_id: str, namespace: str = "") -> str:
+    """The GUID of the note for a question: a function of the bank's id
+    namespace and the question id alone. The empty namespace gives the GUIDs
+    of decks built before namespaces existed, so their review history stays."""
+    name = f"{namespace}\x1f{question_id}" if namespace else question_id
+    value = int.from_bytes(_digest("note", name)[:8], "big")
     digits = []
     while True:
         value, rem = divmod(value, len(_BASE91))

@@ -122,6 +122,79 @@ class QuestionSet:
     loc: Loc = NO_LOC
 
 
+# The words a worksheet, key or card prints around the bank's own text. A bank
+# in another language overrides them in its config (bank.yaml `labels:`).
+DEFAULT_LABELS: Mapping[str, str] = {
+    "name": "Name",
+    "class": "Class",
+    "date": "Date",
+    "worksheet": "Worksheet",
+    "answer_key": "Answer key",
+    "teacher_grid": "Teacher grid",
+    "variant": "Variant",
+    "page": "Page",
+    "page_of": "of",
+    "true": "True",
+    "false": "False",
+    "sources": "Sources",
+    "source": "Source",
+    "explanation": "Why",
+    "inferred": "inferred",
+    "undated": "undated",
+    "outlet_unknown": "outlet not named",
+    "timeline": "Timeline",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    id: str  # the slug questions name in `topic:`
+    name: str  # how decks and worksheets title it
+    loc: Loc = NO_LOC
+
+
+@dataclass(frozen=True, slots=True)
+class BankConfig:
+    """The bank's own settings (bank.yaml): everything subject-specific that
+    the renderers print or use, so nothing in quizgen/ knows a bank's subject."""
+
+    title: str
+    description: str = ""
+    author: str = ""
+    language: str = "en"  # BCP 47 tag, written into PDF metadata
+    deck_name: str = ""  # the parent Anki deck; the title when empty
+    deck_description: str = ""
+    corpus: str = "sources"  # folder of the articles, relative to the bank
+    # Mixed into note GUIDs so two banks with equal question ids never collide
+    # in one collection. Empty: GUIDs from question ids alone, as decks built
+    # before namespaces existed have them.
+    id_namespace: str = ""
+    fonts: tuple[str, ...] = ()  # extra TrueType files, relative to the bank, tried first
+    topics: tuple[Topic, ...] = ()  # display names and order; empty: any topic, named from its slug
+    labels: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_LABELS))
+    loc: Loc = NO_LOC
+
+    @property
+    def deck(self) -> str:
+        return self.deck_name or self.title
+
+    def label(self, key: str) -> str:
+        return self.labels.get(key) or DEFAULT_LABELS[key]
+
+    def topic_name(self, topic: str) -> str:
+        for t in self.topics:
+            if t.id == topic:
+                return t.name
+        return topic.replace("-", " ").capitalize()
+
+    def topic_rank(self, topic: str) -> tuple[int, str]:
+        """Sort key: declared topics in their declared order, then the rest by slug."""
+        for i, t in enumerate(self.topics):
+            if t.id == topic:
+                return (i, "")
+        return (len(self.topics), topic)
+
+
 @dataclass(frozen=True, slots=True)
 class Bank:
     """Everything validated from a bank folder, ready for the renderers."""
@@ -131,6 +204,7 @@ class Bank:
     questions: tuple[Question, ...]
     sets: tuple[QuestionSet, ...] = ()
     extras: Mapping[str, object] = field(default_factory=dict)  # e.g. facts, templates
+    config: BankConfig = field(default_factory=lambda: BankConfig(title="Question bank"))
 
     def source(self, source_id: str) -> Source:
         for s in self.sources:

@@ -40,6 +40,11 @@ def mini_bank(tmp_path: Path, mini_corpus: Path) -> Path:
     """A valid bank of two questions citing the mini corpus."""
     root = tmp_path / "bank"
     sha = hashlib.sha256((mini_corpus / "harbour.txt").read_bytes()).hexdigest()
+    write(root / "bank.yaml", """
+        title: Harbour Talks
+        corpus: ../corpus
+        id_namespace: harbour-tests
+        """)
     write(root / "sources.yaml", f"""
         sources:
           - id: harbour

@@ -18,9 +18,14 @@ import pytest
 
 from quizgen.errors import QuizgenError
 from quizgen.ids import deck_id, note_guid
-from quizgen.model import Bank, Citation, Question, Source, cloze_answer, matching_answer, ordering_answer
+from quizgen.model import (Bank, BankConfig, Citation, Question, Source, Topic, cloze_answer, matching_answer,
+                           ordering_answer)
 from quizgen.render import RenderOptions
-from quizgen.render.anki import DEFAULT_DECK_NAME, deck_slug, render
+from quizgen.render.anki import deck_slug, render
+
+DEFAULT_DECK_NAME = "Russia–Japan Peace Treaty"  # the shipped bank's deck, from its bank.yaml
+CONFIG = BankConfig(title=DEFAULT_DECK_NAME, deck_description="Answers cite a verbatim quote.",
+                    topics=(Topic("declaration-1956", "Declaration 1956"),))
 from quizgen.render.anki.lock import LOCK_NAME, next_mod
 from quizgen.render.anki.notes import shuffled_order
 from quizgen.render.anki.notetypes import MULTIPLE_CHOICE, NOTE_TYPES
@@ -111,7 +116,7 @@ EXPECTED_CARDS = 9
 
 
 def make_bank(root: Path, questions=QUESTIONS) -> Bank:
-    return Bank(root=str(root), sources=(PUBLISHED, INFERRED), questions=tuple(questions))
+    return Bank(root=str(root), sources=(PUBLISHED, INFERRED), questions=tuple(questions), config=CONFIG)
 
 
 def replace_question(bank: Bank, question_id: str, **changes) -> Bank:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Iterator
 
 from quizgen.bank import records as validate
+from quizgen.bank.config import CONFIG_FILE, check_topics, load_config
 from quizgen.bank.check import Checker, did_you_mean
 from quizgen.errors import Diagnostic, Loc, errors_only, sort_diagnostics
 from quizgen.bank.marks import load_yaml
@@ -40,7 +41,7 @@ def question_files(root: Path) -> list[Path]:
         for name in sorted(filenames):
             if not name.endswith((".yaml", ".yml")) or name.startswith("."):
                 continue
-            if rel == Path(".") and name in (SOURCES_FILE, FACTS_FILE):
+            if rel == Path(".") and name in (SOURCES_FILE, FACTS_FILE, CONFIG_FILE):
                 continue
             found.append(Path(dirpath) / name)
     return found
@@ -215,7 +216,9 @@ def load_bank(root: Path) -> tuple[Bank | None, list[Diagnostic]]:
 def _load_bank(root: Path) -> tuple[Bank | None, list[Diagnostic]]:
     if not root.is_dir():
         return None, [Diagnostic(Loc(shown_path(root)), "expected a bank folder, found no such directory")]
-    sources, diagnostics = load_sources(root)
+    config, diagnostics = load_config(root, shown_path(root / CONFIG_FILE))
+    sources, diags = load_sources(root)
+    diagnostics += diags
     source_ids = [s.id for s in sources] if sources else None
     questions, ids, diags = load_questions(question_files(root), source_ids)
     diagnostics += diags
@@ -227,10 +230,12 @@ def _load_bank(root: Path) -> tuple[Bank | None, list[Diagnostic]]:
     # questions here and facts in load_facts.
     diagnostics += check_ids(ids)
     diagnostics += check_sets(sets, questions)
+    if config is not None:
+        diagnostics += check_topics(config, [(q.topic, q.loc) for q in questions])
     if not errors_only(extras_diags):  # a fact dropped for an error would warn on every question using it
         diagnostics += check_lineage(questions, extras)
     diagnostics = sort_diagnostics(diagnostics)
     if errors_only(diagnostics):
         return None, diagnostics
-    bank = Bank(shown_path(root), tuple(sources), tuple(questions), tuple(sets), extras)
+    bank = Bank(shown_path(root), tuple(sources), tuple(questions), tuple(sets), extras, config)  # type: ignore[arg-type]
     return bank, diagnostics

@@ -26,7 +26,6 @@ from quizgen.render.anki.notes import NoteContent, SourcesHtml, note_content, te
 from quizgen.render.anki.notetypes import NOTE_TYPES
 from quizgen.writefile import write_atomic
 
-DEFAULT_DECK_NAME = "Russia–Japan Peace Treaty"
 PROGRESS_EVERY = 1000  # questions between progress messages, for big builds only
 
 
@@ -41,17 +40,18 @@ def deck_slug(name: str) -> str:
     return "-".join(words) or "deck"
 
 
-def topic_title(topic: str) -> str:
-    words = topic.replace("_", " ").replace("-", " ").split()
-    title = " ".join(words)
-    return title[:1].upper() + title[1:] if title else "Other"
+def topic_title(bank: Bank, topic: str) -> str:
+    """The subdeck of a topic: its display name from the bank config. Deck ids
+    come from names, so renaming a topic there makes a new subdeck in Anki."""
+    return bank.config.topic_name(topic).replace("::", ":") or "Other"
 
 
 def _describe_bank(bank: Bank, count: int) -> str:
     sources = "".join(f"<li>{_describe_source(s)}</li>" for s in bank.sources)
+    about = f"<p>{text(bank.config.deck_description)}</p>" if bank.config.deck_description else ""
     return (
-        f"<p>{count} questions on the Russia–Japan peace treaty, compiled by quizgen from "
-        f"{len(bank.sources)} news articles. Every answer cites a verbatim quote from its article.</p>"
+        f"{about}<p>{count} questions compiled by quizgen from {len(bank.sources)} "
+        f"source{'s' if len(bank.sources) != 1 else ''}. Every answer cites a verbatim quote from its source.</p>"
         f"<ul>{sources}</ul>"
         "<p>Re-importing a newer build updates these notes in place; keep Anki's "
         "“Update notes” import option at “If newer”.</p>"
@@ -77,7 +77,7 @@ def _check_unique_ids(bank: Bank) -> None:
 def render(bank: Bank, out_dir: Path, options: RenderOptions) -> list[Path]:
     progress = options.progress
     _check_unique_ids(bank)
-    parent = options.deck_name or DEFAULT_DECK_NAME
+    parent = options.deck_name or bank.config.deck
     timestamp = int(options.timestamp)
     lock_path = Path(bank.root) / LOCK_NAME
     previous = read_lock(lock_path)
@@ -123,20 +123,20 @@ def _package(bank, parent, contents, used_types, build: Plan, timestamp: int) ->
     for c in contents:
         counts[c.topic] = counts.get(c.topic, 0) + 1
     decks = [StableDeck(parent, _describe_bank(bank, len(contents)), timestamp)]
-    for topic in sorted(counts):
+    for topic in sorted(counts, key=bank.config.topic_rank):
         decks.append(
             StableDeck(
-                f"{parent}::{topic_title(topic)}",
-                f"<p>{counts[topic]} questions on {text(topic_title(topic).lower())}.</p>",
+                f"{parent}::{topic_title(bank, topic)}",
+                f"<p>{counts[topic]} questions: {text(topic_title(bank, topic))}.</p>",
                 timestamp,
             )
         )
-    topic_deck = {topic: deck_id(f"{parent}::{topic_title(topic)}") for topic in counts}
+    topic_deck = {topic: deck_id(f"{parent}::{topic_title(bank, topic)}") for topic in counts}
     note_types = [NoteType(spec, build.note_type_mods[spec.key]) for spec in used_types]
     type_ids = {t.key: t.id for t in used_types}  # NoteTypeSpec.id hashes on every call
     rows = (
         NoteRow(
-            guid=note_guid(c.question_id),
+            guid=note_guid(c.question_id, bank.config.id_namespace),
             note_type_id=type_ids[c.kind],
             deck_id=topic_deck[c.topic],
             mod=build.note_mods[c.question_id],

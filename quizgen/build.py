@@ -1,15 +1,21 @@
 """Run the pipeline: load and validate the whole bank, then hand it to each
-renderer. Nothing is written until everything has validated. No click here."""
+renderer. Nothing is written until everything has validated, and then all or
+nothing: every renderer writes into one staging folder, and only when all of
+them have succeeded are the files renamed into place, the bank's Anki lock
+last (quizgen.staging). No click here."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable, Iterator
 
 from quizgen.bank.load import load_bank
-from quizgen.errors import Diagnostic, QuizgenError
+from quizgen.errors import Diagnostic, Loc, QuizgenError
 from quizgen.model import Bank
 from quizgen.render import RENDERERS, RenderOptions, renderer
+from quizgen.staging import Committed, PartialCommit, Session, WriteError, folder_label
 from quizgen.writefile import build_timestamp
 
 # Used when SOURCE_DATE_EPOCH is unset, so that two builds of the same tree
@@ -21,8 +27,20 @@ DEFAULT_EPOCH = 946684800
 @dataclass(frozen=True, slots=True)
 class BuildResult:
     bank: Bank
-    written: tuple[Path, ...]
+    written: tuple[Path, ...]  # renamed into place
     warnings: tuple[Diagnostic, ...]
+    unchanged: tuple[Path, ...] = ()  # rendered, but the same bytes were already in place
+
+
+class BuildFailed(QuizgenError):
+    """Every diagnostic, and what reached its final place anyway: nothing,
+    except when a rename of the commit itself failed after others succeeded."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic], written: Iterable[Path] = (),
+                 not_written: Iterable[Path] = ()):
+        super().__init__(diagnostics)
+        self.written = tuple(written)
+        self.not_written = tuple(not_written)
 
 
 def load_or_raise(root: Path) -> tuple[Bank, list[Diagnostic]]:
@@ -33,21 +51,53 @@ def load_or_raise(root: Path) -> tuple[Bank, list[Diagnostic]]:
 
 
 def default_options(**overrides) -> RenderOptions:
+    """Render options; reads SOURCE_DATE_EPOCH, so a bad value fails here,
+    before anything is read or written."""
     overrides.setdefault("timestamp", build_timestamp(DEFAULT_EPOCH))
     return RenderOptions(**overrides)
 
 
-def render_formats(bank: Bank, out_dir: Path, formats: tuple[str, ...],
-                   options: RenderOptions) -> list[Path]:
-    """Hand a validated bank to each named renderer; the files they wrote."""
-    written: list[Path] = []
+def bank_files(root: Path) -> tuple[Path, ...]:
+    """Files beside the bank that a build may replace."""
+    from quizgen.render.anki.lock import LOCK_NAME
+
+    return (Path(root) / LOCK_NAME,)
+
+
+@contextmanager
+def output_folder(out_dir: Path, bank_root: Path) -> Iterator[Session]:
+    """Exclusive use of the output folder, once what an interrupted build left
+    there has been finished (a journalled commit) or removed (session.recovered
+    says which). Any OSError inside becomes a diagnostic naming the place; any
+    exception removes what was staged."""
+    try:
+        with Session(Path(out_dir), beside=bank_files(bank_root)) as session:
+            yield session
+    except PartialCommit as exc:
+        raise BuildFailed([exc.diagnostic], exc.written, exc.not_written) from exc
+    except WriteError as exc:
+        raise BuildFailed([exc.diagnostic]) from exc
+    except OSError as exc:  # outside the stage: a renderer reading something
+        where = exc.filename if exc.filename is not None else folder_label(Path(out_dir))
+        raise BuildFailed([Diagnostic(Loc(str(where)), f"cannot read: {exc.strerror or exc}")]) from exc
+
+
+def render_formats(bank: Bank, session: Session, formats: tuple[str, ...],
+                   options: RenderOptions) -> list[Committed]:
+    """Stage every named renderer's files, then commit them all; each file
+    with whether it changed (an unchanged one is left in place, mtime and all)."""
+    stage = session.stage()
     for name in formats:
-        written.extend(renderer(name)(bank, Path(out_dir), options))
-    return written
+        renderer(name)(bank, stage, options)
+    return session.commit(stage)
 
 
 def build(root: Path, out_dir: Path, formats: tuple[str, ...] = tuple(RENDERERS),
           options: RenderOptions | None = None) -> BuildResult:
-    bank, warnings = load_or_raise(root)
-    written = render_formats(bank, out_dir, formats, options or default_options())
-    return BuildResult(bank, tuple(written), tuple(warnings))
+    options = options or default_options()
+    with output_folder(out_dir, root) as session:
+        bank, warnings = load_or_raise(root)
+        files = render_formats(bank, session, formats, options)
+    return BuildResult(bank, tuple(c.output.dest for c in files if c.changed),
+                       tuple(session.recovered) + tuple(warnings),
+                       tuple(c.output.dest for c in files if not c.changed))

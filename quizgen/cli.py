@@ -27,11 +27,18 @@ def print_diagnostics(diagnostics: Iterable[Diagnostic]) -> None:
         click.echo(str(d), err=True)
 
 
-def fail(diagnostics: Iterable[Diagnostic]) -> NoReturn:
+def fail(diagnostics: Iterable[Diagnostic], written: Iterable[Path] = (),
+         not_written: Iterable[Path] = ()) -> NoReturn:
+    """Print every diagnostic and what was written (usually nothing), exit 1."""
     diagnostics = list(diagnostics)
     print_diagnostics(diagnostics)
     n = len(errors_only(diagnostics))
-    click.echo(f"quizgen: {n} error{'s' if n != 1 else ''}; nothing was written", err=True)
+    written = [str(p) for p in written]
+    if written:
+        outcome = f"wrote {', '.join(written)}; not written: {', '.join(str(p) for p in not_written)}"
+    else:
+        outcome = "nothing was written"
+    click.echo(f"quizgen: {n} error{'s' if n != 1 else ''}; {outcome}", err=True)
     sys.exit(1)
 
 
@@ -127,18 +134,32 @@ def export(bank_path: Path, fmt: str, output: Path | None, force: bool) -> None:
 
 
 def run_renderers(bank_path: Path, out: Path, formats: tuple[str, ...], **options) -> None:
-    from quizgen.build import default_options, render_formats
+    """Render all or nothing: files are staged and renamed into place only when
+    every renderer has succeeded (quizgen.build)."""
+    from quizgen.build import default_options, output_folder, render_formats
 
-    bank = load(bank_path)  # prints warnings before the slow part
-    opts = default_options(progress=lambda msg: click.echo(msg, err=True),
-                           warn=lambda d: click.echo(str(d), err=True), **options)
     try:
-        written = render_formats(bank, out, formats, opts)
+        # SOURCE_DATE_EPOCH first: a bad value stops the build before anything is touched.
+        opts = default_options(progress=lambda msg: click.echo(msg, err=True),
+                               warn=lambda d: click.echo(str(d), err=True), **options)
+        with output_folder(out, bank_path) as session:
+            print_diagnostics(session.recovered)  # an interrupted build, finished or cleaned up
+            bank = load(bank_path)  # prints warnings before the slow part
+            files = render_formats(bank, session, formats, opts)
     except QuizgenError as exc:
-        fail(exc.diagnostics)
-    for path in written:
-        click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
-    click.echo(f"{len(written)} files from {len(bank.questions)} questions")
+        fail(exc.diagnostics, getattr(exc, "written", ()), getattr(exc, "not_written", ()))
+    except Exception:  # a bug: show it, but say honestly that the outputs were not touched
+        import traceback
+
+        traceback.print_exc()
+        click.echo("quizgen: internal error (please report it with the traceback above); "
+                   "nothing was written", err=True)
+        sys.exit(1)
+    for c in files:
+        click.echo(f"{'wrote' if c.changed else 'unchanged'} {c.output.dest} ({c.output.size:,} bytes)")
+    unchanged = sum(not c.changed for c in files)
+    note = f" ({unchanged} unchanged, left as they were)" if unchanged else ""
+    click.echo(f"{len(files)} files from {len(bank.questions)} questions{note}")
 
 
 @cli.command()

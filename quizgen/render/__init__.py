@@ -1,6 +1,15 @@
 """Renderers: one module per output format, one signature.
 
-    render(bank, out_dir, options) -> list[Path]
+    render(bank, stage, options) -> list[Output]
+
+A renderer writes every file into the build's staging folder
+(``stage.write(stage.path(name), data)``, or ``stage.write(bank_file, data)``
+for a file kept beside the bank, such as the Anki lock), never into the output
+folder or the bank: quizgen.build renames the staged files into place only
+when every renderer has succeeded (quizgen.staging).
+
+Given a folder instead of a stage, a renderer stages, commits on success and
+returns the final paths: the shortcut for callers that run one renderer.
 
 The registry maps a format name to the module that renders it; modules are
 imported only when used, so genanki and reportlab stay out of ``--help``.
@@ -8,13 +17,15 @@ imported only when used, so genanki and reportlab stay out of ``--help``.
 
 from __future__ import annotations
 
+import functools
 import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Union
 
 from quizgen.errors import Diagnostic
 from quizgen.model import Bank
+from quizgen.staging import Output, Session, Stage
 
 RENDERERS: dict[str, str] = {
     "anki": "quizgen.render.anki",
@@ -35,6 +46,25 @@ class RenderOptions:
     warn: Callable[[Diagnostic], None] | None = field(default=None, compare=False)
 
 
-def renderer(name: str) -> Callable[[Bank, Path, RenderOptions], list[Path]]:
+Renderer = Callable[[Bank, Stage, RenderOptions], list[Output]]
+
+
+def renderer(name: str) -> Renderer:
     module = importlib.import_module(RENDERERS[name])
     return module.render
+
+
+def staged(render: Renderer) -> Callable[[Bank, Union[Stage, Path], RenderOptions], list]:
+    """Let a renderer also take a folder: stage, commit, return the paths."""
+
+    @functools.wraps(render)
+    def render_to(bank: Bank, target: Union[Stage, Path], options: RenderOptions):
+        if isinstance(target, Stage):
+            return render(bank, target, options)
+        with Session(Path(target)) as session:
+            stage = session.stage()
+            outputs = render(bank, stage, options)
+            session.commit(stage)
+        return [o.dest for o in outputs]
+
+    return render_to

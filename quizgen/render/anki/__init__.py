@@ -1,6 +1,6 @@
 """The Anki renderer: the whole bank as one .apkg, a subdeck per topic.
 
-    render(bank, out_dir, options) -> [out_dir/<deck slug>.apkg, (<bank>/anki-lock.json)]
+    render(bank, stage, options) -> [<out>/<deck slug>.apkg, (<bank>/anki-lock.json)], staged
 
 Imports of the same deck update notes in place: note GUIDs come from question
 ids, deck and note-type ids from names (quizgen.ids), and the lock file beside
@@ -20,11 +20,11 @@ from pathlib import Path
 from quizgen.errors import Diagnostic, QuizgenError
 from quizgen.ids import deck_id, note_guid
 from quizgen.model import Bank, Source
-from quizgen.render import RenderOptions
+from quizgen.render import RenderOptions, staged
 from quizgen.render.anki.lock import LOCK_NAME, Plan, dump_lock, plan, read_lock
 from quizgen.render.anki.notes import NoteContent, SourcesHtml, note_content, text
 from quizgen.render.anki.notetypes import NOTE_TYPES
-from quizgen.writefile import write_atomic
+from quizgen.staging import Output, Stage
 
 PROGRESS_EVERY = 1000  # questions between progress messages, for big builds only
 
@@ -74,7 +74,8 @@ def _check_unique_ids(bank: Bank) -> None:
         raise QuizgenError(problems)
 
 
-def render(bank: Bank, out_dir: Path, options: RenderOptions) -> list[Path]:
+@staged
+def render(bank: Bank, stage: Stage, options: RenderOptions) -> list[Output]:
     progress = options.progress
     _check_unique_ids(bank)
     parent = options.deck_name or bank.config.deck
@@ -97,12 +98,14 @@ def render(bank: Bank, out_dir: Path, options: RenderOptions) -> list[Path]:
         _warn(options, warning)
 
     data = _package(bank, parent, contents, used_types, build, timestamp)
-    apkg = write_atomic(Path(out_dir) / f"{deck_slug(parent)}.apkg", data)
-    written = [apkg]
+    written = [stage.write(stage.path(f"{deck_slug(parent)}.apkg"), data)]
+    del data  # a big deck's bytes need not stay in memory once staged
 
+    # Staged like the deck, and renamed into place after it: the lock must never
+    # record mod times of a deck that was not written. Unchanged: not staged at all.
     lock_bytes = dump_lock(build.lock)
     if not lock_path.exists() or lock_path.read_bytes() != lock_bytes:
-        written.append(write_atomic(lock_path, lock_bytes))
+        written.append(stage.write(lock_path, lock_bytes))
 
     if progress:
         cards = sum(len(c.card_ords) for c in contents)

@@ -30,6 +30,7 @@ from quizgen.ids import deck_id
 from quizgen.render.anki.notetypes import CSS, NoteTypeSpec
 
 ZIP_EPOCH = 315532800  # 1980-01-01, the earliest time a zip entry can hold
+ZIP_LAST = 4354819198  # 2107-12-31 23:59:58, the latest (SOURCE_DATE_EPOCH may go to 9999)
 
 # genanki's schema, split so the indexes are built after the rows go in: one
 # pass over sorted data instead of an index update per row.
@@ -155,7 +156,7 @@ class HermeticPackage(genanki.Package):
 
 def zip_bytes(members: dict[str, bytes], timestamp: int) -> bytes:
     """A zip whose bytes depend only on the members and the timestamp."""
-    date_time = time.gmtime(max(timestamp, ZIP_EPOCH))[:6]
+    date_time = time.gmtime(min(max(timestamp, ZIP_EPOCH), ZIP_LAST))[:6]
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as archive:
         for name in sorted(members):

@@ -1,8 +1,8 @@
 """PDF renderer: a worksheet and an answer key per question set and variant.
 
-    render(bank, out_dir, options) -> list[Path]
+    render(bank, stage, options) -> list[Output]
 
-File names, in ``out_dir``:
+File names, in the output folder:
 
     one version (variants == 1)    NAME.pdf      NAME-key.pdf
     several (variants == N > 1)    NAME-A.pdf    NAME-A-key.pdf   ...
@@ -10,8 +10,9 @@ File names, in ``out_dir``:
 
 Everything a teacher must not hand out ends in ``-key.pdf``.
 
-Every PDF is laid out in memory first; only when all of them have been made
-are they written, each atomically, so a failure leaves no partial output.
+Each set's PDFs are staged as soon as they are laid out (so memory holds one
+set at a time); quizgen.build renames them into place only when every set and
+every other renderer succeeded, so a failure leaves no partial output.
 """
 
 from __future__ import annotations
@@ -20,22 +21,23 @@ from pathlib import Path
 
 from quizgen.errors import Diagnostic, Loc, QuizgenError
 from quizgen.model import Bank, Question, QuestionSet, Source
-from quizgen.render import RenderOptions
+from quizgen.render import RenderOptions, staged
 from quizgen.select import make_variants, select
-from quizgen.writefile import write_atomic
+from quizgen.staging import Output, Stage
 
 # A bank without set files still prints: everything, as one review sheet.
 FALLBACK_SET = QuestionSet(name="all", title="All questions", order="topic", timeline=True,
                            instructions="Answer every question.")
 
 
-def render(bank: Bank, out_dir: Path, options: RenderOptions) -> list[Path]:
-    out_dir = Path(out_dir)
+@staged
+def render(bank: Bank, stage: Stage, options: RenderOptions) -> list[Output]:
     qsets = chosen_sets(bank, options.set_names)
-    files: list[tuple[str, bytes]] = []
+    outputs: list[Output] = []
     for qset in qsets:
-        files.extend(render_set(bank, qset, options))
-    return [write_atomic(out_dir / name, data) for name, data in files]
+        for name, data in render_set(bank, qset, options):
+            outputs.append(stage.write(stage.path(name), data))
+    return outputs
 
 
 def chosen_sets(bank: Bank, names: tuple[str, ...]) -> list[QuestionSet]:

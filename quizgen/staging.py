@@ -1,0 +1,415 @@
+"""All-or-nothing writes: stage every file, then rename them all into place.
+
+A build renders every output into a staging folder inside the output folder,
+``<out>/.quizgen-staging-XXXXXXXX/`` (the same filesystem, so a rename is
+atomic), never into the output folder or the bank itself. Only when every
+renderer has succeeded does ``commit`` rename the staged files into place,
+files outside the output folder (the bank's Anki lock) last. Any failure
+before that removes the staging folder and leaves every previous file as it
+was, byte for byte and mtime for mtime.
+
+Crash safety:
+
+* killed while rendering: only the staging folder is left; the next session
+  in that output folder removes it, and stray ``.NAME.XXXXXXXX.tmp`` files
+  of ``write_atomic`` in the output folder and beside the bank's files;
+* killed while committing: before its first rename, ``commit`` writes a
+  journal (the renames, in order) into the staging folder, atomically; the
+  next session rolls it forward (finishes the renames whose source is still
+  there) before anything else, so a build is never left half-committed.
+
+Only one session at a time may write into an output folder (an advisory
+``flock`` on the folder where the OS has one), so a session never takes a
+running build's staging folder for a leftover. Standard library only.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import re
+import shutil
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Iterable, Iterator
+
+from quizgen.errors import Diagnostic, Loc
+
+try:  # POSIX; elsewhere concurrent builds into one folder are not detected
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None  # type: ignore[assignment]
+
+STAGING_PREFIX = ".quizgen-staging-"
+JOURNAL = "journal.json"
+JOURNAL_FORMAT = "quizgen-journal/1"
+# mkstemp's names as write_atomic and commit make them: ".NAME." + 8 random characters + ".tmp"
+TMP_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+CHUNK = 1 << 20
+
+
+def folder_label(path: Path) -> str:
+    """How diagnostics name a folder: as the user gave it, with a slash."""
+    return str(path).rstrip("/\\") + "/"
+
+
+class WriteError(OSError):
+    """An OSError while writing, with the place to blame as the user knows it
+    (the output folder rather than a file inside the staging folder)."""
+
+    def __init__(self, where: str, error: OSError):
+        super().__init__(error.errno, error.strerror or str(error), error.filename)
+        self.where = where
+
+    @property
+    def diagnostic(self) -> Diagnostic:
+        return Diagnostic(Loc(self.where), f"cannot write: {self.strerror}")
+
+
+class PartialCommit(WriteError):
+    """A rename failed after others had succeeded: some files are new, some old."""
+
+    def __init__(self, where: str, error: OSError, written: Iterable[Path], not_written: Iterable[Path]):
+        super().__init__(where, error)
+        self.written = tuple(written)
+        self.not_written = tuple(not_written)
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """A whole file, staged, and where it goes."""
+
+    dest: Path  # its final place, as the renderer named it (output folder or bank)
+    staged: Path  # the file inside the staging folder
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class Committed:
+    output: Output
+    changed: bool  # False: the file in place had the same bytes and was left alone
+
+
+class Stage:
+    """The staging folder of one build. Renderers write here, and only here."""
+
+    def __init__(self, out_dir: Path, folder: Path):
+        self.out_dir = Path(out_dir)
+        self.folder = Path(folder)
+        self.outputs: list[Output] = []
+
+    def path(self, name: str) -> Path:
+        """The final place of an output file called ``name``."""
+        return self.out_dir / name
+
+    @contextmanager
+    def open(self, dest: Path) -> Iterator[BinaryIO]:
+        """A binary file to stream the bytes of ``dest`` into (for outputs too
+        big to hold in memory); it counts as staged once the block ends."""
+        dest = Path(dest)
+        if any(o.dest == dest for o in self.outputs):
+            raise ValueError(f"{dest} staged twice")
+        staged = self.folder / f"{len(self.outputs):04d}-{dest.name}"
+        try:
+            with open(staged, "xb") as fh:
+                yield fh
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(staged, 0o644)
+            size = staged.stat().st_size
+        except OSError as exc:
+            raise WriteError(folder_label(self.out_dir), exc) from exc
+        self.outputs.append(Output(dest, staged, size))
+
+    def write(self, dest: Path, data: bytes) -> Output:
+        with self.open(dest) as fh:
+            _write_all(fh, data)
+        return self.outputs[-1]
+
+
+def _write_all(fh: BinaryIO, data: bytes) -> None:
+    fh.write(data)
+
+
+def _rename(src: Path, dest: Path) -> None:
+    os.replace(src, dest)
+
+
+class Session:
+    """Exclusive use of one output folder: recover what an interrupted build
+    left there, stage, commit. Use as a context manager; leaving it with an
+    exception removes whatever was staged."""
+
+    def __init__(self, out_dir: Path, beside: Iterable[Path] = ()):
+        self.out_dir = Path(out_dir)
+        self.beside = tuple(Path(p) for p in beside)  # bank files a build may replace
+        self.recovered: list[Diagnostic] = []
+        self._fd: int | None = None
+        self._created: list[Path] = []  # folders this session made, removed again on failure
+        self._stages: list[Stage] = []
+        self._copies: list[Path] = []  # temporary files beside destinations on other filesystems
+        self._committing = False
+
+    # -- lifetime --
+
+    def __enter__(self) -> "Session":
+        try:
+            self.acquire()
+        except BaseException:
+            self.close(failed=True)
+            raise
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.close(failed=exc_type is not None)
+
+    def acquire(self) -> None:
+        """Lock the output folder (when it exists) and clean up after an
+        interrupted build. Called again once the folder has been made."""
+        if self._fd is None and self.out_dir.is_dir():
+            self._fd = _lock_folder(self.out_dir)
+            self.recovered.extend(recover(self.out_dir, self.beside))
+
+    def close(self, failed: bool) -> None:
+        if failed:
+            self._discard()
+        if self._fd is not None:
+            os.close(self._fd)  # releases the flock
+            self._fd = None
+
+    def _discard(self) -> None:
+        if not self._committing:  # an interrupted commit keeps its journal for the next session
+            for copy in self._copies:
+                _unlink(copy)
+            for stage in self._stages:
+                shutil.rmtree(stage.folder, ignore_errors=True)
+        for folder in reversed(self._created):
+            try:
+                folder.rmdir()  # only if still empty
+            except OSError:
+                pass
+
+    # -- staging --
+
+    def stage(self) -> Stage:
+        where = folder_label(self.out_dir)
+        try:
+            self._make_folder(self.out_dir)
+            self.acquire()
+            folder = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.out_dir)
+        except FileExistsError as exc:  # a file where the folder should be
+            raise WriteError(where, OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(self.out_dir))) from exc
+        except OSError as exc:
+            raise WriteError(where, exc) from exc
+        stage = Stage(self.out_dir, Path(folder))
+        self._stages.append(stage)
+        return stage
+
+    def _make_folder(self, folder: Path) -> None:
+        missing = []
+        while not folder.is_dir():
+            missing.append(folder)
+            if folder.parent == folder:
+                break
+            folder = folder.parent
+        for f in reversed(missing):
+            f.mkdir()
+            self._created.append(f)
+
+    # -- commit --
+
+    def commit(self, stage: Stage) -> list[Committed]:
+        """Rename every staged file into place: outputs first, then files
+        outside the output folder (the lock records what the outputs told
+        Anki, so it never runs ahead of them). Files whose bytes are already
+        in place are left alone, so their mtime stays."""
+        plan: list[tuple[Path, Path]] = []
+        result: list[Committed] = []
+        ordered = sorted(stage.outputs, key=lambda o: not _inside(o.dest, self.out_dir))
+        for output in ordered:
+            dest = output.dest
+            try:
+                changed = not _same_bytes(output.staged, dest)
+                if changed:
+                    plan.append((self._source_for(stage, output), dest))
+            except OSError as exc:
+                raise WriteError(str(dest), exc) from exc
+            result.append(Committed(output, changed))
+        if plan:
+            try:
+                _write_journal(stage.folder, plan)
+            except OSError as exc:
+                raise WriteError(folder_label(self.out_dir), exc) from exc
+            self._committing = True
+            done: list[Path] = []
+            for src, dest in plan:
+                try:
+                    _rename(src, dest)
+                except OSError as exc:
+                    # Nothing left to finish by hand: the next build renders the same bytes again.
+                    self._committing = False
+                    raise PartialCommit(str(dest), exc, done,
+                                        [d for _, d in plan[len(done):]]) from exc
+                done.append(dest)
+            self._copies.clear()
+            for folder in dict.fromkeys(dest.parent for _, dest in plan):
+                _fsync_folder(folder)
+            self._committing = False
+        shutil.rmtree(stage.folder, ignore_errors=True)
+        self._stages.remove(stage)
+        order = {id(o): i for i, o in enumerate(stage.outputs)}
+        return sorted(result, key=lambda c: order[id(c.output)])
+
+    def _source_for(self, stage: Stage, output: Output) -> Path:
+        """What to rename onto ``output.dest``: the staged file, or a copy
+        beside the destination when it is on another filesystem (a rename
+        cannot cross one). Checks the destination can take a rename, so a
+        foreseeable failure happens before anything is replaced."""
+        dest = output.dest
+        parent = dest.parent
+        self._make_folder(parent)  # e.g. a bank given as objects, with no folder yet
+        if dest.is_dir():
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(dest))
+        if not os.access(parent, os.W_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(parent))
+        if os.stat(parent).st_dev == os.stat(stage.folder).st_dev:
+            return output.staged
+        fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=parent)
+        self._copies.append(Path(tmp))
+        with os.fdopen(fd, "wb") as out, open(output.staged, "rb") as src:
+            shutil.copyfileobj(src, out, CHUNK)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, 0o644)
+        return Path(tmp)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return os.path.abspath(path.parent) == os.path.abspath(folder)
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    try:
+        if not b.is_file() or a.stat().st_size != b.stat().st_size:
+            return False
+    except FileNotFoundError:
+        return False
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        while True:
+            x = fa.read(CHUNK)
+            if x != fb.read(CHUNK):
+                return False
+            if not x:
+                return True
+
+
+def _write_journal(folder: Path, plan: list[tuple[Path, Path]]) -> None:
+    # Absolute paths: the next session may run from another working folder.
+    renames = [{"from": os.path.abspath(src), "to": os.path.abspath(dest)} for src, dest in plan]
+    data = json.dumps({"format": JOURNAL_FORMAT, "renames": renames}, indent=1).encode("utf-8")
+    tmp = folder / (JOURNAL + ".tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, folder / JOURNAL)  # a journal is whole or absent
+    _fsync_folder(folder)
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - e.g. Windows cannot open folders
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover - some filesystems refuse
+        pass
+    finally:
+        os.close(fd)
+
+
+def _lock_folder(folder: Path) -> int | None:
+    if fcntl is None:  # pragma: no cover
+        return None
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError as exc:
+        os.close(fd)
+        raise WriteError(folder_label(folder), OSError(
+            errno.EBUSY, "another quizgen build is writing into this folder; wait for it to finish",
+            str(folder))) from exc
+    except OSError:  # e.g. a filesystem without locks: go on unlocked
+        return fd
+    return fd
+
+
+# -- recovery --
+
+
+def recover(out_dir: Path, beside: Iterable[Path] = ()) -> list[Diagnostic]:
+    """Finish or remove what an interrupted build left; a warning for each."""
+    notes: list[Diagnostic] = []
+    here = folder_label(out_dir)
+    for folder in sorted(Path(out_dir).glob(STAGING_PREFIX + "*")):
+        if not folder.is_dir():
+            continue
+        try:
+            renames = _read_journal(folder)
+        except (OSError, ValueError, KeyError, TypeError):
+            renames = None
+        if renames is None:
+            notes.append(Diagnostic(Loc(here), f"removed {folder.name}, the unfinished files of an "
+                                               "interrupted build", severity="warning"))
+        else:
+            done = []
+            for src, dest in renames:
+                if src.exists():
+                    try:
+                        _rename(src, dest)
+                    except OSError as exc:
+                        raise WriteError(str(dest), exc) from exc
+                    done.append(dest)
+            for parent in dict.fromkeys(d.parent for d in done):
+                _fsync_folder(parent)
+            names = ", ".join(d.name for d in done) or "nothing left to rename"
+            notes.append(Diagnostic(Loc(here), f"finished the commit of an interrupted build ({names})",
+                                    severity="warning"))
+        shutil.rmtree(folder, ignore_errors=True)
+    strays = [p for p in Path(out_dir).iterdir() if TMP_NAME.match(p.name) and p.is_file()]
+    for f in beside:
+        if f.parent.is_dir():
+            strays.extend(p for p in f.parent.glob(f".{f.name}.*.tmp") if TMP_NAME.match(p.name) and p.is_file())
+    for stray in strays:
+        _unlink(stray)
+        notes.append(Diagnostic(Loc(str(stray)), "removed a temporary file left by an interrupted build",
+                                severity="warning"))
+    return notes
+
+
+def _read_journal(folder: Path) -> list[tuple[Path, Path]] | None:
+    path = folder / JOURNAL
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if data.get("format") != JOURNAL_FORMAT:
+        return None
+    renames = [(Path(r["from"]), Path(r["to"])) for r in data["renames"]]
+    for src, dest in renames:
+        # Only ever our own renames: a staged file, or a copy beside its destination.
+        ours = os.path.dirname(src) == os.path.abspath(folder) or (
+            src.parent == dest.parent and src.name.startswith(f".{dest.name}.") and TMP_NAME.match(src.name))
+        if not ours:
+            return None
+    return renames
+
+
+def _unlink(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass

@@ -138,6 +138,12 @@ def _rename(src: Path, dest: Path) -> None:
     os.replace(src, dest)
 
 
+def _can_write(folder: Path) -> bool:
+    # Not a guarantee (root passes everywhere), but it turns the common case, a
+    # read-only bank or output folder, into an error before anything is renamed.
+    return os.access(folder, os.W_OK)
+
+
 class Session:
     """Exclusive use of one output folder: recover what an interrupted build
     left there, stage, commit. Use as a context manager; leaving it with an
@@ -273,7 +279,7 @@ class Session:
         self._make_folder(parent)  # e.g. a bank given as objects, with no folder yet
         if dest.is_dir():
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(dest))
-        if not os.access(parent, os.W_OK):
+        if not _can_write(parent):
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(parent))
         if os.stat(parent).st_dev == os.stat(stage.folder).st_dev:
             return output.staged

@@ -27,19 +27,20 @@ def print_diagnostics(diagnostics: Iterable[Diagnostic]) -> None:
         click.echo(str(d), err=True)
 
 
-def fail(diagnostics: Iterable[Diagnostic], written: Iterable[Path] = (),
-         not_written: Iterable[Path] = ()) -> NoReturn:
-    """Print every diagnostic and what was written (usually nothing), exit 1."""
+def fail(diagnostics: Iterable[Diagnostic], summary: str = "nothing was written") -> NoReturn:
     diagnostics = list(diagnostics)
     print_diagnostics(diagnostics)
     n = len(errors_only(diagnostics))
-    written = [str(p) for p in written]
-    if written:
-        outcome = f"wrote {', '.join(written)}; not written: {', '.join(str(p) for p in not_written)}"
-    else:
-        outcome = "nothing was written"
-    click.echo(f"quizgen: {n} error{'s' if n != 1 else ''}; {outcome}", err=True)
+    click.echo(f"quizgen: {n} error{'s' if n != 1 else ''}; {summary}", err=True)
     sys.exit(1)
+
+
+def written_summary(written: Iterable[Path], not_written: Iterable[Path]) -> str:
+    """What a failed build left: nothing, unless a rename of its commit failed."""
+    written = [str(p) for p in written]
+    if not written:
+        return "nothing was written"
+    return f"wrote {', '.join(written)}; not written: {', '.join(str(p) for p in not_written)}"
 
 
 def load(bank_path: Path):
@@ -147,7 +148,7 @@ def run_renderers(bank_path: Path, out: Path, formats: tuple[str, ...], **option
             bank = load(bank_path)  # prints warnings before the slow part
             files = render_formats(bank, session, formats, opts)
     except QuizgenError as exc:
-        fail(exc.diagnostics, getattr(exc, "written", ()), getattr(exc, "not_written", ()))
+        fail(exc.diagnostics, written_summary(getattr(exc, "written", ()), getattr(exc, "not_written", ())))
     except Exception:  # a bug: show it, but say honestly that the outputs were not touched
         import traceback
 

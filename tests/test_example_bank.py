@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,9 @@ from quizgen.bank.load import load_bank
 from quizgen.cli import cli
 from quizgen.ids import note_guid
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "science-history"
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE = REPO / "examples" / "science-history"
+OWN_BANK_DOC = REPO / "docs" / "own-bank.md"
 TITLE = "History of Science"
 TOPIC_DECKS = ("Measuring in antiquity", "The printing press", "Penicillin", "Across the centuries")
 QUESTION_TYPES = {"mcq", "true_false", "short_answer", "cloze", "matching", "ordering"}
@@ -82,6 +85,39 @@ def test_the_texts_are_short_plain_utf8_with_greek():
     assert "β-lactam" in texts["penicillin.txt"] and "π" in texts["eratosthenes.txt"]
     assert "around 1440" in texts["printing-press.txt"] and "BC" in texts["eratosthenes.txt"]
     assert shipped_words_in(" ".join(texts.values())) == []
+
+
+def test_the_questions_in_docs_own_bank_validate_and_verify(tmp_path):
+    """The doc's YAML examples are meant to be copied: every one must load and
+    its quotes must be in the example's texts. The doc leaves out tags,
+    difficulty and explanation after its first example to save space; they are
+    filled in here."""
+    import yaml
+
+    from quizgen.bank.sources import verify
+
+    blocks = re.findall(r"```yaml\n(.*?)```", OWN_BANK_DOC.read_text(encoding="utf-8"), re.S)
+    questions = []
+    for block in blocks:
+        block = block.split("\n", 1)[1] if block.startswith("questions:") else block
+        if block.lstrip().startswith("- id:"):
+            questions += yaml.safe_load(textwrap.dedent(block))
+    assert {q["type"] for q in questions} == QUESTION_TYPES
+    for q in questions:
+        q.setdefault("tags", ["example"])
+        q.setdefault("difficulty", "medium")
+        q.setdefault("explanation", "As the quote says.")
+    root = tmp_path / "mybank"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("curated", "anki-lock.json"))
+    (root / "curated").mkdir()
+    (root / "curated" / "from-the-doc.yaml").write_text(yaml.safe_dump({"questions": questions}, allow_unicode=True),
+                                                        encoding="utf-8")
+    for extra in root.glob("sets/*.yaml"):  # the sets name topics the doc's few questions do not all cover
+        extra.unlink()
+    bank, diagnostics = load_bank(root)
+    assert bank is not None and diagnostics == [], [str(d) for d in diagnostics]
+    report = verify(bank, root / "sources")
+    assert not report.diagnostics and report.quotes_checked == sum(len(q["citations"]) for q in questions)
 
 
 # --- the Anki deck, imported into a real collection ---------------------------

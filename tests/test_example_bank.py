@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 import shutil
+import sqlite3
 import textwrap
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -124,13 +126,31 @@ def test_the_questions_in_docs_own_bank_validate_and_verify(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def collection(bank_copy, tmp_path_factory):
-    anki_collection = pytest.importorskip("anki.collection")
+def apkg(bank_copy, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("example-out")
     code, output = run("anki", "--bank", str(bank_copy), "--out", str(out))
     assert code == 0, output
-    (apkg,) = out.glob("*.apkg")
-    assert apkg.name == "history-of-science.apkg"
+    (package,) = out.glob("*.apkg")
+    assert package.name == "history-of-science.apkg"
+    return package
+
+
+def test_nothing_in_the_package_names_the_shipped_banks_subject(apkg, tmp_path):
+    """Not the notes only: note types, their templates and CSS, deck descriptions."""
+    with zipfile.ZipFile(apkg) as z:
+        z.extract("collection.anki2", tmp_path)
+    con = sqlite3.connect(tmp_path / "collection.anki2")
+    try:
+        dump = "\n".join(con.iterdump())
+    finally:
+        con.close()
+    assert "History of Science" in dump
+    assert shipped_words_in(dump) == []
+
+
+@pytest.fixture(scope="module")
+def collection(apkg, tmp_path_factory):
+    anki_collection = pytest.importorskip("anki.collection")
     folder = tmp_path_factory.mktemp("example-anki")
     col = anki_collection.Collection(str(folder / "collection.anki2"))
     request = anki_collection.ImportAnkiPackageRequest(package_path=str(apkg))

@@ -32,7 +32,9 @@ def test_changed_quote_is_named(mini_bank: Path, mini_corpus: Path):
     report = verify(bank, mini_corpus)
     assert [str(d) for d in report.diagnostics] == [
         f"{path}:24:16: error: quote: question 'next-year': expected the quote in harbour, "
-        "found no match for \"meet again in 2031 - after the harvest festival\""
+        "found no match for \"meet again in 2031 - after the harvest festival\"; closest passage: "
+        "\"meet again in 2030 - after the harvest festival.\"; first difference: the quote has '2031' where "
+        "the article has '2030'"
     ]
 
 

@@ -39,7 +39,7 @@ def broken(bank: Path, body: str, name: str = "broken.yaml") -> tuple[int, list[
 
 def test_valid_bank_passes(mini_bank: Path):
     code, lines = run_validate(mini_bank)
-    assert (code, lines) == (0, ["ok: 2 questions in 1 files, 1 sources, 0 sets"])
+    assert (code, lines) == (0, ["ok: 2 questions in 1 files, 1 sources, 0 sets; 2 quotes found verbatim"])
 
 
 def test_every_problem_reported_at_once(mini_bank: Path):
@@ -180,7 +180,7 @@ def test_warnings_do_not_fail(mini_bank: Path):
     assert lines == [
         f"{f}:7:13: warning: questions[0].prompt: the answer '2030' appears in the prompt; expected it hidden",
         f"{f}:8:14: warning: questions[0].options: expected options of one kind, found a mix (text, year)",
-        "ok: 3 questions in 2 files, 1 sources, 0 sets",
+        "ok: 3 questions in 2 files, 1 sources, 0 sets; 3 quotes found verbatim",
     ]
 
 

@@ -286,7 +286,8 @@ def add_source(file: Path, bank_path: Path, corpus: Path | None, source_id: str 
     sha256, headline and date in sources.yaml (comments are kept)."""
     from quizgen.bank.config import load_config
     from quizgen.bank.load import shown_path
-    from quizgen.bank.registry import apply_add_source, guess_headline, plan_add_source, read_article
+    from quizgen.bank.registry import (apply_add_source, check_add_source, guess_headline, plan_add_source,
+                                       read_article)
     from quizgen.bank.sources import corpus_folder
 
     config, diagnostics = load_config(bank_path, shown_path(bank_path / "bank.yaml"))
@@ -296,14 +297,15 @@ def add_source(file: Path, bank_path: Path, corpus: Path | None, source_id: str 
     folder = corpus_folder(bank_path, config, corpus)
     try:
         article = read_article(file)
+        dates = dict(published=published, inferred_date=inferred_date, inferred_reason=inferred_reason)
+        check_add_source(bank_path, folder, article, source_id=source_id, headline=headline, **dates)  # before asking
         if headline is None:
             guess = guess_headline(article.text)
             if yes and guess is None:
                 raise click.ClickException(f"no line of {file} reads like a headline; pass --headline")
             headline = guess if yes else click.prompt("Headline", default=guess)
         plan = plan_add_source(bank_path, folder, article, source_id=source_id, headline=headline or "",
-                               outlet=outlet, published=published, inferred_date=inferred_date,
-                               inferred_reason=inferred_reason)
+                               outlet=outlet, **dates)
     except QuizgenError as exc:
         fail(exc.diagnostics)
     apply_add_source(plan)
@@ -337,7 +339,8 @@ def rehash(bank_path: Path, corpus: Path | None, source_ids: tuple[str, ...]) ->
     apply_rehash(plan)
     for c in plan.changes:
         click.echo(f"{c.source_id}: sha256 {c.old[:12]}... -> {c.new[:12]}... ({c.file})")
-    changed = f"updated the sha256 of {len(plan.changes)} source{'s' if len(plan.changes) != 1 else ''}"
+    n = len(plan.changes)
+    changed = f"updated the sha256 of {n} source{'s' if n != 1 else ''}" if n else "no sha256 changed"
     _bank, diagnostics, report = load_checked_bank(bank_path, folder)
     quotes = [d for d in diagnostics if d.is_error and d.path == "quote"]
     if errors_only(diagnostics):

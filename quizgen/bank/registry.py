@@ -142,8 +142,8 @@ class NewSource:
     def block(self, indent: int) -> str:
         """The record as block YAML, its dash ``indent`` spaces in."""
         pad, key_pad = " " * indent, " " * (indent + 2)
-        lines = [f"{pad}- id: {self.id}", f"{key_pad}file: {yaml_scalar(self.file)}",
-                 f"{key_pad}sha256: {self.sha256}", f"{key_pad}outlet: {yaml_scalar(self.outlet)}",
+        lines = [f"{pad}- id: {yaml_scalar(self.id)}", f"{key_pad}file: {yaml_scalar(self.file)}",
+                 f"{key_pad}sha256: {yaml_scalar(self.sha256)}", f"{key_pad}outlet: {yaml_scalar(self.outlet)}",
                  f"{key_pad}headline: {yaml_scalar(self.headline)}"]
         # Dates always quoted: a plain 2016-12-15 would read as a YAML timestamp.
         for key in ("published", "inferred_date"):
@@ -222,41 +222,56 @@ class AddPlan:
     article: Article
 
 
-def plan_add_source(bank_root: Path, corpus: Path, article: Article, *, source_id: str | None,
-                    headline: str, outlet: str | None = None, published: str | None = None,
-                    inferred_date: str | None = None, inferred_reason: str | None = None) -> AddPlan:
-    """Check everything add-source needs and return what it would write;
-    raise QuizgenError with every problem otherwise. Writes nothing."""
+@dataclass(frozen=True, slots=True)
+class _Registry:
+    path: Path
+    text: str
+    sources: tuple[Source, ...]
+    ids: tuple[str, ...]
+
+
+def _registry(bank_root: Path) -> _Registry:
+    """The registry as it is (a new one when the bank has none); raise when it has errors."""
+    path = Path(bank_root) / SOURCES_FILE
+    if not path.is_file():
+        return _Registry(path, REGISTRY_HEADER + "sources: []\n", (), ())
+    sources, ids, diagnostics = load_sources(Path(bank_root))
+    if errors_only(diagnostics):
+        raise QuizgenError(diagnostics + [Diagnostic(Loc(shown_path(path)), "expected a valid registry to add "
+                                                                            "to; fix the errors above first")])
+    return _Registry(path, path.read_text(encoding="utf-8-sig"), tuple(sources), tuple(ids or ()))
+
+
+def check_add_source(bank_root: Path, corpus: Path, article: Article, *, source_id: str | None = None,
+                     headline: str | None = None, published: str | None = None,
+                     inferred_date: str | None = None, inferred_reason: str | None = None) -> Path | None:
+    """Every reason the article cannot be registered, raised at once as a
+    QuizgenError; otherwise where it is to be copied (None: it is in the
+    corpus already). ``headline`` None: not chosen yet, not checked."""
+    reg = _registry(bank_root)
     problems: list[str] = []
-    registry = Path(bank_root) / SOURCES_FILE
-    shown = shown_path(registry)
-    sources: list[Source] = []
-    known: list[str] = []
-    text = REGISTRY_HEADER + "sources: []\n"
-    if registry.is_file():
-        sources, ids, diagnostics = load_sources(Path(bank_root))
-        if errors_only(diagnostics):
-            raise QuizgenError(diagnostics + [Diagnostic(Loc(shown), "expected a valid registry to add to; "
-                                                                     "fix the errors above first")])
-        known = ids or []
-        text = registry.read_text(encoding="utf-8-sig")
     name = article.path.name
     sid = source_id or id_from_file_name(name)
+    registered = [s for s in reg.sources if s.file == name]
+    for s in registered:
+        problems.append(f"expected a file not yet registered, found '{name}' registered as '{s.id}' at {s.loc}")
+    for s in reg.sources:
+        if s.sha256 == article.sha256 and s.file != name:
+            problems.append(f"expected a new text, found the same bytes registered as '{s.id}' ({s.file}) at {s.loc}")
     if not SLUG_PATTERN.match(sid):
         problems.append(f"expected a source id of lower-case letters, digits and '-', found '{sid}'"
                         + ("" if source_id else " (made from the file name); pass --id"))
-    elif sid in known:
-        where = next((s.loc for s in sources if s.id == sid), Loc(shown))
+    elif sid in reg.ids and not (registered and source_id is None):  # the same file: said once above
+        where = next((s.loc for s in reg.sources if s.id == sid), Loc(shown_path(reg.path)))
         problems.append(f"expected a new source id, found '{sid}' already registered at {where}; pass --id")
-    for s in sources:
-        if s.file == name:
-            problems.append(f"expected a file not yet registered, found '{name}' registered as '{s.id}' at {s.loc}")
-    if not headline.strip():
+    if headline is not None and not headline.strip():
         problems.append("expected a headline, found none; pass --headline")
     if published is not None and inferred_date is not None:
         problems.append("expected --published or --inferred-date, found both")
     if (inferred_date is None) != (inferred_reason is None):
         problems.append("expected --inferred-date and --inferred-reason together, found only one")
+    if inferred_reason is not None and not inferred_reason.strip():
+        problems.append("--inferred-reason: expected the reasoning, found empty text")
     for flag, value in (("--published", published), ("--inferred-date", inferred_date)):
         problem = date_problem(value, allow_range=flag == "--inferred-date") if value is not None else None
         if problem:
@@ -265,12 +280,11 @@ def plan_add_source(bank_root: Path, corpus: Path, article: Article, *, source_i
         problems.append(f"expected a plain file name, found '{name}'; rename the article")
 
     copy_to: Path | None = None
-    if not corpus.is_dir() and corpus.exists():
+    if corpus.exists() and not corpus.is_dir():
         problems.append(f"expected the corpus folder {shown_path(corpus)}, found a file")
     else:
         target = corpus / name
-        inside = resolve_in(corpus, name) if corpus.is_dir() else None
-        if corpus.is_dir() and inside is None:
+        if corpus.is_dir() and resolve_in(corpus, name) is None:
             problems.append(f"expected '{name}' to stay inside the corpus folder {shown_path(corpus)}, "
                             "found a link leading out of it")
         elif target.exists() and target.resolve() != article.path.resolve():
@@ -281,14 +295,25 @@ def plan_add_source(bank_root: Path, corpus: Path, article: Article, *, source_i
             copy_to = target
     if problems:
         raise QuizgenError([Diagnostic(Loc(shown_path(article.path)), p) for p in problems])
+    return copy_to
 
-    record = NewSource(sid, name, article.sha256, outlet, " ".join(headline.split()),
-                       published, inferred_date, inferred_reason)
-    new_text = appended(text, record, shown)
+
+def plan_add_source(bank_root: Path, corpus: Path, article: Article, *, source_id: str | None,
+                    headline: str, outlet: str | None = None, published: str | None = None,
+                    inferred_date: str | None = None, inferred_reason: str | None = None) -> AddPlan:
+    """Check everything add-source needs and return what it would write;
+    raise QuizgenError with every problem otherwise. Writes nothing."""
+    copy_to = check_add_source(bank_root, corpus, article, source_id=source_id, headline=headline,
+                               published=published, inferred_date=inferred_date, inferred_reason=inferred_reason)
+    reg = _registry(bank_root)
+    shown = shown_path(reg.path)
+    record = NewSource(source_id or id_from_file_name(article.path.name), article.path.name, article.sha256,
+                       outlet, " ".join(headline.split()), published, inferred_date, inferred_reason)
+    new_text = appended(reg.text, record, shown)
     problems_after = _check_registry_text(new_text, shown)
     if problems_after:  # the block we wrote does not read back: never write it
         raise QuizgenError(problems_after)
-    return AddPlan(record, registry, new_text, copy_to, article)
+    return AddPlan(record, reg.path, new_text, copy_to, article)
 
 
 def apply_add_source(plan: AddPlan) -> None:

@@ -25,7 +25,16 @@ bank_option = click.option("--bank", "bank_path", default=DEFAULT_BANK, show_def
 # commands never thread them through by hand.
 corpus_option = click.option("--corpus", type=click.Path(path_type=Path), default=None,
                              help="Folder holding the source articles (default: bank.yaml's corpus).")
-deck_option = click.option("--deck", "deck_name", help="Name of the parent deck (default: bank.yaml's deck name).")
+
+
+def _deck_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and any(not part.strip() for part in value.split("::")):
+        raise click.BadParameter(f"expected a deck name without empty '::' parts, found '{value}'")
+    return value
+
+
+deck_option = click.option("--deck", "deck_name", callback=_deck_name,
+                           help="Name of the parent deck (default: bank.yaml's deck name).")
 
 
 def print_diagnostics(diagnostics: Iterable[Diagnostic]) -> None:
@@ -71,6 +80,21 @@ def load_with_report(bank_path: Path, *, require_corpus: bool = False):
 def load(bank_path: Path):
     """The validated bank, or every diagnostic and exit 1."""
     return load_with_report(bank_path)[0]
+
+
+def bank_config(bank_path: Path):
+    """The config of an existing bank folder (warnings dropped: the command
+    only needs its corpus), or the diagnostics and exit 1."""
+    from quizgen.bank.config import CONFIG_FILE, load_config
+    from quizgen.bank.load import shown_path
+
+    if not bank_path.is_dir():
+        fail([Diagnostic(Loc(shown_path(bank_path)), "expected a bank folder, found no such directory "
+                                                     "(quizgen init DIR makes one)")])
+    config, diagnostics = load_config(bank_path, shown_path(bank_path / CONFIG_FILE))
+    if config is None:
+        fail(diagnostics)
+    return config
 
 
 def refuse_overwrite(path: Path, force: bool) -> None:
@@ -284,16 +308,11 @@ def add_source(file: Path, bank_path: Path, corpus: Path | None, source_id: str 
                inferred_reason: str | None, yes: bool) -> None:
     """Register the article FILE: copy it into the corpus folder, record its
     sha256, headline and date in sources.yaml (comments are kept)."""
-    from quizgen.bank.config import load_config
-    from quizgen.bank.load import shown_path
     from quizgen.bank.registry import (apply_add_source, check_add_source, guess_headline, plan_add_source,
                                        read_article)
     from quizgen.bank.sources import corpus_folder
 
-    config, diagnostics = load_config(bank_path, shown_path(bank_path / "bank.yaml"))
-    if config is None or not bank_path.is_dir():
-        fail(diagnostics or [Diagnostic(Loc(shown_path(bank_path)), "expected a bank folder, found none "
-                                                                    "(quizgen init makes one)")])
+    config = bank_config(bank_path)
     folder = corpus_folder(bank_path, config, corpus)
     try:
         article = read_article(file)
@@ -323,14 +342,11 @@ def add_source(file: Path, bank_path: Path, corpus: Path | None, source_id: str 
 def rehash(bank_path: Path, corpus: Path | None, source_ids: tuple[str, ...]) -> None:
     """Record new sha256 values after a deliberate edit of articles (default:
     every source) and report the quotes that no longer verify."""
-    from quizgen.bank.config import load_config
-    from quizgen.bank.load import load_checked_bank, shown_path
+    from quizgen.bank.load import load_checked_bank
     from quizgen.bank.registry import apply_rehash, plan_rehash
     from quizgen.bank.sources import corpus_folder
 
-    config, diagnostics = load_config(bank_path, shown_path(bank_path / "bank.yaml"))
-    if config is None:
-        fail(diagnostics)
+    config = bank_config(bank_path)
     folder = corpus_folder(bank_path, config, corpus)
     try:
         plan = plan_rehash(bank_path, folder, source_ids)
@@ -343,6 +359,8 @@ def rehash(bank_path: Path, corpus: Path | None, source_ids: tuple[str, ...]) ->
     changed = f"updated the sha256 of {n} source{'s' if n != 1 else ''}" if n else "no sha256 changed"
     _bank, diagnostics, report = load_checked_bank(bank_path, folder)
     quotes = [d for d in diagnostics if d.is_error and d.path == "quote"]
+    if report is None:
+        fail(diagnostics, f"{changed}; quotes not checked until the errors above are fixed")
     if errors_only(diagnostics):
         noun = "quote no longer verifies" if len(quotes) == 1 else "quotes no longer verify"
         fail(diagnostics, f"{changed}; {len(quotes)} {noun}")

@@ -112,3 +112,23 @@ def test_schemas_are_package_data():
     config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
     assert "schema/*.json" in config["tool"]["setuptools"]["package-data"]["quizgen"]
     assert {p.name for p in (REPO / "quizgen" / "schema").glob("*.json")} == set(schema_files())
+
+
+def test_starter_files_satisfy_the_schemas_they_name(tmp_path: Path):
+    """What an editor's YAML language server would check: each starter file
+    against the schema its first line names."""
+    import yaml
+    from jsonschema import Draft202012Validator
+
+    bank = tmp_path / "b"
+    CliRunner().invoke(cli, ["init", str(bank)])
+    for rel in ("bank.yaml", "sources.yaml", "curated/example.yaml", "sets/all.yaml"):
+        path = bank / rel
+        schema_ref = path.read_text(encoding="utf-8").splitlines()[0].split("$schema=")[1]
+        schema = json.loads((path.parent / schema_ref).read_text(encoding="utf-8"))
+        errors = [e.message for e in Draft202012Validator(schema).iter_errors(yaml.safe_load(path.read_text("utf-8")))]
+        assert errors == [], rel
+    registry = json.loads((bank / "schema" / "sources.schema.json").read_text(encoding="utf-8"))
+    shipped = yaml.safe_load((REAL_BANK / "sources.yaml").read_text(encoding="utf-8"))
+    assert list(Draft202012Validator(registry).iter_errors(shipped)) == []
+    assert list(Draft202012Validator(registry).iter_errors({"sources": []})) == []

@@ -383,6 +383,10 @@ def plan_rehash(bank_root: Path, corpus: Path, source_ids: tuple[str, ...] = ())
             continue
         node = sha_nodes[s.id]
         i = node.start_mark.line
+        if s.sha256 not in lines[i]:  # e.g. a folded scalar: not a line this command edits
+            problems.append(Diagnostic(s.loc, "expected the sha256 on one line of its own to update, found it "
+                                              "split; write it as 'sha256: HEX'", path="sha256"))
+            continue
         lines[i] = lines[i].replace(s.sha256, digest, 1)
         changes.append(Rehash(s.id, s.file, s.sha256, digest))
     if problems:

@@ -280,11 +280,11 @@ def templates(bank_path: Path) -> None:
 def init(folder: Path, title: str | None, force: bool) -> None:
     """Start a new bank in FOLDER: config, source registry with an example
     text, an example question file, a set and the JSON Schemas."""
-    from quizgen.starter import FolderNotEmpty, init_bank
+    from quizgen.starter import InitError, init_bank
 
     try:
         result = init_bank(folder, title, force=force)
-    except FolderNotEmpty as exc:
+    except InitError as exc:
         raise click.ClickException(str(exc)) from None
     for rel in result.kept:
         click.echo(f"kept {folder / rel} (it exists)")

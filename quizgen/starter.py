@@ -141,8 +141,8 @@ class InitResult:
     kept: tuple[str, ...]  # files that were there already and were left alone
 
 
-class FolderNotEmpty(Exception):
-    pass
+class InitError(Exception):
+    """Why no starter bank was written (nothing was)."""
 
 
 def init_bank(folder: Path, title: str | None = None, *, force: bool = False) -> InitResult:
@@ -152,12 +152,17 @@ def init_bank(folder: Path, title: str | None = None, *, force: bool = False) ->
 
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
-        raise FolderNotEmpty(f"{folder} is a file, not a folder")
+        raise InitError(f"{folder} is a file, not a folder")
     if folder.is_dir() and any(folder.iterdir()) and not force:
-        raise FolderNotEmpty(f"{folder} is not empty; pass --force to add the missing starter files "
+        raise InitError(f"{folder} is not empty; pass --force to add the missing starter files "
                              "(existing files are kept)")
     title = title or (folder.resolve().name.replace("-", " ").replace("_", " ").strip().capitalize()
                       or "Question bank")
+    if not title.strip():
+        raise InitError("expected a title with some text, found an empty one")
+    if any(not part.strip() for part in title.split("::")):
+        raise InitError(f"expected a title without empty '::' parts (Anki reads '::' in a deck name as a "
+                        f"subdeck), found '{title}'")
     namespace = new_namespace(title)
     written, kept = [], []
     for rel, data in starter_files(title, namespace).items():

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from quizgen.cli import cli
 from quizgen.starter import EXAMPLE_TEXT, new_namespace, schema_files
@@ -132,3 +134,22 @@ def test_starter_files_satisfy_the_schemas_they_name(tmp_path: Path):
     shipped = yaml.safe_load((REAL_BANK / "sources.yaml").read_text(encoding="utf-8"))
     assert list(Draft202012Validator(registry).iter_errors(shipped)) == []
     assert list(Draft202012Validator(registry).iter_errors({"sources": []})) == []
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(title=st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=30))
+def test_any_title_gives_a_bank_that_validates(tmp_path_factory, title: str):
+    from quizgen.bank.load import load_bank
+    from quizgen.starter import InitError, init_bank
+
+    folder = tmp_path_factory.mktemp("t") / "bank"
+    try:
+        init_bank(folder, title)
+    except InitError:
+        assert not title.strip() or any(not p.strip() for p in title.split("::"))
+        assert not folder.exists()
+        return
+    bank, diagnostics = load_bank(folder)
+    assert bank is not None, [str(d) for d in diagnostics]
+    assert (bank.config.title, bank.config.deck) == (title, title)
+    assert re.fullmatch(r"[a-z0-9][a-z0-9-]*-[0-9a-f]{6}", bank.config.id_namespace)

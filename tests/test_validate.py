@@ -307,3 +307,12 @@ def test_inferred_reason_without_inferred_date(mini_bank: Path):
     assert run_validate(mini_bank)[1][0] == (
         f"{path}:2:5: error: sources[0]: expected 'inferred_reason' only with 'inferred_date', "
         "found no 'inferred_date'")
+
+
+def test_duplicate_source_id_is_one_message(mini_bank: Path):
+    path = mini_bank / "sources.yaml"
+    text = path.read_text()
+    path.write_text(text + text.split("sources:\n")[1].replace("file: harbour.txt", "file: other.txt"))
+    assert run_validate(mini_bank) == (1, [
+        f"{path}:9:9: error: id: expected a unique source id, found 'harbour' again (first at {path}:2:9)",
+        "quizgen: 1 error; nothing was written"])

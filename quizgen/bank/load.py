@@ -70,12 +70,14 @@ def load_sources(root: Path) -> tuple[list[Source], list[str] | None, list[Diagn
             c.diagnostics.append(Diagnostic(loc, f"expected a unique source id, found '{sid}' again "
                                                  f"(first at {first[sid]})", path="id"))
         first.setdefault(sid, loc)
-    unique = list({s.id: s for s in reversed(sources)}.values())[::-1]  # the first of each id
+    unique: dict[str, Source] = {}
+    for s in sources:
+        unique.setdefault(s.id, s)  # the first of each id
     # Without a list of records to check citations against, checking them would only echo the registry's error.
     readable = isinstance(node, MappingNode) and any(
         getattr(k, "value", None) == "sources" and isinstance(v, SequenceNode) for k, v in node.value)
     known = list(first) if readable else None
-    return unique, known, diags + c.diagnostics
+    return list(unique.values()), known, diags + c.diagnostics
 
 
 FileResult = tuple[list[Question], list[tuple[str, Loc]], list[Diagnostic]]

@@ -144,7 +144,7 @@ def closest_passage(text: str, quote: str) -> tuple[str, str] | None:
     # still shows; the passage then ends where the last matching words end.
     window = words[best_at:best_at + n + 3]
     opcodes = difflib.SequenceMatcher(None, [_key(w) for w in window], matcher.b, autojunk=False).get_opcodes()
-    end = max(i2 for tag, _i1, i2, _j1, _j2 in opcodes if tag == "equal")
+    end = max((i2 for tag, _i1, i2, _j1, _j2 in opcodes if tag == "equal"), default=len(window))
     passage = " ".join(window[:end])
     for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":

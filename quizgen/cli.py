@@ -308,8 +308,8 @@ def add_source(file: Path, bank_path: Path, corpus: Path | None, source_id: str 
                inferred_reason: str | None, yes: bool) -> None:
     """Register the article FILE: copy it into the corpus folder, record its
     sha256, headline and date in sources.yaml (comments are kept)."""
-    from quizgen.bank.registry import (apply_add_source, check_add_source, guess_headline, plan_add_source,
-                                       read_article)
+    from quizgen.bank.article import guess_headline, read_article
+    from quizgen.bank.registry import apply_add_source, check_add_source, plan_add_source
     from quizgen.bank.sources import corpus_folder
 
     config = bank_config(bank_path)

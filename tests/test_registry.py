@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quizgen.bank.load import load_bank
-from quizgen.bank.registry import NewSource, appended, guess_headline, id_from_file_name, yaml_scalar
+from quizgen.bank.article import guess_headline, id_from_file_name
+from quizgen.bank.registry import NewSource, appended, yaml_scalar
 from quizgen.cli import cli
 
 ARTICLE = "\n\nThe Press That Changed Europe\n\nAround 1440, a goldsmith in Mainz began printing with movable type.\n"

@@ -3,12 +3,12 @@ problem is collected; cross-file checks (ids, source references) live in bank.py
 
 from __future__ import annotations
 
-import datetime
 import re
 
 from yaml.nodes import MappingNode, Node
 
 from quizgen.bank.check import Checker, did_you_mean
+from quizgen.bank.dates import date_problem
 from quizgen.errors import Diagnostic, Loc
 from quizgen.model import (
     CLOZE_BLANK,
@@ -27,7 +27,6 @@ from quizgen.model import (
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
 SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 SHA256_PATTERN = re.compile(r"[0-9a-f]{64}\Z")
-DATE_PATTERN = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?\Z")
 MAX_QUOTE_WORDS = 30
 
 COMMON_REQUIRED = ("id", "type", "topic", "tags", "difficulty", "prompt", "explanation", "citations")
@@ -314,38 +313,6 @@ def sources_file(c: Checker, root: Node | None) -> list[Source]:
 
 def _empty(c: Checker, key: str) -> Diagnostic:
     return Diagnostic(Loc(c.file, 1, 1), f"expected a mapping with '{key}', found an empty file")
-
-
-def _bounds(value: str) -> tuple[datetime.date, datetime.date] | None:
-    """First and last day of YYYY, YYYY-MM or YYYY-MM-DD; None when no such day."""
-    parts = [int(p) for p in value.split("-")]
-    try:
-        if len(parts) == 1:
-            return datetime.date(parts[0], 1, 1), datetime.date(parts[0], 12, 31)
-        if len(parts) == 2:
-            first = datetime.date(parts[0], parts[1], 1)
-            after = datetime.date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
-            return first, after - datetime.timedelta(days=1)
-        day = datetime.date(*parts)
-        return day, day
-    except ValueError:
-        return None
-
-
-def date_problem(value: str, *, allow_range: bool) -> str | None:
-    """Why ``value`` is not a calendar date (or, with ``allow_range``, a
-    START/END range, earliest first), or None when it is one."""
-    forms = "YYYY, YYYY-MM or YYYY-MM-DD" + (", or START/END" if allow_range else "")
-    ends = value.split("/") if allow_range else [value]
-    if len(ends) > 2 or not all(DATE_PATTERN.match(e) for e in ends):
-        return f"expected an ISO date ({forms}), found '{value}'"
-    bounds = [_bounds(e) for e in ends]
-    for end, b in zip(ends, bounds):
-        if b is None:
-            return f"expected a date of the calendar, found '{end}'" + (f" in '{value}'" if len(ends) > 1 else "")
-    if len(ends) == 2 and bounds[0][0] > bounds[1][1]:  # type: ignore[index]
-        return f"expected a range earliest first, found '{value}' (it ends before it starts)"
-    return None
 
 
 def source(c: Checker, node: Node, path: str) -> Source | None:

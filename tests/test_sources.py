@@ -186,3 +186,16 @@ def test_validate_of_the_shipped_bank_with_its_corpus_is_fast():
     assert result.exit_code == 0, result.output
     assert "quotes found verbatim" in result.output
     assert elapsed < 1.0, elapsed
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_quote(mini_bank: Path, mini_corpus: Path):
+    article = mini_corpus / "harbour.txt"
+    article.write_bytes(b"\xef\xbb\xbf" + article.read_bytes())
+    registry = mini_bank / "sources.yaml"
+    registry.write_text(registry.read_text().replace(
+        registry.read_text().split("sha256: ")[1][:64], hashlib.sha256(article.read_bytes()).hexdigest()))
+    path = mini_bank / "curated" / "basics.yaml"
+    path.write_text(path.read_text().replace(
+        'The two "neighbouring" ministers met', 'Harbour Talks Resume The two "neighbouring" ministers met'))
+    bank, _ = load_bank(mini_bank)
+    assert verify(bank, mini_corpus).diagnostics == ()

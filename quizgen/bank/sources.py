@@ -81,7 +81,7 @@ def read_article(corpus: Path, source: Source, *, check_hash: bool = True) -> tu
             return problem(f"expected sha256 {source.sha256} for '{source.file}', found {digest} "
                            "(after a deliberate edit: quizgen rehash)", path="sha256")
     try:
-        return data.decode("utf-8"), None
+        return data.decode("utf-8-sig"), None  # a byte-order mark is not part of the first word
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         return problem(f"expected UTF-8 text in '{source.file}', found undecodable bytes on its line {line}")

@@ -136,7 +136,7 @@ def test_starter_files_satisfy_the_schemas_they_name(tmp_path: Path):
     assert list(Draft202012Validator(registry).iter_errors({"sources": []})) == []
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(title=st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=30))
 def test_any_title_gives_a_bank_that_validates(tmp_path_factory, title: str):
     from quizgen.bank.load import load_bank

@@ -12,14 +12,29 @@ from typing import Iterable, NoReturn
 import click
 
 from quizgen import __version__
-from quizgen.errors import Diagnostic, QuizgenError, errors_only
+from quizgen.errors import Diagnostic, Loc, QuizgenError, errors_only
 
 DEFAULT_BANK = "questions"
-DEFAULT_CORPUS = "../shared/corpus"
 DEFAULT_OUT = "output"
 
 bank_option = click.option("--bank", "bank_path", default=DEFAULT_BANK, show_default=True,
                            type=click.Path(path_type=Path), help="The question bank folder.")
+# Options that change how the bank is loaded, read by load() from the running
+# command's parameters: a command that declares --corpus checks every quote
+# against the corpus, one that declares --deck renames the deck, and the
+# commands never thread them through by hand.
+corpus_option = click.option("--corpus", type=click.Path(path_type=Path), default=None,
+                             help="Folder holding the source articles (default: bank.yaml's corpus).")
+
+
+def _deck_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and any(not part.strip() for part in value.split("::")):
+        raise click.BadParameter(f"expected a deck name without empty '::' parts, found '{value}'")
+    return value
+
+
+deck_option = click.option("--deck", "deck_name", callback=_deck_name,
+                           help="Name of the parent deck (default: bank.yaml's deck name).")
 
 
 def print_diagnostics(diagnostics: Iterable[Diagnostic]) -> None:
@@ -43,15 +58,51 @@ def written_summary(written: Iterable[Path], not_written: Iterable[Path]) -> str
     return f"wrote {', '.join(written)}; not written: {', '.join(str(p) for p in not_written)}"
 
 
-def load(bank_path: Path):
-    """The validated bank, or every diagnostic and exit 1."""
-    from quizgen.bank.load import load_bank
+def _params() -> dict:
+    ctx = click.get_current_context(silent=True)
+    return ctx.params if ctx is not None else {}
 
-    bank, diagnostics = load_bank(bank_path)
+
+def load_with_report(bank_path: Path, *, require_corpus: bool = False):
+    """The validated bank and its quote report (None when quotes were not
+    checked), or every diagnostic and exit 1."""
+    from dataclasses import replace
+
+    from quizgen.bank.load import load_bank, load_checked_bank
+
+    params = _params()
+    report = None
+    if "corpus" in params or require_corpus:
+        bank, diagnostics, report = load_checked_bank(bank_path, params.get("corpus"),
+                                                      require_corpus=require_corpus)
+    else:
+        bank, diagnostics = load_bank(bank_path)
     if bank is None:
         fail(diagnostics)
     print_diagnostics(diagnostics)  # warnings only
-    return bank
+    if params.get("deck_name"):
+        bank = replace(bank, config=replace(bank.config, deck_name=params["deck_name"]))
+    return bank, report
+
+
+def load(bank_path: Path):
+    """The validated bank, or every diagnostic and exit 1."""
+    return load_with_report(bank_path)[0]
+
+
+def bank_config(bank_path: Path):
+    """The config of an existing bank folder (warnings dropped: the command
+    only needs its corpus), or the diagnostics and exit 1."""
+    from quizgen.bank.config import CONFIG_FILE, load_config
+    from quizgen.bank.load import shown_path
+
+    if not bank_path.is_dir():
+        fail([Diagnostic(Loc(shown_path(bank_path)), "expected a bank folder, found no such directory "
+                                                     "(quizgen init DIR makes one)")])
+    config, diagnostics = load_config(bank_path, shown_path(bank_path / CONFIG_FILE))
+    if config is None:
+        fail(diagnostics)
+    return config
 
 
 def refuse_overwrite(path: Path, force: bool) -> None:
@@ -67,32 +118,33 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("path", default=DEFAULT_BANK, type=click.Path(path_type=Path))
-def validate(path: Path) -> None:
-    """Check every file of the bank at PATH and report all problems at once."""
-    bank = load(path)
+@corpus_option
+def validate(path: Path, corpus: Path | None) -> None:
+    """Check every file of the bank at PATH and report all problems at once;
+    quotes and sha256 too when the corpus folder is there."""
+    bank, report = load_with_report(path)
     n_files = len({q.loc.file for q in bank.questions})
+    quotes = f"; {report.quotes_checked} quotes found verbatim" if report is not None else ""
     click.echo(f"ok: {len(bank.questions)} questions in {n_files} files, "
-               f"{len(bank.sources)} sources, {len(bank.sets)} sets")
+               f"{len(bank.sources)} sources, {len(bank.sets)} sets{quotes}")
 
 
 @cli.command()
 @bank_option
-@click.option("--corpus", default=DEFAULT_CORPUS, show_default=True, type=click.Path(path_type=Path),
-              help="Folder holding the source articles.")
-def verify(bank_path: Path, corpus: Path) -> None:
+@corpus_option
+def verify(bank_path: Path, corpus: Path | None) -> None:
     """Check every quote against its article and every file against its sha256."""
+    from quizgen.bank.load import load_checked_bank
     from quizgen.listing import table
-    from quizgen.bank.sources import verify as verify_bank
 
-    bank = load(bank_path)
-    if not corpus.is_dir():
-        raise click.ClickException(f"corpus folder {corpus} not found; pass --corpus DIR")
-    report = verify_bank(bank, corpus)
-    rows = [(c.source_id, c.file, c.curated, c.generated, c.facts) for c in report.coverage]
-    click.echo(table(("source", "file", "curated", "generated", "facts"), rows), nl=False)
-    if report.diagnostics:
-        fail(report.diagnostics)
-    click.echo(f"ok: {report.quotes_checked} quotes found verbatim in {len(bank.sources)} articles; "
+    bank, diagnostics, report = load_checked_bank(bank_path, corpus, require_corpus=True)
+    if report is not None:
+        rows = [(c.source_id, c.file, c.curated, c.generated, c.facts) for c in report.coverage]
+        click.echo(table(("source", "file", "curated", "generated", "facts"), rows), nl=False)
+    if bank is None:
+        fail(diagnostics)
+    print_diagnostics(diagnostics)  # warnings only
+    click.echo(f"ok: {report.quotes_checked} quotes found verbatim in {len(bank.sources)} articles; "  # type: ignore[union-attr]
                "all sha256 match")
 
 
@@ -167,7 +219,9 @@ def run_renderers(bank_path: Path, out: Path, formats: tuple[str, ...], **option
 @bank_option
 @click.option("--out", default=DEFAULT_OUT, show_default=True, type=click.Path(path_type=Path),
               help="Output folder.")
-def build(bank_path: Path, out: Path) -> None:
+@corpus_option
+@deck_option
+def build(bank_path: Path, out: Path, corpus: Path | None, deck_name: str | None) -> None:
     """Build everything: the Anki deck, worksheets and answer keys."""
     from quizgen.render import RENDERERS
 
@@ -178,8 +232,9 @@ def build(bank_path: Path, out: Path) -> None:
 @bank_option
 @click.option("--out", default=DEFAULT_OUT, show_default=True, type=click.Path(path_type=Path),
               help="Output folder.")
-@click.option("--deck", "deck_name", help="Name of the parent deck.")
-def anki(bank_path: Path, out: Path, deck_name: str | None) -> None:
+@corpus_option
+@deck_option
+def anki(bank_path: Path, out: Path, corpus: Path | None, deck_name: str | None) -> None:
     """Build the Anki deck (.apkg) of the whole bank."""
     run_renderers(bank_path, out, ("anki",), deck_name=deck_name)
 
@@ -192,7 +247,9 @@ def anki(bank_path: Path, out: Path, deck_name: str | None) -> None:
 @click.option("--seed", type=int, help="Override each set's seed.")
 @click.option("--out", default=DEFAULT_OUT, show_default=True, type=click.Path(path_type=Path),
               help="Output folder.")
-def pdf(bank_path: Path, sets: tuple[str, ...], variants: int, seed: int | None, out: Path) -> None:
+@corpus_option
+def pdf(bank_path: Path, sets: tuple[str, ...], variants: int, seed: int | None, out: Path,
+        corpus: Path | None) -> None:
     """Build worksheets and answer keys for SETS (default: every set)."""
     run_renderers(bank_path, out, ("pdf",), set_names=sets, variants=variants, seed=seed)
 
@@ -236,6 +293,100 @@ def templates(bank_path: Path) -> None:
     rows = [(i.name, i.type, i.topic, i.generator, i.count) for i in infos]
     click.echo(table(("template", "type", "topic", "generator", "questions"), rows), nl=False)
     click.echo(f"{len(infos)} templates, {sum(i.count for i in infos)} distinct questions")
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--title", help="The bank's title; the deck is named after it (default: from FOLDER).")
+@click.option("--force", is_flag=True, help="Add the starter files to a non-empty FOLDER (existing files are kept).")
+def init(folder: Path, title: str | None, force: bool) -> None:
+    """Start a new bank in FOLDER: config, source registry with an example
+    text, an example question file, a set and the JSON Schemas."""
+    from quizgen.starter import InitError, init_bank
+
+    try:
+        result = init_bank(folder, title, force=force)
+    except InitError as exc:
+        raise click.ClickException(str(exc)) from None
+    for rel in result.kept:
+        click.echo(f"kept {folder / rel} (it exists)")
+    click.echo(f"wrote {len(result.written)} files in {folder} (id namespace {result.namespace})")
+    click.echo(f"next: quizgen add-source ARTICLE.txt --bank {folder}; then quizgen build --bank {folder}")
+
+
+@cli.command(name="add-source")
+@click.argument("file", type=click.Path(path_type=Path))
+@bank_option
+@click.option("--corpus", type=click.Path(path_type=Path), help="The corpus folder (default: bank.yaml's corpus).")
+@click.option("--id", "source_id", help="The source id (default: from the file name).")
+@click.option("--outlet", help="Who published the article (default: none named).")
+@click.option("--headline", help="The headline (default: guessed from the text, then confirmed).")
+@click.option("--published", metavar="DATE", help="The date the article prints: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--inferred-date", metavar="DATE", help="Where it prints none: a date or START/END range you infer.")
+@click.option("--inferred-reason", metavar="TEXT", help="Why that date (required with --inferred-date).")
+@click.option("--yes", "-y", is_flag=True, help="Take the guessed headline without asking.")
+def add_source(file: Path, bank_path: Path, corpus: Path | None, source_id: str | None, outlet: str | None,
+               headline: str | None, published: str | None, inferred_date: str | None,
+               inferred_reason: str | None, yes: bool) -> None:
+    """Register the article FILE: copy it into the corpus folder, record its
+    sha256, headline and date in sources.yaml (comments are kept)."""
+    from quizgen.bank.article import guess_headline, read_article
+    from quizgen.bank.registry import apply_add_source, check_add_source, plan_add_source
+    from quizgen.bank.sources import corpus_folder
+
+    config = bank_config(bank_path)
+    folder = corpus_folder(bank_path, config, corpus)
+    try:
+        article = read_article(file)
+        dates = dict(published=published, inferred_date=inferred_date, inferred_reason=inferred_reason)
+        check_add_source(bank_path, folder, article, source_id=source_id, headline=headline, **dates)  # before asking
+        if headline is None:
+            guess = guess_headline(article.text)
+            if yes and guess is None:
+                raise click.ClickException(f"no line of {file} reads like a headline; pass --headline")
+            headline = guess if yes else click.prompt("Headline", default=guess)
+        plan = plan_add_source(bank_path, folder, article, source_id=source_id, headline=headline or "",
+                               outlet=outlet, **dates)
+    except QuizgenError as exc:
+        fail(exc.diagnostics)
+    apply_add_source(plan)
+    if plan.copy_to is not None:
+        click.echo(f"copied {file} to {plan.copy_to}")
+    r = plan.record
+    date = r.published or (f"{r.inferred_date} (inferred)" if r.inferred_date else "undated")
+    click.echo(f"registered '{r.id}' in {plan.registry}: {r.headline} ({date}, sha256 {r.sha256[:12]}...)")
+
+
+@cli.command()
+@bank_option
+@corpus_option
+@click.argument("source_ids", nargs=-1, metavar="[SOURCE_ID]...")
+def rehash(bank_path: Path, corpus: Path | None, source_ids: tuple[str, ...]) -> None:
+    """Record new sha256 values after a deliberate edit of articles (default:
+    every source) and report the quotes that no longer verify."""
+    from quizgen.bank.load import load_checked_bank
+    from quizgen.bank.registry import apply_rehash, plan_rehash
+    from quizgen.bank.sources import corpus_folder
+
+    config = bank_config(bank_path)
+    folder = corpus_folder(bank_path, config, corpus)
+    try:
+        plan = plan_rehash(bank_path, folder, source_ids)
+    except QuizgenError as exc:
+        fail(exc.diagnostics)
+    apply_rehash(plan)
+    for c in plan.changes:
+        click.echo(f"{c.source_id}: sha256 {c.old[:12]}... -> {c.new[:12]}... ({c.file})")
+    n = len(plan.changes)
+    changed = f"updated the sha256 of {n} source{'s' if n != 1 else ''}" if n else "no sha256 changed"
+    _bank, diagnostics, report = load_checked_bank(bank_path, folder)
+    quotes = [d for d in diagnostics if d.is_error and d.path == "quote"]
+    if report is None:
+        fail(diagnostics, f"{changed}; quotes not checked until the errors above are fixed")
+    if errors_only(diagnostics):
+        noun = "quote no longer verifies" if len(quotes) == 1 else "quotes no longer verify"
+        fail(diagnostics, f"{changed}; {len(quotes)} {noun}")
+    click.echo(f"ok: {changed}; all {report.quotes_checked if report else 0} quotes still verify")
 
 
 # -- end of commands --

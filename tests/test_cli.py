@@ -116,3 +116,20 @@ def test_json_schemas_agree_with_the_validator():
         assert then["properties"]["difficulty"]["enum"] == list(DIFFICULTIES)
     sets = json.loads((REAL_BANK / "schema" / "set.schema.json").read_text())
     assert sets["properties"]["set"]["properties"]["order"]["enum"] == list(validate.SET_ORDERS)
+
+
+def test_build_with_a_corpus_option_that_names_no_folder(mini_bank: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", "--bank", str(mini_bank), "--out", str(out),
+                                      "--corpus", str(tmp_path / "nope")])
+    assert (result.exit_code, result.output) == (1, (
+        f"{mini_bank / 'bank.yaml'}: error: corpus: expected the corpus folder {tmp_path / 'nope'}, found none; "
+        "pass --corpus DIR\nquizgen: 1 error; nothing was written\n"))
+    assert not out.exists()
+
+
+def test_deck_option_is_checked_like_the_config(mini_bank: Path, tmp_path: Path):
+    result = CliRunner().invoke(cli, ["anki", "--bank", str(mini_bank), "--out", str(tmp_path), "--deck", "A::"])
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == (
+        "Error: Invalid value for '--deck': expected a deck name without empty '::' parts, found 'A::'")

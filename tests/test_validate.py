@@ -39,7 +39,7 @@ def broken(bank: Path, body: str, name: str = "broken.yaml") -> tuple[int, list[
 
 def test_valid_bank_passes(mini_bank: Path):
     code, lines = run_validate(mini_bank)
-    assert (code, lines) == (0, ["ok: 2 questions in 1 files, 1 sources, 0 sets"])
+    assert (code, lines) == (0, ["ok: 2 questions in 1 files, 1 sources, 0 sets; 2 quotes found verbatim"])
 
 
 def test_every_problem_reported_at_once(mini_bank: Path):
@@ -180,7 +180,7 @@ def test_warnings_do_not_fail(mini_bank: Path):
     assert lines == [
         f"{f}:7:13: warning: questions[0].prompt: the answer '2030' appears in the prompt; expected it hidden",
         f"{f}:8:14: warning: questions[0].options: expected options of one kind, found a mix (text, year)",
-        "ok: 3 questions in 2 files, 1 sources, 0 sets",
+        "ok: 3 questions in 2 files, 1 sources, 0 sets; 3 quotes found verbatim",
     ]
 
 
@@ -225,3 +225,94 @@ def test_generated_question_names_missing_template_and_facts(tmp_path: Path):
     warnings = [line for line in lines if ": warning: template: " in line]
     assert len(warnings) == 1
     assert warnings[0].endswith("expected a template of the bank, found 'no-such-template'")
+
+
+def test_one_bad_source_record_is_one_message(tmp_path: Path):
+    """A broken `file:` once gave 162 follow-on errors, one per citation of that source."""
+    import shutil
+
+    from conftest import REAL_BANK
+
+    bank = tmp_path / "questions"
+    shutil.copytree(REAL_BANK, bank)
+    path = bank / "sources.yaml"
+    text = path.read_text(encoding="utf-8")
+    first_file = text.split("file: ")[1].split("\n")[0]
+    path.write_text(text.replace(f"file: {first_file}", f"file: sub/{first_file}", 1), encoding="utf-8")
+    code, lines = run_validate(bank)
+    line = text[:text.index(f"file: {first_file}")].count("\n") + 1
+    assert (code, lines) == (1, [
+        f"{path}:{line}:11: error: sources[0].file: expected a bare file name inside the corpus folder, "
+        f"found 'sub/{first_file}'",
+        "quizgen: 1 error; nothing was written"])
+
+
+def test_source_with_a_missing_key_still_registers_its_id(mini_bank: Path):
+    path = mini_bank / "sources.yaml"
+    path.write_text(path.read_text().replace("    headline: Harbour Talks Resume\n", ""))
+    code, lines = run_validate(mini_bank)
+    assert (code, lines) == (1, [f"{path}:2:5: error: sources[0]: expected key 'headline', found none",
+                                 "quizgen: 1 error; nothing was written"])
+
+
+def test_source_dates_are_calendar_checked(mini_bank: Path):
+    path = mini_bank / "sources.yaml"
+    base = path.read_text()
+    path.write_text(base.replace('inferred_date: "2029-10"\n    inferred_reason: Invented for the tests.',
+                                 'published: "2026-11-31"'))
+    assert run_validate(mini_bank) == (1, [
+        f"{path}:7:16: error: sources[0].published: expected a date of the calendar, found '2026-11-31'",
+        "quizgen: 1 error; nothing was written"])
+    for value, message in [
+        ("2029-10/2029-03", "expected a range earliest first, found '2029-10/2029-03' (it ends before it starts)"),
+        ("2029-13", "expected a date of the calendar, found '2029-13'"),
+        ("2029-02-29/2030", "expected a date of the calendar, found '2029-02-29' in '2029-02-29/2030'"),
+        ("Oct 2029", "expected an ISO date (YYYY, YYYY-MM or YYYY-MM-DD, or START/END), found 'Oct 2029'"),
+    ]:
+        path.write_text(base.replace('"2029-10"', f'"{value}"'))
+        assert run_validate(mini_bank) == (1, [f"{path}:7:20: error: sources[0].inferred_date: {message}",
+                                               "quizgen: 1 error; nothing was written"]), value
+    path.write_text(base.replace('"2029-10"', '"2028-02-29/2028-03"'))
+    assert run_validate(mini_bank)[0] == 0
+
+
+def test_a_published_date_is_one_day_not_a_range(mini_bank: Path):
+    path = mini_bank / "sources.yaml"
+    path.write_text(path.read_text().replace('inferred_date: "2029-10"\n    inferred_reason: Invented for the tests.',
+                                             'published: "2029-10/2029-11"'))
+    assert run_validate(mini_bank)[1][0] == (
+        f"{path}:7:16: error: sources[0].published: expected an ISO date (YYYY, YYYY-MM or YYYY-MM-DD), "
+        "found '2029-10/2029-11'")
+
+
+def test_undated_source_and_empty_registry_are_valid(mini_bank: Path, tmp_path: Path):
+    path = mini_bank / "sources.yaml"
+    path.write_text(path.read_text().replace('    inferred_date: "2029-10"\n    inferred_reason: Invented for the tests.\n', ""))
+    bank, diagnostics = load_bank(mini_bank)
+    assert bank is not None, diagnostics
+    assert bank.source("harbour").date_label == "undated"
+    empty = tmp_path / "empty"
+    write(empty / "bank.yaml", "title: Empty\n")
+    write(empty / "sources.yaml", "sources: []\n")
+    assert run_validate(empty) == (0, ["ok: 0 questions in 0 files, 0 sources, 0 sets"])
+    write(empty / "curated" / "q.yaml", "questions:\n" + GOOD.format(id="q1").lstrip("\n"))
+    code, lines = run_validate(empty)
+    assert lines[0].endswith(":12:17: error: questions[0].citations[0].source: expected a source id from "
+                             "sources.yaml, found 'harbour'")
+
+
+def test_inferred_reason_without_inferred_date(mini_bank: Path):
+    path = mini_bank / "sources.yaml"
+    path.write_text(path.read_text().replace('    inferred_date: "2029-10"\n', ""))
+    assert run_validate(mini_bank)[1][0] == (
+        f"{path}:2:5: error: sources[0]: expected 'inferred_reason' only with 'inferred_date', "
+        "found no 'inferred_date'")
+
+
+def test_duplicate_source_id_is_one_message(mini_bank: Path):
+    path = mini_bank / "sources.yaml"
+    text = path.read_text()
+    path.write_text(text + text.split("sources:\n")[1].replace("file: harbour.txt", "file: other.txt"))
+    assert run_validate(mini_bank) == (1, [
+        f"{path}:9:9: error: id: expected a unique source id, found 'harbour' again (first at {path}:2:9)",
+        "quizgen: 1 error; nothing was written"])

@@ -7,15 +7,20 @@ from __future__ import annotations
 import gc
 import os
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Iterator
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Iterator
+
+from yaml.nodes import MappingNode, SequenceNode
 
 from quizgen.bank import records as validate
 from quizgen.bank.config import CONFIG_FILE, check_topics, load_config
 from quizgen.bank.check import Checker, did_you_mean
 from quizgen.errors import Diagnostic, Loc, errors_only, sort_diagnostics
 from quizgen.bank.marks import load_yaml
-from quizgen.model import Bank, Question, QuestionSet, Source
+from quizgen.model import Bank, BankConfig, Question, QuestionSet, Source
+
+if TYPE_CHECKING:
+    from quizgen.bank.sources import VerifyReport
 
 SOURCES_FILE = "sources.yaml"
 FACTS_FILE = "facts.yaml"
@@ -30,13 +35,14 @@ def shown_path(path: Path) -> str:
         return str(path)
 
 
-def question_files(root: Path) -> list[Path]:
-    """Every YAML file of the bank that holds questions, in a stable order."""
+def question_files(root: Path, skip: tuple[str, ...] = ()) -> list[Path]:
+    """Every YAML file of the bank that holds questions, in a stable order.
+    ``skip``: more top-level folders that hold none (the corpus, when it is inside the bank)."""
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
         rel = Path(dirpath).relative_to(root)
         if rel == Path("."):
-            dirnames[:] = [d for d in dirnames if d not in NOT_QUESTIONS]
+            dirnames[:] = [d for d in dirnames if d not in NOT_QUESTIONS + skip]
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             if not name.endswith((".yaml", ".yml")) or name.startswith("."):
@@ -47,20 +53,31 @@ def question_files(root: Path) -> list[Path]:
     return found
 
 
-def load_sources(root: Path) -> tuple[list[Source], list[Diagnostic]]:
+def load_sources(root: Path) -> tuple[list[Source], list[str] | None, list[Diagnostic]]:
+    """The valid sources, the id of every record (valid or not; None when the
+    registry could not be read at all) and the diagnostics."""
     path = root / SOURCES_FILE
     c = Checker(shown_path(path))
     if not path.is_file():
-        return [], [Diagnostic(Loc(c.file), "expected the source registry here, found no file")]
+        return [], None, [Diagnostic(Loc(c.file), "expected the source registry here, found no file")]
     node, diags = load_yaml(path, c.file)
-    sources = validate.sources_file(c, node) if not errors_only(diags) else []
-    seen: dict[str, Source] = {}
+    if errors_only(diags):
+        return [], None, diags
+    sources = validate.sources_file(c, node)
+    first: dict[str, Loc] = {}
+    for sid, loc in c.ids:
+        if sid in first:
+            c.diagnostics.append(Diagnostic(loc, f"expected a unique source id, found '{sid}' again "
+                                                 f"(first at {first[sid]})", path="id"))
+        first.setdefault(sid, loc)
+    unique: dict[str, Source] = {}
     for s in sources:
-        if s.id in seen:
-            c.diagnostics.append(Diagnostic(s.loc, f"expected a unique source id, found '{s.id}' again "
-                                                   f"(first at {seen[s.id].loc})"))
-        seen.setdefault(s.id, s)
-    return list(seen.values()), diags + c.diagnostics
+        unique.setdefault(s.id, s)  # the first of each id
+    # Without a list of records to check citations against, checking them would only echo the registry's error.
+    readable = isinstance(node, MappingNode) and any(
+        getattr(k, "value", None) == "sources" and isinstance(v, SequenceNode) for k, v in node.value)
+    known = list(first) if readable else None
+    return list(unique.values()), known, diags + c.diagnostics
 
 
 FileResult = tuple[list[Question], list[tuple[str, Loc]], list[Diagnostic]]
@@ -206,6 +223,14 @@ def check_lineage(questions: list[Question], extras: dict[str, object]) -> list[
     return diagnostics
 
 
+def _corpus_inside(root: Path, config: BankConfig | None) -> tuple[str, ...]:
+    """The corpus folder's name when it is a top-level folder of the bank (it holds articles, not questions)."""
+    if config is None:
+        return ()
+    parts = PurePosixPath(config.corpus).parts
+    return (parts[0],) if len(parts) == 1 and parts[0] not in ("..", ".") else ()
+
+
 def load_bank(root: Path) -> tuple[Bank | None, list[Diagnostic]]:
     """Validate everything, then return the bank (None when any error was found)
     and every diagnostic, warnings included, sorted by place."""
@@ -217,10 +242,11 @@ def _load_bank(root: Path) -> tuple[Bank | None, list[Diagnostic]]:
     if not root.is_dir():
         return None, [Diagnostic(Loc(shown_path(root)), "expected a bank folder, found no such directory")]
     config, diagnostics = load_config(root, shown_path(root / CONFIG_FILE))
-    sources, diags = load_sources(root)
+    sources, source_ids, diags = load_sources(root)
     diagnostics += diags
-    source_ids = [s.id for s in sources] if sources else None
-    questions, ids, diags = load_questions(question_files(root), source_ids)
+    # source_ids holds the ids of broken records too: their citations are not
+    # reported again, the record's own error is the one message.
+    questions, ids, diags = load_questions(question_files(root, _corpus_inside(root, config)), source_ids)
     diagnostics += diags
     sets, diags = load_sets(root)
     diagnostics += diags
@@ -239,3 +265,30 @@ def _load_bank(root: Path) -> tuple[Bank | None, list[Diagnostic]]:
         return None, diagnostics
     bank = Bank(shown_path(root), tuple(sources), tuple(questions), tuple(sets), extras, config)  # type: ignore[arg-type]
     return bank, diagnostics
+
+
+def load_checked_bank(root: Path, corpus: Path | None = None, *,
+                      require_corpus: bool = False) -> tuple[Bank | None, list[Diagnostic], VerifyReport | None]:
+    """load_bank, then every article against its sha256 and every quote
+    against its article, when the corpus folder (``corpus``, else the
+    config's) is there. A missing folder is a warning (a clone without the
+    articles still builds) unless the caller named it or ``require_corpus``."""
+    from quizgen.bank.sources import corpus_folder, verify
+
+    bank, diagnostics = load_bank(root)
+    if bank is None:
+        return None, diagnostics, None
+    folder = corpus_folder(bank.root, bank.config, corpus)
+    if not folder.is_dir():
+        where = Loc(shown_path(Path(root) / CONFIG_FILE)) if (Path(root) / CONFIG_FILE).is_file() else Loc(bank.root)
+        if corpus is not None or require_corpus:
+            return None, diagnostics + [Diagnostic(where, f"expected the corpus folder {shown_path(folder)}, "
+                                                          "found none; pass --corpus DIR", path="corpus")], None
+        if bank.sources:
+            diagnostics = diagnostics + [Diagnostic(where, f"expected the corpus folder {shown_path(folder)}, "
+                                                           "found none; quotes and sha256 were not checked",
+                                                    "warning", "corpus")]
+        return bank, diagnostics, None
+    report = verify(bank, folder)
+    diagnostics = sort_diagnostics(diagnostics + list(report.diagnostics))
+    return (None if errors_only(diagnostics) else bank), diagnostics, report

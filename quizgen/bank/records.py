@@ -8,6 +8,7 @@ import re
 from yaml.nodes import MappingNode, Node
 
 from quizgen.bank.check import Checker, did_you_mean
+from quizgen.bank.dates import date_problem
 from quizgen.errors import Diagnostic, Loc
 from quizgen.model import (
     CLOZE_BLANK,
@@ -26,7 +27,6 @@ from quizgen.model import (
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
 SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 SHA256_PATTERN = re.compile(r"[0-9a-f]{64}\Z")
-DATE_PATTERN = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?(/\d{4}(-\d{2}(-\d{2})?)?)?\Z")
 MAX_QUOTE_WORDS = 30
 
 COMMON_REQUIRED = ("id", "type", "topic", "tags", "difficulty", "prompt", "explanation", "citations")
@@ -293,13 +293,16 @@ SOURCE_OPTIONAL = ("published", "inferred_date", "inferred_reason")
 
 
 def sources_file(c: Checker, root: Node | None) -> list[Source]:
+    """The valid sources. The id of every record is also added to ``c.ids``,
+    valid or not, so a citation of a broken record is not reported again."""
     if root is None:
         c.diagnostics.append(_empty(c, "sources"))
         return []
     fields = c.mapping(root, "", required=("sources",))
     if not fields or "sources" not in fields:
         return []
-    items = c.sequence(fields["sources"], "sources", min_len=1)
+    # An empty registry is fine: a new bank has no articles yet.
+    items = c.sequence(fields["sources"], "sources")
     result = []
     for i, item in enumerate(items or ()):
         s = source(c, item, f"sources[{i}]")
@@ -314,9 +317,14 @@ def _empty(c: Checker, key: str) -> Diagnostic:
 
 def source(c: Checker, node: Node, path: str) -> Source | None:
     fields = c.mapping(node, path, required=SOURCE_REQUIRED, optional=SOURCE_OPTIONAL)
-    if fields is None or any(k not in fields for k in SOURCE_REQUIRED):
+    if fields is None:
         return None
-    sid = _slug(c, fields["id"], f"{path}.id", SLUG_PATTERN, "a source id of lower-case letters, digits and '-'")
+    sid = _slug(c, fields["id"], f"{path}.id", SLUG_PATTERN,
+                "a source id of lower-case letters, digits and '-'") if "id" in fields else None
+    if sid is not None:
+        c.ids.append((sid, c.loc(fields["id"])))
+    if any(k not in fields for k in SOURCE_REQUIRED):
+        return None
     file = c.string(fields["file"], f"{path}.file")
     if file is not None and (file != file.strip() or "/" in file or "\\" in file or file.startswith(".")):
         c.error(fields["file"], f"{path}.file",
@@ -330,20 +338,24 @@ def source(c: Checker, node: Node, path: str) -> Source | None:
     for key in SOURCE_OPTIONAL:
         if key in fields:
             dates[key] = c.string(fields[key], f"{path}.{key}")
+    dates_ok = True
     for key in ("published", "inferred_date"):
         value = dates.get(key)
-        if value is not None and not DATE_PATTERN.match(value):
-            c.error(fields[key], f"{path}.{key}",
-                    f"expected an ISO date (YYYY, YYYY-MM, YYYY-MM-DD or start/end), found '{value}'")
-            return None
-    if ("published" in fields) == ("inferred_date" in fields):
-        c.error(node, path, "expected exactly one of 'published' or 'inferred_date', found "
-                            + ("both" if "published" in fields else "neither"))
+        problem = date_problem(value, allow_range=key == "inferred_date") if value is not None else None
+        if problem:
+            c.error(fields[key], f"{path}.{key}", problem)
+            dates_ok = False
+    # No date at all is allowed: the source is shown as undated.
+    if "published" in fields and "inferred_date" in fields:
+        c.error(node, path, "expected at most one of 'published' or 'inferred_date', found both")
+        return None
+    if ("inferred_date" in fields) != ("inferred_reason" in fields):
+        c.error(node, path, "expected 'inferred_reason' with 'inferred_date', found none" if "inferred_date" in fields
+                else "expected 'inferred_reason' only with 'inferred_date', found no 'inferred_date'")
         return None
     if "inferred_date" in fields and not dates.get("inferred_reason"):
-        c.error(node, path, "expected 'inferred_reason' with 'inferred_date', found none")
-        return None
-    if None in (sid, file, sha, headline) or (outlet is None and not outlet_node.tag.endswith(":null")):
+        return None  # its own error is reported
+    if not dates_ok or None in (sid, file, sha, headline) or (outlet is None and not outlet_node.tag.endswith(":null")):
         return None
     return Source(sid, file, sha, outlet, headline, dates.get("published"),  # type: ignore[arg-type]
                   dates.get("inferred_date"), dates.get("inferred_reason"), c.loc(node))

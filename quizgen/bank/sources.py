@@ -4,13 +4,14 @@ whitespace and typographic quotes and dashes, and nothing else."""
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from quizgen.errors import Diagnostic
-from quizgen.model import Bank, Citation
+from quizgen.model import Bank, BankConfig, Citation, Source
 
 _TYPOGRAPHY = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
@@ -18,6 +19,7 @@ _TYPOGRAPHY = str.maketrans({
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
 })
 _SPACE = re.compile(r"\s+")  # \s covers no-break and other Unicode spaces
+_PUNCTUATION = "\"'.,;:!?()[]{}"
 
 
 def normalize(text: str) -> str:
@@ -40,29 +42,60 @@ class VerifyReport:
     quotes_checked: int
 
 
+def corpus_folder(bank_root: Path | str, config: BankConfig | None, override: Path | None = None) -> Path:
+    """Where the articles are: ``override`` (the command line) when given,
+    else the config's corpus, relative to the bank."""
+    if override is not None:
+        return Path(override)
+    return Path(bank_root) / (config.corpus if config is not None else BankConfig(title="").corpus)
+
+
 def resolve_in(corpus: Path, name: str) -> Path | None:
-    """The corpus file for a registry name, or None if it would leave the corpus."""
+    """The corpus file for a registry name, or None if it would leave the
+    corpus (symlinks resolved: a link pointing elsewhere leaves it too)."""
     base = corpus.resolve()
     path = (base / name).resolve()
     return path if path.parent == base else None
+
+
+def read_article(corpus: Path, source: Source, *, check_hash: bool = True) -> tuple[str | None, Diagnostic | None]:
+    """The article's text, or the one diagnostic (at the source record) that
+    says why it cannot be checked: missing, outside the corpus, unreadable,
+    changed since registration, not UTF-8."""
+    def problem(message: str, path: str = "file") -> tuple[None, Diagnostic]:
+        return None, Diagnostic(source.loc, message, path=path)
+
+    path = resolve_in(corpus, source.file)
+    if path is None:
+        return problem(f"expected a file inside the corpus folder {corpus}, found '{source.file}' "
+                       "resolving outside it")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return problem(f"expected corpus file '{source.file}' in {corpus}, found none")
+    except OSError as exc:
+        return problem(f"expected a readable corpus file '{source.file}', found {exc.strerror or exc}")
+    if check_hash:
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != source.sha256:
+            return problem(f"expected sha256 {source.sha256} for '{source.file}', found {digest} "
+                           "(after a deliberate edit: quizgen rehash)", path="sha256")
+    try:
+        return data.decode("utf-8-sig"), None  # a byte-order mark is not part of the first word
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return problem(f"expected UTF-8 text in '{source.file}', found undecodable bytes on its line {line}")
 
 
 def verify(bank: Bank, corpus: Path) -> VerifyReport:
     diagnostics: list[Diagnostic] = []
     texts: dict[str, str] = {}
     for s in bank.sources:
-        path = resolve_in(corpus, s.file)
-        if path is None or not path.is_file():
-            diagnostics.append(Diagnostic(s.loc, f"expected corpus file '{s.file}' in {corpus}, found none",
-                                          path="file"))
-            continue
-        data = path.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        if digest != s.sha256:
-            diagnostics.append(Diagnostic(s.loc, f"expected sha256 {s.sha256} for '{s.file}', found {digest}",
-                                          path="sha256"))
-            continue
-        texts[s.id] = normalize(data.decode("utf-8"))
+        text, problem = read_article(corpus, s)
+        if problem is not None:
+            diagnostics.append(problem)
+        else:
+            texts[s.id] = normalize(text)  # type: ignore[arg-type]
 
     owners = _citation_owners(bank)
     citing: dict[tuple[str, str], set[str]] = {}
@@ -71,16 +104,76 @@ def verify(bank: Bank, corpus: Path) -> VerifyReport:
         text = texts.get(cit.source)
         if text is None:
             continue  # the file problem is already reported once
-        if normalize(cit.quote) not in text:
+        quote = normalize(cit.quote)
+        if quote not in text:
             what = "fact" if kind == "facts" else "question"
             diagnostics.append(Diagnostic(
                 cit.loc, f"{what} '{ident}': expected the quote in {cit.source}, "
-                         f"found no match for \"{cit.quote}\"", path="quote"))
+                         f"found no match for \"{cit.quote}\"{closest_hint(text, quote)}", path="quote"))
 
     coverage = tuple(
         Coverage(s.id, s.file, *(len(citing.get((s.id, k), ())) for k in ("curated", "generated", "facts")))
         for s in bank.sources)
     return VerifyReport(tuple(diagnostics), coverage, len(owners))
+
+
+def closest_passage(text: str, quote: str) -> tuple[str, str] | None:
+    """The passage of ``text`` (normalized) most like ``quote`` (normalized),
+    word for word, and how the two first differ; None when nothing is close.
+
+    Windows of the quote's length are scored with difflib on case-folded
+    words; an article is a few hundred words, so this is a few milliseconds,
+    and it only runs for a quote that failed."""
+    words = text.split(" ")
+    qwords = quote.split(" ")
+    n = len(qwords)
+    matcher = difflib.SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2([_key(w) for w in qwords])  # difflib caches what it knows of seq2
+    folded = [_key(w) for w in words]
+    best, best_at = (0.0, False), 0
+    for i in range(max(1, len(words) - n + 1)):
+        matcher.set_seq1(folded[i:i + n])
+        if matcher.real_quick_ratio() < best[0] or matcher.quick_ratio() < best[0]:
+            continue
+        score = (matcher.ratio(), folded[i] == matcher.b[0])  # ties: the window that starts like the quote
+        if score > best:
+            best, best_at = score, i
+    if best[0] < 0.4:
+        return None
+    # A little more than the quote's length, so a word the quote leaves out
+    # still shows; the passage then ends where the last matching words end.
+    window = words[best_at:best_at + n + 3]
+    opcodes = difflib.SequenceMatcher(None, [_key(w) for w in window], matcher.b, autojunk=False).get_opcodes()
+    end = max((i2 for tag, _i1, i2, _j1, _j2 in opcodes if tag == "equal"), default=len(window))
+    passage = " ".join(window[:end])
+    for tag, i1, i2, j1, j2 in opcodes:
+        if tag == "equal":
+            for a, b in zip(window[i1:i2], qwords[j1:j2]):
+                if a != b:
+                    return passage, f"the quote has '{b}' where the article has '{a}'"
+            continue
+        if i1 >= end and tag == "delete":
+            break
+        if tag == "replace":
+            return passage, f"the quote has '{qwords[j1]}' where the article has '{window[i1]}'"
+        if tag == "delete":
+            return passage, f"the article has '{window[i1]}' where the quote has nothing"
+        return passage, f"the quote has '{qwords[j1]}' where the article has nothing"
+    return passage, "the words agree but not the spacing or punctuation between them"
+
+
+def _key(word: str) -> str:
+    """A word as the search for the closest passage compares it: case and
+    surrounding punctuation aside, so "festival." still lines up with "festival"."""
+    return word.strip(_PUNCTUATION).casefold() or word
+
+
+def closest_hint(text: str, quote: str) -> str:
+    found = closest_passage(text, quote)
+    if found is None:
+        return "; no passage of the article is close"
+    passage, difference = found
+    return f"; closest passage: \"{passage}\"; first difference: {difference}"
 
 
 def _citation_owners(bank: Bank) -> list[tuple[Citation, str, str]]:

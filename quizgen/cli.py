@@ -191,6 +191,7 @@ def run_renderers(bank_path: Path, out: Path, formats: tuple[str, ...], **option
     every renderer has succeeded (quizgen.build)."""
     from quizgen.build import default_options, output_folder, render_formats
 
+    session = None
     try:
         # SOURCE_DATE_EPOCH first: a bad value stops the build before anything is touched.
         opts = default_options(progress=lambda msg: click.echo(msg, err=True),
@@ -199,6 +200,13 @@ def run_renderers(bank_path: Path, out: Path, formats: tuple[str, ...], **option
             print_diagnostics(session.recovered)  # an interrupted build, finished or cleaned up
             bank = load(bank_path)  # prints warnings before the slow part
             files = render_formats(bank, session, formats, opts)
+    except KeyboardInterrupt:
+        if session is not None and session.commit_pending:
+            click.echo(f"quizgen: interrupted while renaming files into place; the next build into "
+                       f"{str(out).rstrip('/')}/ finishes it", err=True)
+        else:
+            click.echo("quizgen: interrupted; nothing was written", err=True)
+        sys.exit(130)
     except QuizgenError as exc:
         fail(exc.diagnostics, written_summary(getattr(exc, "written", ()), getattr(exc, "not_written", ())))
     except Exception:  # a bug: show it, but say honestly that the outputs were not touched

@@ -16,7 +16,8 @@ Crash safety:
 * killed while committing: before its first rename, ``commit`` writes a
   journal (the renames, in order) into the staging folder, atomically; the
   next session rolls it forward (finishes the renames whose source is still
-  there) before anything else, so a build is never left half-committed.
+  there) before anything else, so a build is never left half-committed
+  (quizgen.journal).
 
 Only one session at a time may write into an output folder (an advisory
 ``flock`` on the folder where the OS has one), so a session never takes a
@@ -26,9 +27,7 @@ running build's staging folder for a leftover. Standard library only.
 from __future__ import annotations
 
 import errno
-import json
 import os
-import re
 import shutil
 import tempfile
 from contextlib import contextmanager
@@ -36,37 +35,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator
 
-from quizgen.errors import Diagnostic, Loc
+from quizgen.errors import Diagnostic
+from quizgen.journal import (STAGING_PREFIX, WriteError, folder_label, fsync_folder, recover, unlink,
+                             write_journal)
 
 try:  # POSIX; elsewhere concurrent builds into one folder are not detected
     import fcntl
 except ImportError:  # pragma: no cover
     fcntl = None  # type: ignore[assignment]
 
-STAGING_PREFIX = ".quizgen-staging-"
-JOURNAL = "journal.json"
-JOURNAL_FORMAT = "quizgen-journal/1"
-# mkstemp's names as write_atomic and commit make them: ".NAME." + 8 random characters + ".tmp"
-TMP_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
 CHUNK = 1 << 20
-
-
-def folder_label(path: Path) -> str:
-    """How diagnostics name a folder: as the user gave it, with a slash."""
-    return str(path).rstrip("/\\") + "/"
-
-
-class WriteError(OSError):
-    """An OSError while writing, with the place to blame as the user knows it
-    (the output folder rather than a file inside the staging folder)."""
-
-    def __init__(self, where: str, error: OSError):
-        super().__init__(error.errno, error.strerror or str(error), error.filename)
-        self.where = where
-
-    @property
-    def diagnostic(self) -> Diagnostic:
-        return Diagnostic(Loc(self.where), f"cannot write: {self.strerror}")
 
 
 class PartialCommit(WriteError):
@@ -138,6 +116,10 @@ def _rename(src: Path, dest: Path) -> None:
     os.replace(src, dest)
 
 
+def _same_filesystem(a: Path, b: Path) -> bool:
+    return os.stat(a).st_dev == os.stat(b).st_dev
+
+
 def _can_write(folder: Path) -> bool:
     # Not a guarantee (root passes everywhere), but it turns the common case, a
     # read-only bank or output folder, into an error before anything is renamed.
@@ -172,6 +154,12 @@ class Session:
     def __exit__(self, exc_type, exc, tb) -> None:
         self.close(failed=exc_type is not None)
 
+    @property
+    def commit_pending(self) -> bool:
+        """True after a commit was interrupted mid-way (e.g. Ctrl-C): its journal
+        stays, and the next session in the output folder finishes it."""
+        return self._committing
+
     def acquire(self) -> None:
         """Lock the output folder (when it exists) and clean up after an
         interrupted build. Called again once the folder has been made."""
@@ -189,7 +177,7 @@ class Session:
     def _discard(self) -> None:
         if not self._committing:  # an interrupted commit keeps its journal for the next session
             for copy in self._copies:
-                _unlink(copy)
+                unlink(copy)
             for stage in self._stages:
                 shutil.rmtree(stage.folder, ignore_errors=True)
         for folder in reversed(self._created):
@@ -246,7 +234,7 @@ class Session:
             result.append(Committed(output, changed))
         if plan:
             try:
-                _write_journal(stage.folder, plan)
+                write_journal(stage.folder, plan)
             except OSError as exc:
                 raise WriteError(folder_label(self.out_dir), exc) from exc
             self._committing = True
@@ -262,7 +250,7 @@ class Session:
                 done.append(dest)
             self._copies.clear()
             for folder in dict.fromkeys(dest.parent for _, dest in plan):
-                _fsync_folder(folder)
+                fsync_folder(folder)
             self._committing = False
         shutil.rmtree(stage.folder, ignore_errors=True)
         self._stages.remove(stage)
@@ -281,7 +269,7 @@ class Session:
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(dest))
         if not _can_write(parent):
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(parent))
-        if os.stat(parent).st_dev == os.stat(stage.folder).st_dev:
+        if _same_filesystem(parent, stage.folder):
             return output.staged
         fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=parent)
         self._copies.append(Path(tmp))
@@ -312,32 +300,6 @@ def _same_bytes(a: Path, b: Path) -> bool:
                 return True
 
 
-def _write_journal(folder: Path, plan: list[tuple[Path, Path]]) -> None:
-    # Absolute paths: the next session may run from another working folder.
-    renames = [{"from": os.path.abspath(src), "to": os.path.abspath(dest)} for src, dest in plan]
-    data = json.dumps({"format": JOURNAL_FORMAT, "renames": renames}, indent=1).encode("utf-8")
-    tmp = folder / (JOURNAL + ".tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, folder / JOURNAL)  # a journal is whole or absent
-    _fsync_folder(folder)
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # pragma: no cover - e.g. Windows cannot open folders
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover - some filesystems refuse
-        pass
-    finally:
-        os.close(fd)
-
-
 def _lock_folder(folder: Path) -> int | None:
     if fcntl is None:  # pragma: no cover
         return None
@@ -354,68 +316,3 @@ def _lock_folder(folder: Path) -> int | None:
     return fd
 
 
-# -- recovery --
-
-
-def recover(out_dir: Path, beside: Iterable[Path] = ()) -> list[Diagnostic]:
-    """Finish or remove what an interrupted build left; a warning for each."""
-    notes: list[Diagnostic] = []
-    here = folder_label(out_dir)
-    for folder in sorted(Path(out_dir).glob(STAGING_PREFIX + "*")):
-        if not folder.is_dir():
-            continue
-        try:
-            renames = _read_journal(folder)
-        except (OSError, ValueError, KeyError, TypeError):
-            renames = None
-        if renames is None:
-            notes.append(Diagnostic(Loc(here), f"removed {folder.name}, the unfinished files of an "
-                                               "interrupted build", severity="warning"))
-        else:
-            done = []
-            for src, dest in renames:
-                if src.exists():
-                    try:
-                        _rename(src, dest)
-                    except OSError as exc:
-                        raise WriteError(str(dest), exc) from exc
-                    done.append(dest)
-            for parent in dict.fromkeys(d.parent for d in done):
-                _fsync_folder(parent)
-            names = ", ".join(d.name for d in done) or "nothing left to rename"
-            notes.append(Diagnostic(Loc(here), f"finished the commit of an interrupted build ({names})",
-                                    severity="warning"))
-        shutil.rmtree(folder, ignore_errors=True)
-    strays = [p for p in Path(out_dir).iterdir() if TMP_NAME.match(p.name) and p.is_file()]
-    for f in beside:
-        if f.parent.is_dir():
-            strays.extend(p for p in f.parent.glob(f".{f.name}.*.tmp") if TMP_NAME.match(p.name) and p.is_file())
-    for stray in strays:
-        _unlink(stray)
-        notes.append(Diagnostic(Loc(str(stray)), "removed a temporary file left by an interrupted build",
-                                severity="warning"))
-    return notes
-
-
-def _read_journal(folder: Path) -> list[tuple[Path, Path]] | None:
-    path = folder / JOURNAL
-    if not path.is_file():
-        return None
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if data.get("format") != JOURNAL_FORMAT:
-        return None
-    renames = [(Path(r["from"]), Path(r["to"])) for r in data["renames"]]
-    for src, dest in renames:
-        # Only ever our own renames: a staged file, or a copy beside its destination.
-        ours = os.path.dirname(src) == os.path.abspath(folder) or (
-            src.parent == dest.parent and src.name.startswith(f".{dest.name}.") and TMP_NAME.match(src.name))
-        if not ours:
-            return None
-    return renames
-
-
-def _unlink(path: Path) -> None:
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass

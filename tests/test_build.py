@@ -135,8 +135,8 @@ def built_mini(mini_bank: Path, tmp_path: Path) -> tuple[Path, Path, dict]:
     return mini_bank, out, snapshot(out, mini_bank / "anki-lock.json")
 
 
-def run_build(bank: Path, out: Path, *args: str, command: str = "build"):
-    return CliRunner().invoke(cli, [command, *args, "--bank", str(bank), "--out", str(out)])
+def run_build(bank: Path, out: Path, *args: str, command: str = "build", **kwargs):
+    return CliRunner().invoke(cli, [command, *args, "--bank", str(bank), "--out", str(out)], **kwargs)
 
 
 def assert_untouched(bank: Path, out: Path, before: dict) -> None:
@@ -300,6 +300,21 @@ def test_a_renderer_raising_midway_changes_nothing(built_mini, monkeypatch):
     assert "RuntimeError: boom" in result.output
     assert result.output.endswith("quizgen: internal error (please report it with the traceback above); "
                                   "nothing was written\n")
+    assert_untouched(bank, out, before)
+
+
+def test_ctrl_c_while_rendering_changes_nothing(built_mini, monkeypatch):
+    import quizgen.render.pdf as pdf
+
+    bank, out, before = built_mini
+    edit_first_prompt(bank, "Where did the two ministers meet?")
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pdf, "render_set", interrupted)
+    result = run_build(bank, out)
+    assert (result.exit_code, result.output.splitlines()[-1]) == (130, "quizgen: interrupted; nothing was written")
     assert_untouched(bank, out, before)
 
 
@@ -557,3 +572,36 @@ def test_failing_anywhere_before_the_commit_changes_nothing(tmp_path_factory, ol
     for c in files:  # unchanged bytes: not renamed, mtime kept
         assert c.changed == (after[str(c.output.dest)] != before.get(str(c.output.dest)))
     assert not list(out.glob(STAGING_PREFIX + "*"))
+
+
+def test_a_bank_on_another_filesystem_gets_its_lock_by_copy_and_rename(built_mini, monkeypatch):
+    """A rename cannot cross file systems: the lock is copied beside itself
+    first, and that copy is what the journal renames (and rolls forward)."""
+    import quizgen.staging as staging
+
+    bank, out, before = built_mini
+    edit_first_prompt(bank, "Where did the two ministers meet?")
+    monkeypatch.setattr(staging, "_same_filesystem", lambda a, b: Path(a) != bank)
+    real = staging._rename
+
+    def interrupted(src, dest):
+        if Path(dest).name == "anki-lock.json":
+            raise KeyboardInterrupt
+        real(src, dest)
+
+    monkeypatch.setattr(staging, "_rename", interrupted)
+    result = run_build(bank, out, command="anki")
+    assert (result.exit_code, result.output.splitlines()[-1]) == (
+        130, f"quizgen: interrupted while renaming files into place; the next build into {out}/ finishes it")
+    (copy,) = bank.glob(".anki-lock.json.*.tmp")
+    (folder,) = out.glob(STAGING_PREFIX + "*")
+    renames = json.loads((folder / "journal.json").read_text(encoding="utf-8"))["renames"]
+    assert renames[-1] == {"from": str(copy.resolve()), "to": str((bank / "anki-lock.json").resolve())}
+    new_lock = copy.read_bytes()
+    monkeypatch.setattr(staging, "_rename", real)
+    result = run_build(bank, out, command="anki")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"{out}/: warning: finished the commit of an interrupted build "
+                                    "(anki-lock.json)\n")
+    assert (bank / "anki-lock.json").read_bytes() == new_lock
+    assert not list(bank.glob(".*.tmp")) and not list(out.glob(".*"))

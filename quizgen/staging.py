@@ -222,7 +222,8 @@ class Session:
         in place are left alone, so their mtime stays."""
         plan: list[tuple[Path, Path]] = []
         result: list[Committed] = []
-        ordered = sorted(stage.outputs, key=lambda o: not _inside(o.dest, self.out_dir))
+        # The bank's files last, even when the output folder is the bank itself.
+        ordered = sorted(stage.outputs, key=lambda o: o.dest in self.beside or not _inside(o.dest, self.out_dir))
         for output in ordered:
             dest = output.dest
             try:

@@ -1,5 +1,7 @@
-"""Atomic writes: a file appears whole under its final name or not at all, so a
-failed build never leaves a half-written output behind."""
+"""Atomic writes of single files (export -o, generate -o, add-source): a file
+appears whole under its final name or not at all. A build, which writes many
+files that belong together, stages them all instead (quizgen.staging). Also
+the build timestamp (SOURCE_DATE_EPOCH)."""
 
 from __future__ import annotations
 

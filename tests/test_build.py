@@ -7,6 +7,7 @@ import errno
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -159,7 +160,8 @@ def test_missing_glyph_in_the_last_renderer_changes_nothing(built_mini):
     result = run_build(bank, out)
     assert result.exit_code == 1
     assert "U+1F600" in result.output and "Traceback" not in result.output
-    assert result.output.endswith("quizgen: 1 error; nothing was written\n")
+    # Found by the PDF renderer or at validate time: either way, nothing was written.
+    assert re.search(r"\nquizgen: \d+ errors?; nothing was written\n$", result.output)
     assert_untouched(bank, out, before)
 
 

@@ -19,6 +19,7 @@ from quizgen.model import Bank, Question, QuestionSet, Source
 
 SOURCES_FILE = "sources.yaml"
 FACTS_FILE = "facts.yaml"
+KINDS_FILE = "kinds.yaml"  # the kinds of fact record (quizgen/bank/kinds.py)
 NOT_QUESTIONS = ("templates", "sets", "schema")
 
 
@@ -41,7 +42,7 @@ def question_files(root: Path) -> list[Path]:
         for name in sorted(filenames):
             if not name.endswith((".yaml", ".yml")) or name.startswith("."):
                 continue
-            if rel == Path(".") and name in (SOURCES_FILE, FACTS_FILE, CONFIG_FILE):
+            if rel == Path(".") and name in (SOURCES_FILE, FACTS_FILE, KINDS_FILE, CONFIG_FILE):
                 continue
             found.append(Path(dirpath) / name)
     return found

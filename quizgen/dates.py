@@ -1,7 +1,7 @@
 """Dates as precise as a source allows, for any year: standard library only.
 
 A value is written
-  * ``1956``, ``2016-09``, ``2016-12-15``: a year, a month or a day;
+  * ``1969``, ``1969-07``, ``1969-07-20``: a year, a month or a day;
   * ``-44``, ``-44-03-15``: a year BC takes a minus sign (44 BC, 15 March 44 BC).
     There is no year 0: 1 BC is ``-1`` and AD 1 is ``1``. Years have any number
     of digits (``800``, ``0800`` and ``-3000`` are all fine);
@@ -181,7 +181,7 @@ class FactDate:
 
     def label(self, precision: str | None = None) -> str | None:
         """The date for a reader, at its own precision or a coarser one
-        ("15 December 2016", "December 2016", "2016", "44 BC", "around 1440");
+        ("20 July 1969", "July 1969", "1969", "44 BC", "around 1440");
         None if it cannot be shown at that precision."""
         own = self.precision
         want = precision or own
@@ -200,5 +200,5 @@ class FactDate:
         return points[0].label(want)
 
     def preposition(self) -> str:
-        """"on 15 December 2016", "in 1956"; ranges and approximate dates take none."""
+        """"on 20 July 1969", "in 1969"; ranges and approximate dates take none."""
         return {"day": "on", "month": "in", "year": "in"}.get(self.precision, "")

@@ -204,7 +204,7 @@ class _Reader:
         return tuple(values)  # type: ignore[arg-type]
 
     def date(self, node: Node, path: str) -> FactDate | None:
-        """`"1956"`, `-44`, or `{value, inferred, basis}`; read from the raw
+        """`"1969"`, `-44`, or `{value, inferred, basis}`; read from the raw
         scalar, since YAML would turn 2016-12-15 into a timestamp and -44 into a number."""
         c = self.c
         fields: dict[str, Node] = {"value": node}
@@ -215,7 +215,7 @@ class _Reader:
         value_node = fields["value"]
         vpath = f"{path}.value" if value_node is not node else path
         if not isinstance(value_node, ScalarNode) or value_node.tag == NULL or not value_node.value.strip():
-            c.expected(value_node, vpath, "a date such as 1956, 2016-12, 2016-12-15, -44, ~1440 or 1440/1450")
+            c.expected(value_node, vpath, "a date such as 1969, 1969-07, 1969-07-20, -44, ~1440 or 1440/1450")
             return None
         inferred = c.boolean(fields["inferred"], f"{path}.inferred") if "inferred" in fields else False
         basis = self.text(fields["basis"], f"{path}.basis") if "basis" in fields else ""

@@ -3,8 +3,8 @@ placeholders (slots) a template may use, worked out from the bank's kinds.
 
 Generators are generic over field types, so their slots come from the declared
 fields: a kind with a date field `date` offers `{{ date }}`, `{{ date_on }}`...;
-a names field with languages english and russian offers `{{ english }}` and
-`{{ russian }}`. The generators themselves live in quizgen/generate/."""
+a names field with languages latin and german offers `{{ latin }}` and
+`{{ german }}`. The generators themselves live in quizgen/generate/."""
 
 from __future__ import annotations
 
@@ -91,7 +91,7 @@ GENERATORS: dict[str, GeneratorSpec] = {g.name: g for g in (
 # -- slots -------------------------------------------------------------------------
 
 def field_slots(spec: FieldSpec, prefix: str = "") -> list[str]:
-    """The slots a field offers, in declaration order."""
+    """The slots a field offers, in the order the kind lists them."""
     p = prefix + spec.name
     if spec.type in ("text", "name", "ref", "refs"):
         return [p]

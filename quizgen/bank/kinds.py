@@ -12,7 +12,7 @@ of YAML. Every problem is a Diagnostic at file:line:col; nothing is raised.
           date: date                    # shorthand: just the type
           inventor: {ref: person}       # a reference to a record of another kind
           places: {refs: place}
-          names: {type: names, languages: [english, german]}
+          names: {type: names, languages: [latin, german]}
 """
 
 from __future__ import annotations
@@ -118,8 +118,9 @@ def _kind(c: Checker, name: str, node: Node, path: str, declared: set[str]) -> K
             if spec is not None:
                 specs.append(spec)
     by_name = {s.name: s for s in specs}
+    broken = {str(k.value) for k, _ in fields_node.value} - set(by_name)  # reported already
     for spec in specs:
-        _cross_check(c, spec, by_name, fields_node, f"{path}.fields.{spec.name}")
+        _cross_check(c, spec, by_name, broken, fields_node, f"{path}.fields.{spec.name}")
     title = c.string(f["title"], f"{path}.title") if "title" in f else "name"
     description = c.string(f["description"], f"{path}.description") if "description" in f else ""
     if title is not None and len(c.diagnostics) == before:
@@ -217,15 +218,15 @@ def _names(c: Checker, node: Node, path: str) -> tuple[str, ...] | None:
     return tuple(values) if values is not None else None
 
 
-def _cross_check(c: Checker, spec: FieldSpec, fields: Mapping[str, FieldSpec], node: MappingNode,
-                 path: str) -> None:
+def _cross_check(c: Checker, spec: FieldSpec, fields: Mapping[str, FieldSpec], broken: set[str],
+                 node: MappingNode, path: str) -> None:
     """Options that name other fields must name fields of the right type."""
     where = next((v for k, v in node.value if k.value == spec.name), node)
     known = sorted(fields)
     for option, allowed in (("mentions", None), ("hides", ("ref", "refs")), ("related", ("refs",))):
         for other in getattr(spec, option):
             target = fields.get(other)
-            if other == HOLDERS and option in ("mentions", "hides"):
+            if (other == HOLDERS and option in ("mentions", "hides")) or other in broken:
                 continue
             if target is None:
                 extra = f" or '{HOLDERS}'" if option != "related" else ""

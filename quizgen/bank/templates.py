@@ -99,8 +99,8 @@ def with_capitals(values: Mapping[str, str]) -> dict[str, str]:
 
 # -- loading ------------------------------------------------------------------
 
-TEMPLATE_REQUIRED = ("name", "generator", "type", "topic", "prompt", "explanation")
-TEMPLATE_OPTIONAL = ("difficulty", "tags", "params", "options", "description")
+TEMPLATE_REQUIRED = ("name", "generator", "type", "topic", "params", "prompt", "explanation")
+TEMPLATE_OPTIONAL = ("difficulty", "tags", "options", "description")
 
 
 def template_files(root: Path) -> list[Path]:
@@ -194,7 +194,7 @@ def _template(c: Checker, source: str, node: Node, path: str, kinds: Mapping[str
     if options is not None and options > 6:
         c.error(f["options"], f"{path}.options", f"expected at most 6 options, found {options}")
     description = c.string(f["description"], f"{path}.description") if "description" in f else ""
-    params = _params(c, f.get("params"), f"{path}.params", spec, qtype, kinds, declared, node) \
+    params = _params(c, f["params"], f"{path}.params", spec, qtype, kinds, declared, node) \
         if spec and qtype else None
     prompt = c.string(f["prompt"], f"{path}.prompt")
     explanation = c.string(f["explanation"], f"{path}.explanation")
@@ -221,14 +221,11 @@ def _template(c: Checker, source: str, node: Node, path: str, kinds: Mapping[str
                     description=description, loc=c.loc(node))  # type: ignore[arg-type]
 
 
-def _params(c: Checker, node: Node | None, path: str, spec: GeneratorSpec, qtype: str,
+def _params(c: Checker, node: Node, path: str, spec: GeneratorSpec, qtype: str,
             kinds: Mapping[str, Kind], declared: set[str], template: Node
             ) -> tuple[tuple[str, str | int], ...] | None:
     """The params, each checked for what it names: a kind, a field of that
     kind of the generator's field types, a language of that names field..."""
-    if node is None:
-        c.error(template, path, "expected key 'params' (at least 'kind' and 'field'), found none")
-        return None
     given = c.mapping(node, path, required=tuple(k for k, p in spec.params.items() if p.required),
                       optional=tuple(k for k, p in spec.params.items() if not p.required))
     if given is None or any(k not in given for k, p in spec.params.items() if p.required):

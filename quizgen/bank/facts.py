@@ -29,14 +29,15 @@ SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 MARKUP = re.compile(r"\{\{|\}\}|\[\[|\]\]")
 
 
-def load_facts(root: Path, source_ids: list[str] | None = None,
-               kinds: Mapping[str, Kind] | None = None) -> tuple[tuple[Fact, ...], list[Diagnostic]]:
+def load_facts(root: Path, source_ids: list[str] | None = None, kinds: Mapping[str, Kind] | None = None,
+               declared: set[str] | None = None) -> tuple[tuple[Fact, ...], list[Diagnostic]]:
     """The facts of the bank folder ``root``, validated against its kinds;
     records with errors are left out and every problem is reported (the kinds
-    file's own problems too, unless ``kinds`` is given). ``source_ids`` spares a
-    second read of sources.yaml when the caller has already validated it."""
+    file's own problems too, unless ``kinds`` is given, with ``declared``: every
+    kind named in kinds.yaml, valid or not). ``source_ids`` spares a second read
+    of sources.yaml when the caller has already validated it."""
     diagnostics: list[Diagnostic] = []
-    declared: set[str] = set(kinds or ())
+    declared = set(declared if declared is not None else kinds or ())
     if kinds is None:
         kinds, diagnostics, declared = load_kinds(root)
         if errors_only(diagnostics) and not declared:

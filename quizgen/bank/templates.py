@@ -262,6 +262,8 @@ def _params(c: Checker, node: Node, path: str, spec: GeneratorSpec, qtype: str,
                 value = _named(c, n, p, param.what, value, spec, kind, field, kinds)
                 if param.what == "field" and value is not None:
                     field = kind.field(value)
+                    if field is not None and field.kind and field.kind not in kinds:
+                        return None  # it refers to a kind that is broken in kinds.yaml: reported there
         if value is None:
             values.pop(key, None)
             if len(c.diagnostics) == before:  # a broken kind: skip quietly

@@ -119,7 +119,7 @@ def finish(template: Template, key: Key, draft: Draft, seed: int) -> Question:
     """Word a draft: pick and order options, fill the slots, inherit citations."""
     qid = question_id(template, key)
     rng = rng_for(seed, qid)
-    slots = {"verdict": "", "stated": "", "answer": draft.answer, **draft.slots}
+    slots = {"verdict": "", "stated": "", "answer": draft.answer, "answer_note": "", **draft.slots}
     answer, options, accept, pairs, items = draft.answer, (), draft.accept, (), ()
     if template.type == "true_false":
         slots["verdict"] = "True." if draft.truth else "False."

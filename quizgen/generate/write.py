@@ -79,7 +79,7 @@ class GenerateResult:
 def load_inputs(root: Path) -> tuple[tuple[Template, ...], FactIndex]:
     """Templates and indexed facts, or QuizgenError with every problem."""
     kinds, diagnostics, declared = load_kinds(root)
-    facts, diags = load_facts(root, kinds=kinds) if declared or not diagnostics else ((), [])
+    facts, diags = load_facts(root, kinds=kinds, declared=declared) if declared or not diagnostics else ((), [])
     diagnostics += diags
     templates, diags = load_templates(root, kinds=kinds, declared=declared)
     diagnostics += diags

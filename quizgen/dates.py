@@ -17,6 +17,7 @@ numbering (1 BC is year 0), so tuples compare in time order for any year.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -102,6 +103,17 @@ def _parse_point(text: str) -> tuple[_Point | None, str | None]:
     return _Point(year, month, day), None
 
 
+@functools.lru_cache(maxsize=4096)
+def _points(value: str) -> tuple[_Point, ...]:
+    """The points of a valid value, parsed once per distinct value (large
+    facts files ask for the same dates' labels and bounds many times)."""
+    text = value[1:] if value.startswith("~") else value
+    points = tuple(_parse_point(p)[0] for p in text.split("/"))
+    if None in points or not 1 <= len(points) <= 2:
+        raise ValueError(value)
+    return points  # type: ignore[return-value]
+
+
 @dataclass(frozen=True, slots=True)
 class FactDate:
     """A date as precise as the article allows (see the module docstring).
@@ -117,11 +129,7 @@ class FactDate:
         return self.value.startswith("~")
 
     def _points(self) -> tuple[_Point, ...]:
-        text = self.value[1:] if self.approximate else self.value
-        points = tuple(_parse_point(p)[0] for p in text.split("/"))
-        if None in points or not 1 <= len(points) <= 2:
-            raise ValueError(self.value)
-        return points  # type: ignore[return-value]
+        return _points(self.value)
 
     def problem(self) -> str | None:
         """Why the value is not a valid date, or None."""

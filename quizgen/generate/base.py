@@ -49,6 +49,7 @@ class FactIndex:
         self.kinds = kinds
         self.by_id: dict[str, Fact] = {f.id: f for f in facts}
         self.by_kind: dict[str, list[Fact]] = {}
+        self._dates: dict[str, FactDate | None] = {}
         for f in facts:
             self.by_kind.setdefault(f.kind, []).append(f)
 
@@ -57,11 +58,10 @@ class FactIndex:
 
     def date_of(self, fact: Fact) -> FactDate | None:
         """The record's first date field, if it has one (the date of a role held at it)."""
-        for spec in self.kinds[fact.kind].fields:
-            value = fact.get(spec.name)
-            if spec.type == "date" and value is not None:
-                return value  # type: ignore[return-value]
-        return None
+        if fact.id not in self._dates:
+            self._dates[fact.id] = next((fact.get(s.name) for s in self.kinds[fact.kind].fields  # type: ignore[misc]
+                                         if s.type == "date" and fact.get(s.name) is not None), None)
+        return self._dates[fact.id]
 
 
 @functools.lru_cache(maxsize=None)

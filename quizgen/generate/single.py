@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from quizgen.dates import MONTHS
 from quizgen.generate.base import Draft, Generator, Key, overlap
 from quizgen.generate.options import dedupe, fold
 from quizgen.model import Fact, FactDate, Point, Role
@@ -42,10 +41,8 @@ class Attribute(Generator):
             for rel in f.related:  # type: ignore[union-attr]
                 excluded.update(fact.get(rel) or ())  # type: ignore[arg-type]
             same = self.params.get("same")
-            candidates = [t for t in self.index.of(f.kind)  # type: ignore[union-attr]
-                          if t.id not in excluded and (same is None or target is None
-                                                       or t.get(str(same)) == target.get(str(same)))]
-            names = {t.title: t.id for t in sorted(candidates, key=lambda t: t.title)}
+            group = target.get(str(same)) if same is not None and target is not None else None
+            names = {title: tid for title, tid in self._targets(group) if tid not in excluded}
         else:
             others = sorted((str(r.get(f.name)), r.id) for r in self.records  # type: ignore[union-attr]
                             if r.id != fact.id and r.get(f.name))  # type: ignore[union-attr]
@@ -53,6 +50,14 @@ class Attribute(Generator):
             for text, rid in others:
                 names.setdefault(text, rid)
         return {n: names[n] for n in dedupe(names, exclude=[answer])}
+
+    def _targets(self, group: object) -> list[tuple[str, str]]:
+        """(title, id) of the referred kind's records, by title; only those whose
+        `same` field equals ``group`` when it is given."""
+        same = self.params.get("same")
+        return self.memo(("targets", group), lambda: [  # type: ignore[return-value]
+            (t.title, t.id) for t in sorted(self.index.of(self.field.kind), key=lambda t: t.title)  # type: ignore[union-attr]
+            if group is None or t.get(str(same)) == group])
 
     def _eligible(self) -> Iterator[Fact]:
         for r in self.records:
@@ -137,7 +142,8 @@ class EventDate(Generator):
 
     def _pool(self, date: FactDate) -> dict[str, str]:
         answer = date.label()
-        return {k: tok for k, (tok, _) in self._labels(date.precision).items() if k != answer}
+        return self.memo(("pool", date.precision, answer), lambda: {  # type: ignore[return-value]
+            k: tok for k, (tok, _) in self._labels(date.precision).items() if k != answer})
 
     def _keys(self) -> Iterator[Key]:
         return self._item_keys(((r.id,), self._pool(d)) for r in self.records
@@ -188,8 +194,10 @@ class RoleHolder(Generator):
         date = self.index.date_of(at)
         holders = {o.id for o, _, _, other_at in by_role.get(role.role, ())  # type: ignore[union-attr]
                    if overlap(self.index.date_of(other_at), date)}
-        people = self.memo("people", lambda: sorted({r.title: r for r in self.records}.items()))
-        pool = {name: r.id for name, r in people if r.id not in holders and fold(name) != fold(p.title)}  # type: ignore[union-attr]
+        people = self.memo("people", lambda: [(name, r.id, fold(name)) for name, r in
+                                              sorted({r.title: r for r in self.records}.items())])
+        mine = fold(p.title)
+        pool = {name: rid for name, rid, folded in people if rid not in holders and folded != mine}  # type: ignore[union-attr]
         prefer = self.params.get("prefer")
         if plausible_only and prefer:
             same = {n: i for n, i in pool.items() if self.index.by_id[i].get(str(prefer)) == p.get(str(prefer))}

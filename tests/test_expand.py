@@ -348,3 +348,35 @@ def test_a_prompt_needing_a_missing_field_makes_no_question(tmp_path: Path):
     built = made_up(tmp_path, template("who", "attribute", "short_answer", "{kind: invention, field: inventor}",
                                        "Who made the {{ name }} from {{ material }}?"))
     assert {q.answer for q in built["who"]} == {"Ada Quill", "Bo Tarn", "Di Orm"}  # the kiln has no inventor
+
+
+def test_the_engine_knows_no_subject():
+    """Subject words live in the bank's own files: kinds, facts, templates."""
+    engine = [REAL_BANK.parent / "quizgen" / p for p in ("bank/facts.py", "bank/fields.py", "bank/kinds.py",
+                                                          "bank/templates.py", "bank/generators.py", "model.py",
+                                                          "dates.py")]
+    engine += sorted((REAL_BANK.parent / "quizgen" / "generate").glob("*.py"))
+    words = re.compile(r"russia|japan|kuril|island|declaration|putin|abe\b|1956|nagato|shikotan|habomai|iturup|"
+                       r"kunashir|english|russian|japanese", re.IGNORECASE)
+    for path in engine:
+        found = words.search(path.read_text(encoding="utf-8"))
+        assert found is None, f"{path.name}: {found.group() if found else ''}"
+
+
+def test_combinations_past_the_limit_are_sampled_with_the_seed(tmp_path: Path, monkeypatch):
+    import quizgen.generate.base as base
+
+    monkeypatch.setattr(base, "MAX_COMBINATIONS", 50)
+    events = "".join(f"  - {{id: event-y{i}, kind: event, name: year {i}, date: \"{-500 + 37 * i}\", "
+                     f"citations: [{{source: notes, quote: year {i}}}]}}\n" for i in range(30))
+    root = write_bank(tmp_path / "bank", "facts:\n" + events, templates="templates:\n" + template(
+        "order", "chronology", "ordering", "{kind: event, field: date, size: 3}", "Order them.", "{{ timeline }}"))
+    facts, templates, kinds = load_all(root)
+    gen = generator_for(templates[0], FactIndex(facts, kinds))
+    assert gen.count() == 4060  # C(30, 3): no two of these years overlap
+    a, b, c = gen.keys(1), gen.keys(1), gen.keys(2)
+    assert len(a) == 50 and a == b and a != c
+    by_id = {f.id: f for f in facts}
+    for key in a:  # BC and AD years in time order: 500 BC < 463 BC < ... < AD 1 < ...
+        starts = [by_id[i].get("date").bounds[0] for i in gen.build(key).facts]
+        assert starts == sorted(starts)

@@ -249,7 +249,8 @@ def _title_problem(title: str, fields: Mapping[str, FieldSpec]) -> str | None:
         keys = [k for k, _ in spec.languages]
         if language not in keys:
             return f"expected '{name}.<language>' ({', '.join(name + '.' + k for k in keys)}), found '{title}'"
-        return None
+        return None if spec.required else \
+            f"expected a required field to name a record, found '{title}', which is optional"
     if spec.type not in ("text", "name") or language:
         return f"expected a text or name field (or names.<language>), found '{title}'"
     if not spec.required:

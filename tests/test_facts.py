@@ -284,3 +284,15 @@ def test_missing_files(tmp_path: Path):
     assert facts == ()
     assert [d.message for d in diagnostics] == [
         "expected the kinds of fact record here (kinds.yaml), found no file"]  # not once more for facts
+
+
+def test_a_reference_must_name_its_kind(tmp_path: Path):
+    _, shown = load(tmp_path, "facts:\n  - {id: x, kind: a, name: X, citations: [{source: notes, quote: X}]}\n", """
+        kinds:
+          a:
+            fields:
+              name: {type: name, required: true}
+              maker: ref
+    """)
+    assert shown == ["kinds.yaml:5:14: error: kinds.a.fields.maker: expected {ref: KIND} (naming the kind it "
+                     "refers to), found only 'ref'"]

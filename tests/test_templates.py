@@ -254,3 +254,18 @@ def test_schema_follows_the_generators():
         spec = GENERATORS[rule["if"]["properties"]["generator"]["const"]]
         assert rule["then"]["properties"]["type"]["enum"] == list(spec.types)
         assert set(rule["then"]["properties"]["params"]["properties"]) == set(spec.params)
+
+
+def test_what_each_generator_hides():
+    def hidden(generator, params, type_="mcq"):
+        return template_slots(generator, type_, params, KINDS_OF_TEST).hidden
+
+    roles = hidden("role-holder", {"kind": "person", "field": "roles"})
+    assert {"name", "note", "answer", "event_name"} <= roles  # the event's name mentions its office holders
+    assert not {"country", "role", "event_unnamed", "event_date_on_marked"} & roles
+    assert "statement" in hidden("claim", {"kind": "invention", "field": "claims", "pick": "true"})
+    assert "statement" not in hidden("claim", {"kind": "invention", "field": "claims"}, "true_false")
+    dates = hidden("event-date", {"kind": "event", "field": "date"})
+    assert {"date", "date_on", "date_note", "answer"} <= dates and "name" not in dates
+    where = hidden("attribute", {"kind": "event", "field": "place"})
+    assert {"place", "name", "note"} <= where and "unplaced" not in where

@@ -153,8 +153,8 @@ def template_slots(generator: str, qtype: str, params: Mapping[str, str | int],
     elif generator == "role-holder":
         at = kinds.get(spec.kind) if spec else None
         slots.update(answer="", role="")
-        hidden.update(own)
         hidden.add("answer")
+        hide_fields(hidden_fields(kind, {kind.title.partition(".")[0]}))  # the holder's name, its note
         if at is not None:
             theirs = record_slots(at, at.name + "_")
             slots.update(theirs)
@@ -166,6 +166,8 @@ def template_slots(generator: str, qtype: str, params: Mapping[str, str | int],
     elif generator == "claim":
         slots.update(statement="", truth="", detail="", answer="")
         hidden.update(("truth", "detail", "answer", "note"))
+        if qtype == "mcq":
+            hidden.add("statement")  # there, the statement is the answer
     elif generator == "names" and spec is not None:
         slots.update(language="", given_language="", answer="", other_names="", other_languages="")
         if qtype == "matching":

@@ -136,8 +136,8 @@ def _field(c: Checker, name: str, node: Node, path: str, declared: set[str]) -> 
     if isinstance(node, ScalarNode):  # shorthand: `date: date`
         ftype = c.choice(node, path, FIELD_TYPES)
         if ftype in ("ref", "refs", "roles"):
-            c.error(node, path, f"expected {{{ftype}: KIND}}" if ftype != "roles" else
-                    "expected {type: roles, at: KIND}", )
+            wanted = "{type: roles, at: KIND}" if ftype == "roles" else f"{{{ftype}: KIND}}"
+            c.error(node, path, f"expected {wanted} (naming the kind it refers to), found only '{ftype}'")
             return None
         return FieldSpec(name, ftype, loc=c.loc(node)) if ftype else None
     f = c.mapping(node, path, optional=FIELD_KEYS)

@@ -19,6 +19,7 @@ from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from quizgen.bank.templates import fill, parse_slots, with_capitals
 from quizgen.generate.options import capital, dedupe, pick_options, unique_citations
+from quizgen.bank.generators import record_slots
 from quizgen.generate.slots import record_values
 from quizgen.model import (
     TRUE_FALSE_OPTIONS,
@@ -181,10 +182,18 @@ class Generator:
         return self.memo(("values", fact.id, prefix),
                          lambda: record_values(fact, kind, self.index.by_id, prefix))
 
-    def shows(self, values: Mapping[str, str]) -> bool:
-        """Whether every slot the prompt uses has a value for these facts: a
-        record without the text a prompt needs makes no question."""
-        return all(values.get(s, "x") for s in self.prompt_slots)
+    def shows(self, fact: Fact, kind: Kind | None = None, prefix: str = "") -> bool:
+        """Whether the record has every field the prompt shows: a record without
+        the text a prompt needs makes no question. Checked on the fields, not
+        on built slot values, so that counting never builds text."""
+        kind = kind or self.kind
+        table: dict[str, str] = self.memo(("slot-fields", kind.name, prefix),  # type: ignore[assignment]
+                                          lambda: record_slots(kind, prefix))
+        for slot in self.prompt_slots:
+            field = table.get(slot)
+            if field is not None and not (fact.note if field == "note" else fact.get(field)):
+                return False
+        return True
 
     def keys(self, seed: int = 0) -> list[Key]:
         """Every candidate (or a seeded sample of them, when combinations are

@@ -21,7 +21,7 @@ class Claims(Generator):
     def _keys(self) -> Iterator[Key]:
         for d in self.records:
             claims = self._claims(d)
-            if not claims or not self.shows(self.values(d)[0]):
+            if not claims or not self.shows(d):
                 continue
             falsified = len(dedupe(f for c in claims for f in c.false))
             for claim in claims:

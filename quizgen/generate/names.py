@@ -49,7 +49,7 @@ class Names(Combinations):
         langs = self._languages()
         fixed = bool(self.params.get("ask"))
         for r in self._usable():
-            if not self.shows(self.values(r)[0]):
+            if not self.shows(r):
                 continue
             for lang in self._asked():
                 key = (r.id,) if fixed else (r.id, str(langs.index(lang)))

@@ -61,7 +61,7 @@ class Attribute(Generator):
 
     def _eligible(self) -> Iterator[Fact]:
         for r in self.records:
-            if r.get(self.field.name) is not None and self.shows(self.values(r)[0]):  # type: ignore[union-attr]
+            if r.get(self.field.name) is not None and self.shows(r):  # type: ignore[union-attr]
                 yield r
 
     def _keys(self) -> Iterator[Key]:
@@ -108,7 +108,7 @@ class Entity(Generator):
         return self._item_keys(((r.id,), self._pool(r)) for r in self.records
                                if r.get(self.field.name) is not None  # type: ignore[union-attr]
                                and counts[fold(str(r.get(self.field.name)))] == 1  # type: ignore[union-attr]
-                               and self.shows(self.values(r)[0]))
+                               and self.shows(r))
 
     def draft(self, key: Key) -> Draft:
         fact = self.index.by_id[self._base(key)[0]]
@@ -147,7 +147,7 @@ class EventDate(Generator):
 
     def _keys(self) -> Iterator[Key]:
         return self._item_keys(((r.id,), self._pool(d)) for r in self.records
-                               if (d := self._date(r)) is not None and self.shows(self.values(r)[0]))
+                               if (d := self._date(r)) is not None and self.shows(r))
 
     def draft(self, key: Key) -> Draft:
         fact = self.index.by_id[self._base(key)[0]]
@@ -207,7 +207,7 @@ class RoleHolder(Generator):
     def _keys(self) -> Iterator[Key]:
         tf = self.template.type == "true_false"
         for h in self._holdings():
-            if self.shows(self._slots(h)[0]):
+            if self.shows(h[0]) and self.shows(h[3], self.index.kinds[h[3].kind], h[3].kind + "_"):
                 yield from self._item_keys([((h[0].id, str(h[1])), self._pool(h, plausible_only=tf))])
 
     def _slots(self, holding):

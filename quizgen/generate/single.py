@@ -142,8 +142,8 @@ class EventDate(Generator):
 
     def _pool(self, date: FactDate) -> dict[str, str]:
         answer = date.label()
-        return self.memo(("pool", date.precision, answer), lambda: {  # type: ignore[return-value]
-            k: tok for k, (tok, _) in self._labels(date.precision).items() if k != answer})
+        # not memoised: one near-complete table per distinct date would cost far more memory than time
+        return {k: tok for k, (tok, _) in self._labels(date.precision).items() if k != answer}
 
     def _keys(self) -> Iterator[Key]:
         return self._item_keys(((r.id,), self._pool(d)) for r in self.records

@@ -37,7 +37,7 @@ OFFICES = ("President", "Prime Minister", "Foreign Minister", "Defence Minister"
 
 
 def synthetic_facts(n_people: int, n_events: int, n_places: int, rng: random.Random) -> str:
-    """A facts.yaml in the real format: every kind of record, with citations
+    """A facts.yaml for the shipped kinds.yaml: every kind of record, with citations
     (the quotes are not in any article; this bank is for timing only)."""
     cite = "[{source: sputnik-2016-12-nagato, quote: synthetic quote}]"
     out = ["facts:"]
@@ -71,14 +71,18 @@ def synthetic_facts(n_people: int, n_events: int, n_places: int, rng: random.Ran
                 for e in sorted(rng.sample(range(n_events), 3))]
         out.append(f"    citations: [{{source: sputnik-2016-12-nagato, quote: Person Number{i}}}]")
     for i in range(12):
-        out.append(f"  - {{id: island-{i}, kind: island, names: {{english: Isle{i}, russian: Остров{i}, "
-                   f"japanese: 島{i}}}, not_in_articles: [russian, japanese], group: group-0, "
-                   f"citations: [{{source: sputnik-2016-12-nagato, quote: Isle{i}}}]}}")
+        out.append(f"  - {{id: island-{i}, kind: island, names: {{english: Isle{i}, "
+                   f"russian: {{name: Остров{i}, not_in_sources: true}}, japanese: {{name: 島{i}, not_in_sources: true}}}}, "
+                   f"group: group-0, citations: [{{source: sputnik-2016-12-nagato, quote: Isle{i}}}]}}")
     members = ", ".join(f"island-{i}" for i in range(12))
     out.append(f"  - {{id: group-0, kind: island_group, name: the isles, members: [{members}], "
-               "names: [{side: Aland, english: North Isles, native: N}, {side: Borduria, english: South Isles, "
-               "native: S}], not_in_articles: [native], "
+               "side_names: {russia: North Isles, japan: South Isles}, "
+               "native_names: {russia: {name: N, not_in_sources: true}, japan: {name: S, not_in_sources: true}}, "
                "citations: [{source: sputnik-2016-12-nagato, quote: North Isles and South Isles}]}")
+    # dates of any span: a few BC and approximate ones among the events
+    for i, value in enumerate(("-44-03-15", "-490", "~1440", "1440/1450", "0800")):
+        out.append(f"  - {{id: event-old-{i}, kind: event, label: Old event {i}, name: old event {i}, "
+                   f"summary: Old event {i}., date: \"{value}\", citations: {cite}}}")
     point = f"{{text: the point, wrong: [not this, nor that, nor the other], citations: {cite}}}"
     out += ["  - id: document-0", "    kind: document", "    name: the synthetic treaty",
             "    short_name: the treaty", '    date: {value: "1956"}', f"    ended: {point}",
@@ -95,6 +99,7 @@ def synthetic_facts(n_people: int, n_events: int, n_places: int, rng: random.Ran
 def make_facts_bank(root: Path, rng: random.Random) -> None:
     root.mkdir(parents=True)
     shutil.copy(REPO / "questions" / "sources.yaml", root / "sources.yaml")
+    shutil.copy(REPO / "questions" / "kinds.yaml", root / "kinds.yaml")
     shutil.copytree(REPO / "questions" / "templates", root / "templates")
     (root / "facts.yaml").write_text(synthetic_facts(300, 1500, 60, rng), encoding="utf-8")
 
@@ -128,8 +133,6 @@ def bench_generate(root: Path, n: int, seed: int) -> Path:
 def make_big_bank(root: Path, generated: Path, size: int) -> int:
     """Copies of the generated questions under fresh ids, 10,000 per file."""
     import yaml
-
-    from quizgen.bank.load import load_bank  # noqa: F401  (fail early if the loader is missing)
 
     records = yaml.load(generated.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)["questions"]
     root.mkdir(parents=True)

@@ -220,94 +220,50 @@ class Bank:
 
 
 # -- facts and templates -------------------------------------------------------
-# Loaded by quizgen/bank/facts.py and quizgen/bank/templates.py, expanded into Questions by
-# quizgen/generate/expand.py. Imported here rather than at the top so that this section
-# stays one self-contained addition.
-import datetime as _dt  # noqa: E402
-from typing import ClassVar, Union  # noqa: E402
+# The kinds of fact record are declared in the bank's own kinds.yaml (loaded by
+# quizgen/bank/kinds.py), the records in facts.yaml (quizgen/bank/facts.py);
+# quizgen/generate/ expands templates over them. Nothing here knows a subject.
+from quizgen.dates import MONTHS, FactDate  # noqa: E402,F401  (re-exported)
 
-_DATE_SHAPES = {4: "year", 7: "month", 10: "day"}
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
+FIELD_TYPES = ("text", "name", "date", "ref", "refs", "roles", "names", "claims", "point")
 
 
 @dataclass(frozen=True, slots=True)
-class FactDate:
-    """A date as precise as the article allows: "1956", "2016-09", "2016-12-15",
-    or a range "2016-09/2016-12". ``inferred`` marks a date the article does not
-    print; ``basis`` says how it was read or inferred, in our words."""
+class FieldSpec:
+    """One field of a kind, as kinds.yaml declares it."""
 
-    value: str
-    inferred: bool = False
-    basis: str = ""
+    name: str
+    type: str  # one of FIELD_TYPES
+    required: bool = False
+    kind: str = ""  # ref, refs: the kind referred to; roles: the kind of `at`
+    languages: tuple[tuple[str, str], ...] = ()  # names: (key, how a reader calls it)
+    spellings: bool = False  # name: a record lists `spellings`, each quoted by its source
+    quoted: bool = False  # text, name: must appear in one of the record's quotes
+    mentions: tuple[str, ...] = ()  # text: fields whose values this text may state
+    hides: tuple[str, ...] = ()  # text: fields (or "holders") whose names it must not contain
+    related: tuple[str, ...] = ()  # ref: refs fields of records that are also right answers
+    description: str = ""
+    loc: Loc = NO_LOC
 
-    @property
-    def precision(self) -> str:
-        return "range" if "/" in self.value else _DATE_SHAPES.get(len(self.value), "unknown")
+    def language(self, key: str) -> str:
+        return dict(self.languages).get(key, key)
 
-    def problem(self) -> str | None:
-        """Why the value is not a valid date, or None."""
-        try:
-            start, end = self.bounds
-        except ValueError:
-            return f"expected a date YYYY, YYYY-MM, YYYY-MM-DD or START/END, found '{self.value}'"
-        if self.precision == "range":
-            a, b = self.value.split("/")
-            if len(a) != len(b) or start > end:
-                return f"expected a range of two dates of the same form, earliest first, found '{self.value}'"
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """A kind of fact record: its fields and the field that names a record."""
+
+    name: str
+    fields: tuple[FieldSpec, ...]
+    title: str = "name"  # a text/name field, or "<names field>.<language>"
+    description: str = ""
+    loc: Loc = NO_LOC
+
+    def field(self, name: str) -> FieldSpec | None:
+        for f in self.fields:
+            if f.name == name:
+                return f
         return None
-
-    @property
-    def bounds(self) -> tuple[_dt.date, _dt.date]:
-        """First and last day the date may mean (raises ValueError when invalid)."""
-        parts = self.value.split("/")
-        if len(parts) > 2 or any(len(p) not in _DATE_SHAPES for p in parts):
-            raise ValueError(self.value)
-        return _first_day(parts[0]), _last_day(parts[-1])
-
-    def overlaps(self, other: "FactDate") -> bool:
-        (a0, a1), (b0, b1) = self.bounds, other.bounds
-        return a0 <= b1 and b0 <= a1
-
-    def label(self, precision: str | None = None) -> str | None:
-        """The date for a reader, at its own precision or a coarser one
-        ("15 December 2016", "December 2016", "2016"); None if it cannot be
-        shown at that precision."""
-        own = self.precision
-        want = precision or own
-        if own == "range":
-            if want != "range":
-                return None
-            a, b = (FactDate(p) for p in self.value.split("/"))
-            if a.precision == "month" and a.value[:4] == b.value[:4]:
-                return f"between {MONTHS[int(a.value[5:7]) - 1]} and {b.label()}"
-            return f"between {a.label()} and {b.label()}"
-        rank = {"year": 0, "month": 1, "day": 2}
-        if want not in rank or rank[want] > rank[own]:
-            return None
-        year = self.value[:4]
-        if want == "year":
-            return year
-        month = MONTHS[int(self.value[5:7]) - 1]
-        if want == "month":
-            return f"{month} {year}"
-        return f"{int(self.value[8:10])} {month} {year}"
-
-
-def _first_day(text: str) -> _dt.date:
-    y, m, d = (text.split("-") + ["1", "1"])[:3]
-    return _dt.date(int(y), int(m), int(d))
-
-
-def _last_day(text: str) -> _dt.date:
-    parts = text.split("-")
-    if len(parts) == 3:
-        return _dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
-    if len(parts) == 2:
-        y, m = int(parts[0]), int(parts[1])
-        nxt = _dt.date(y + (m == 12), m % 12 + 1, 1)
-        return nxt - _dt.timedelta(days=1)
-    return _dt.date(int(parts[0]), 12, 31)
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,103 +276,30 @@ class Spelling:
 
 
 @dataclass(frozen=True, slots=True)
-class Role:
-    """An office a person held at an event, as the cited article says."""
+class Name:
+    """One value of a `names` field; ``in_sources`` is False for a name we added."""
 
-    role: str  # e.g. "Foreign Minister of Japan"
-    at: str  # an Event id; the event's date is the date of the role
+    text: str
+    in_sources: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """An office held at a record (an event), as the cited article says."""
+
+    role: str
+    at: str  # a fact id; its date is the date of the role
     citations: tuple[Citation, ...]
     loc: Loc = NO_LOC
 
 
 @dataclass(frozen=True, slots=True)
-class Person:
-    id: str
-    name: str
-    country: str
-    spellings: tuple[Spelling, ...]
-    roles: tuple[Role, ...] = ()
-    note: str = ""
-    citations: tuple[Citation, ...] = ()  # every citation of the record, roles included
-    loc: Loc = NO_LOC
-    kind: ClassVar[str] = "person"
-
-
-@dataclass(frozen=True, slots=True)
-class Event:
-    id: str
-    label: str  # a short headline, for ordering lists
-    name: str  # a noun phrase
-    summary: str  # one or two sentences for explanations
-    unnamed: str = ""  # the event without its participants' names
-    unplaced: str = ""  # what happened, without the place
-    date: FactDate | None = None
-    status: str = "held"  # or "planned"
-    place: str | None = None  # a Place id
-    other_places: tuple[str, ...] = ()  # also tied to the event: never a wrong answer
-    participants: tuple[str, ...] = ()  # Person ids
-    note: str = ""
-    citations: tuple[Citation, ...] = ()
-    loc: Loc = NO_LOC
-    kind: ClassVar[str] = "event"
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    id: str
-    name: str
-    type: str  # "city", "sea", ...: distractors are drawn from the same type
-    country: str = ""
-    note: str = ""
-    citations: tuple[Citation, ...] = ()
-    loc: Loc = NO_LOC
-    kind: ClassVar[str] = "place"
-
-
-@dataclass(frozen=True, slots=True)
-class Island:
-    id: str
-    english: str
-    russian: str
-    japanese: str
-    not_in_articles: tuple[str, ...] = ()  # names we added that no article prints
-    group: str = ""  # an IslandGroup id
-    note: str = ""
-    citations: tuple[Citation, ...] = ()
-    loc: Loc = NO_LOC
-    kind: ClassVar[str] = "island"
-
-    def name_in(self, language: str) -> str:
-        return {"english": self.english, "russian": self.russian, "japanese": self.japanese}[language]
-
-
-@dataclass(frozen=True, slots=True)
-class GroupName:
-    side: str  # who uses the name, e.g. "Russia"
-    english: str
-    native: str
-
-
-@dataclass(frozen=True, slots=True)
-class IslandGroup:
-    id: str
-    name: str
-    members: tuple[str, ...]  # Island ids
-    names: tuple[GroupName, ...]
-    not_in_articles: tuple[str, ...] = ()  # "english" and/or "native"
-    location: str = ""  # a Place id
-    note: str = ""
-    citations: tuple[Citation, ...] = ()
-    loc: Loc = NO_LOC
-    kind: ClassVar[str] = "island_group"
-
-
-@dataclass(frozen=True, slots=True)
-class DocumentPoint:
-    """One thing a document did, with deliberately wrong alternatives."""
+class Point:
+    """An attribute stated by a source, with deliberately wrong alternatives."""
 
     text: str
     wrong: tuple[str, ...] = ()
+    accept: tuple[str, ...] = ()  # other right forms of a short answer
     note: str = ""
     citations: tuple[Citation, ...] = ()
     loc: Loc = NO_LOC
@@ -424,7 +307,7 @@ class DocumentPoint:
 
 @dataclass(frozen=True, slots=True)
 class Claim:
-    """A true statement about a document and deliberately falsified variants."""
+    """A true statement and deliberately falsified variants of it."""
 
     key: str
     statement: str
@@ -434,32 +317,31 @@ class Claim:
     loc: Loc = NO_LOC
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
+@dataclass(frozen=True, slots=True, eq=False)
+class Fact:
+    """One record of facts.yaml: the values of its kind's fields, by name
+    (text, FactDate, fact ids, Roles, Names, Claims, Points). ``own_citations``
+    are the record's own; ``citations`` add those of every sub-item."""
+
     id: str
-    name: str
-    short_name: str
-    date: FactDate | None = None
-    event: str = ""  # the Event of its signing
+    kind: str
+    values: Mapping[str, object]
+    title: str  # how a reader names it (the kind's title field)
     note: str = ""
-    ended: DocumentPoint | None = None
-    restored: DocumentPoint | None = None
-    left_open: DocumentPoint | None = None
-    islands: DocumentPoint | None = None
-    condition: DocumentPoint | None = None  # on which the islands would be handed over
-    claims: tuple[Claim, ...] = ()
-    citations: tuple[Citation, ...] = ()  # every citation of the record, parts included
+    own_citations: tuple[Citation, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    spellings: tuple[Spelling, ...] = ()
     loc: Loc = NO_LOC
-    kind: ClassVar[str] = "document"
 
-
-Fact = Union[Person, Event, Place, Island, IslandGroup, Document]
+    def get(self, name: str, default: object = None) -> object:
+        return self.values.get(name, default)
 
 
 @dataclass(frozen=True, slots=True)
 class Template:
     """Wording for one kind of generated question: a generator (the code that
-    walks the facts) plus text with {{ placeholder }} slots."""
+    walks the facts), its params (which kind, which field...) and text with
+    {{ placeholder }} slots."""
 
     name: str
     generator: str

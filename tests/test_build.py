@@ -55,7 +55,7 @@ def test_build_writes_deck_worksheets_and_keys(built):
     assert not [n for n in names if n.endswith(".tmp") or n.startswith(".")]
     for name in names:
         assert f"wrote {out / name} (" in output
-    assert output.rstrip().endswith(f"{len(names)} files from 328 questions")
+    assert output.rstrip().endswith(f"{len(names)} files from 302 questions")
 
 
 def test_second_build_is_byte_identical(built, monkeypatch):
@@ -102,7 +102,7 @@ def test_library_build_matches_the_cli(built, tmp_path):
     bank, out, _ = built
     result = build(bank, tmp_path / "lib")
     assert result.warnings == ()
-    assert len(result.bank.questions) == 328
+    assert len(result.bank.questions) == 302
     assert digests(tmp_path / "lib") == digests(out)
 
 

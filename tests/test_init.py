@@ -24,7 +24,7 @@ def test_init_then_validate_then_build(tmp_path: Path):
     result = runner.invoke(cli, ["init", str(bank), "--title", "Printing & Penicillin"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert re.fullmatch(rf"wrote 11 files in {re.escape(str(bank))} \(id namespace printing-penicillin-[0-9a-f]{{6}}\)",
+    assert re.fullmatch(rf"wrote 12 files in {re.escape(str(bank))} \(id namespace printing-penicillin-[0-9a-f]{{6}}\)",
                         lines[0]), lines[0]
     assert sorted(str(p.relative_to(bank)) for p in bank.rglob("*") if p.is_file()) == sorted(
         ["bank.yaml", "sources.yaml", "sources/example.txt", "curated/example.yaml", "sets/all.yaml"]

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 SOURCES_FILE = "sources.yaml"
 FACTS_FILE = "facts.yaml"
+KINDS_FILE = "kinds.yaml"  # the kinds of fact record (quizgen/bank/kinds.py)
 NOT_QUESTIONS = ("templates", "sets", "schema")
 
 
@@ -47,7 +48,7 @@ def question_files(root: Path, skip: tuple[str, ...] = ()) -> list[Path]:
         for name in sorted(filenames):
             if not name.endswith((".yaml", ".yml")) or name.startswith("."):
                 continue
-            if rel == Path(".") and name in (SOURCES_FILE, FACTS_FILE, CONFIG_FILE):
+            if rel == Path(".") and name in (SOURCES_FILE, FACTS_FILE, KINDS_FILE, CONFIG_FILE):
                 continue
             found.append(Path(dirpath) / name)
     return found

@@ -9,17 +9,18 @@ problem is reported at the file:line:col of the offending characters."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 
 from yaml.nodes import Node
 
 from quizgen.bank.check import Checker, did_you_mean
-from quizgen.errors import Diagnostic, Loc, errors_only
-from quizgen.bank.facts import shown_path
+from quizgen.bank.generators import CAP_SUFFIX, GENERATORS, GeneratorSpec, slot_names, template_slots
+from quizgen.bank.kinds import load_kinds, shown_path
 from quizgen.bank.marks import parse_text
-from quizgen.model import CLOZE_BLANK, DIFFICULTIES, QUESTION_TYPES, Template
+from quizgen.errors import Diagnostic, Loc, errors_only
+from quizgen.model import CLOZE_BLANK, DIFFICULTIES, QUESTION_TYPES, Kind, Template
 
 TEMPLATES_DIR = "templates"
 NAME = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
@@ -27,109 +28,6 @@ SLOT_NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
 # "{{" and "}}" delimit slots; "{%" and "{#" are refused outright so that nobody
 # mistakes this for Jinja and expects statements or comments to work.
 _TOKEN = re.compile(r"\{\{|\}\}|\{%|\{#")
-CAP_SUFFIX = "_cap"
-
-
-@dataclass(frozen=True)
-class Param:
-    choices: tuple[str, ...] = ()  # a string parameter, one of these
-    minimum: int | None = None  # an integer parameter, in [minimum, maximum]
-    maximum: int | None = None
-    default: str | int | None = None
-
-
-@dataclass(frozen=True)
-class GeneratorSpec:
-    """What a generator offers templates: question types, slot names, params.
-    The generators themselves live in quizgen/generate/expand.py."""
-
-    name: str
-    summary: str
-    types: tuple[str, ...]
-    slots: tuple[str, ...]  # every slot; each also exists as <slot>_cap (first letter upper-case)
-    # Slots that would give the answer away in an mcq, short-answer or
-    # true/false prompt (a cloze prompt shows its answers inside [[blanks]]).
-    hidden: tuple[str, ...] = ()
-    hidden_param: str | None = None  # the param whose value names one more hidden slot
-    params: Mapping[str, Param] = field(default_factory=dict)
-
-    def hidden_slots(self, params: Mapping[str, str | int]) -> set[str]:
-        hidden = set(self.hidden) | {"verdict"}
-        if self.hidden_param:
-            hidden.add(str(params.get(self.hidden_param, self.params[self.hidden_param].default)))
-        return hidden | {h + CAP_SUFFIX for h in hidden}
-
-
-_POINTS = ("ended", "restored", "left_open", "islands", "condition")
-_DATE_SLOTS = ("when", "when_prep", "on_when", "when_marked", "on_when_marked", "date_note")
-_TF = ("verdict", "stated")
-_LANGUAGES = ("english", "russian", "japanese")
-
-GENERATORS: dict[str, GeneratorSpec] = {g.name: g for g in (
-    GeneratorSpec(
-        "event-date", "when an event happened (answer: its date, at the precision the articles give)",
-        ("mcq", "short_answer", "cloze", "true_false"),
-        ("name", "label", "summary", "note", "status_note") + _DATE_SLOTS + _TF,
-        hidden=("when", "on_when", "when_marked", "on_when_marked", "date_note", "summary")),
-    GeneratorSpec(
-        "role-holder", "who held an office at an event (answer: the person)",
-        ("mcq", "short_answer", "true_false"),
-        ("person", "role", "event", "event_name", "summary", "person_note") + _DATE_SLOTS + _TF,
-        hidden=("person", "person_note", "event_name", "summary")),
-    GeneratorSpec(
-        "meeting-place", "where an event took place (answer: the place)",
-        ("mcq", "short_answer", "true_false"),
-        ("place", "unplaced", "name", "summary", "note", "status_note") + _DATE_SLOTS + _TF,
-        hidden=("place", "name", "summary", "note")),
-    GeneratorSpec(
-        "island-name", "an island's name in another language (answer: the name chosen by `answer`)",
-        ("mcq", "short_answer", "true_false"),
-        _LANGUAGES + ("group_russia", "group_japan", "names_note", "note") + _TF,
-        hidden=("note",), hidden_param="answer",
-        params={"answer": Param(choices=_LANGUAGES, default="english")}),
-    GeneratorSpec(
-        "island-group-name", "which name each side uses for the island group (answer: the name)",
-        ("mcq", "short_answer", "true_false"),
-        ("side", "other_side", "group", "english", "native", "other_english", "names_note", "note") + _TF,
-        hidden=("note",), hidden_param="answer",
-        params={"answer": Param(choices=("english", "native"), default="english")}),
-    GeneratorSpec(
-        "island-matching", "match island names across two languages",
-        ("matching",),
-        ("left_language", "right_language", "pairs_text", "names_note"),
-        params={"left": Param(choices=_LANGUAGES, default="english"),
-                "right": Param(choices=_LANGUAGES, default="japanese"),
-                "size": Param(minimum=2, maximum=6, default=4)}),
-    GeneratorSpec(
-        "declaration-claim", "a true or a deliberately falsified statement about a document",
-        ("true_false",),
-        ("document", "statement", "truth", "detail") + _TF,
-        hidden=("truth", "detail")),
-    GeneratorSpec(
-        "declaration-choice", "pick the true statement among falsified ones, or the false one among true ones",
-        ("mcq",),
-        ("document", "chosen", "truth", "detail"),
-        hidden=("chosen", "truth", "detail"),
-        params={"pick": Param(choices=("true", "false"), default="true")}),
-    GeneratorSpec(
-        "declaration-point", "what a document ended, restored, left open, offered, and on what condition",
-        ("mcq", "short_answer", "cloze"),
-        ("document", "short_name", "value", "point_note", "note") + _POINTS,
-        hidden=("value", "point_note"), hidden_param="point",
-        params={"point": Param(choices=_POINTS, default="ended")}),
-    GeneratorSpec(
-        "chronology", "put events in order, earliest first",
-        ("ordering",),
-        ("count", "timeline", "date_notes"),
-        hidden=("timeline",),
-        params={"size": Param(minimum=3, maximum=6, default=4)}),
-    GeneratorSpec(
-        "people-roles", "match people to the offices the articles give them",
-        ("matching",),
-        ("pairs_text", "notes"),
-        hidden=("pairs_text",),
-        params={"size": Param(minimum=2, maximum=6, default=4)}),
-)}
 
 
 # -- placeholder syntax ---------------------------------------------------------
@@ -192,10 +90,6 @@ def fill(text: str, values: Mapping[str, str]) -> str:
 _SLOT = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*\}\}")
 
 
-def slot_names(spec: GeneratorSpec) -> tuple[str, ...]:
-    return spec.slots + tuple(s + CAP_SUFFIX for s in spec.slots)
-
-
 def with_capitals(values: Mapping[str, str]) -> dict[str, str]:
     """The values plus a <name>_cap variant of each, for slots that open a sentence."""
     out = dict(values)
@@ -205,8 +99,8 @@ def with_capitals(values: Mapping[str, str]) -> dict[str, str]:
 
 # -- loading ------------------------------------------------------------------
 
-TEMPLATE_REQUIRED = ("name", "generator", "type", "topic", "prompt", "explanation")
-TEMPLATE_OPTIONAL = ("difficulty", "tags", "params", "options", "description")
+TEMPLATE_REQUIRED = ("name", "generator", "type", "topic", "params", "prompt", "explanation")
+TEMPLATE_OPTIONAL = ("difficulty", "tags", "options", "description")
 
 
 def template_files(root: Path) -> list[Path]:
@@ -216,13 +110,19 @@ def template_files(root: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
 
 
-def load_templates(root: Path) -> tuple[tuple[Template, ...], list[Diagnostic]]:
-    """Every valid template under ``root``/templates/, and every problem found."""
+def load_templates(root: Path, kinds: Mapping[str, Kind] | None = None, declared: set[str] | None = None
+                   ) -> tuple[tuple[Template, ...], list[Diagnostic]]:
+    """Every valid template under ``root``/templates/, and every problem found.
+    Templates are checked against the bank's kinds (``declared``: every kind
+    named in kinds.yaml, valid or not); kinds.yaml's own problems are reported
+    by load_facts, not again here."""
+    if kinds is None:
+        kinds, _, declared = load_kinds(root)
     templates: list[Template] = []
     diagnostics: list[Diagnostic] = []
     first: dict[str, Template] = {}
     for path in template_files(root):
-        found, diags = load_template_file(path)
+        found, diags = load_template_file(path, kinds, declared)
         diagnostics.extend(diags)
         for t in found:
             if t.name in first:
@@ -234,7 +134,8 @@ def load_templates(root: Path) -> tuple[tuple[Template, ...], list[Diagnostic]]:
     return tuple(templates), diagnostics
 
 
-def load_template_file(path: Path) -> tuple[list[Template], list[Diagnostic]]:
+def load_template_file(path: Path, kinds: Mapping[str, Kind],
+                       declared: set[str] | None = None) -> tuple[list[Template], list[Diagnostic]]:
     file = shown_path(path)
     try:
         text = path.read_bytes().decode("utf-8-sig")
@@ -242,10 +143,13 @@ def load_template_file(path: Path) -> tuple[list[Template], list[Diagnostic]]:
         return [], [Diagnostic(Loc(file), f"cannot read file: {exc.strerror}")]
     except UnicodeDecodeError:
         return [], [Diagnostic(Loc(file, 1, 1), "expected UTF-8 text, found undecodable bytes")]
-    return templates_document(text, file)
+    return templates_document(text, file, kinds, declared)
 
 
-def templates_document(text: str, file: str) -> tuple[list[Template], list[Diagnostic]]:
+def templates_document(text: str, file: str, kinds: Mapping[str, Kind],
+                       declared: set[str] | None = None) -> tuple[list[Template], list[Diagnostic]]:
+    """``declared``: every kind named in kinds.yaml, valid or not; a template
+    of a kind that is broken there is left out without a second message."""
     node, diagnostics = parse_text(text, file)
     if errors_only(diagnostics):
         return [], diagnostics
@@ -257,13 +161,14 @@ def templates_document(text: str, file: str) -> tuple[list[Template], list[Diagn
     result: list[Template] = []
     if fields and "templates" in fields:
         for i, item in enumerate(c.sequence(fields["templates"], "templates", min_len=1) or ()):
-            t = _template(c, text, item, f"templates[{i}]")
+            t = _template(c, text, item, f"templates[{i}]", kinds, declared or set(kinds))
             if t is not None:
                 result.append(t)
     return result, diagnostics + c.diagnostics
 
 
-def _template(c: Checker, source: str, node: Node, path: str) -> Template | None:
+def _template(c: Checker, source: str, node: Node, path: str, kinds: Mapping[str, Kind],
+              declared: set[str]) -> Template | None:
     f = c.mapping(node, path, required=TEMPLATE_REQUIRED, optional=TEMPLATE_OPTIONAL)
     if f is None or any(k not in f for k in TEMPLATE_REQUIRED):
         return None
@@ -285,21 +190,21 @@ def _template(c: Checker, source: str, node: Node, path: str) -> Template | None
         if not NAME.match(tag):
             c.error(f["tags"].value[i], f"{path}.tags[{i}]", f"expected a tag of lower-case letters, digits "
                                                              f"and '-', found '{tag}'")
-    options = c.integer(f["options"], f"{path}.options", minimum=2) if "options" in f else 4
+    options = c.integer(f["options"], f"{path}.options", minimum=3) if "options" in f else 4
     if options is not None and options > 6:
         c.error(f["options"], f"{path}.options", f"expected at most 6 options, found {options}")
     description = c.string(f["description"], f"{path}.description") if "description" in f else ""
-    params = _params(c, f.get("params"), f"{path}.params", spec) if spec else None
+    params = _params(c, f["params"], f"{path}.params", spec, qtype, kinds, declared, node) \
+        if spec and qtype else None
     prompt = c.string(f["prompt"], f"{path}.prompt")
     explanation = c.string(f["explanation"], f"{path}.explanation")
-    if spec is not None:
-        every = slot_names(spec)
+    if params is not None and spec is not None and qtype is not None:
+        slots = template_slots(spec.name, qtype, dict(params), kinds)
+        every = slot_names(slots.every)
         if prompt is not None:
             used = _check_slots(c, source, f["prompt"], f"{path}.prompt", prompt, every)
-            hidden = spec.hidden_slots(dict(params or ())) if qtype in ("mcq", "short_answer", "true_false") \
-                else {"verdict", "verdict" + CAP_SUFFIX}
             for slot in dict.fromkeys(used):
-                if slot in hidden:
+                if slot in slots.hidden:
                     _report(c, source, f["prompt"], f"{path}.prompt", prompt, "{{", _slot_offset(prompt, slot),
                             f"placeholder '{slot}' would give the answer away in the prompt; "
                             "it is only available in the explanation")
@@ -307,7 +212,7 @@ def _template(c: Checker, source: str, node: Node, path: str) -> Template | None
             _check_slots(c, source, f["explanation"], f"{path}.explanation", explanation, every)
     if qtype == "cloze" and prompt is not None and not CLOZE_BLANK.search(prompt):
         c.error(f["prompt"], f"{path}.prompt", "expected at least one [[blank]] in a cloze prompt, found none")
-    if len(c.diagnostics) > before:
+    if len(c.diagnostics) > before or params is None:
         return None
     prompt, explanation = " ".join(prompt.split()), " ".join(explanation.split())  # type: ignore[union-attr]
     return Template(name=name, generator=gen_name, type=qtype, topic=topic,  # type: ignore[arg-type]
@@ -316,31 +221,106 @@ def _template(c: Checker, source: str, node: Node, path: str) -> Template | None
                     description=description, loc=c.loc(node))  # type: ignore[arg-type]
 
 
-def _params(c: Checker, node: Node | None, path: str, spec: GeneratorSpec) -> tuple[tuple[str, str | int], ...] | None:
-    given: dict[str, Node] = {}
-    if node is not None:
-        fields = c.mapping(node, path, optional=tuple(spec.params))
-        if fields is None:
-            return None
-        given = fields
+def _params(c: Checker, node: Node, path: str, spec: GeneratorSpec, qtype: str,
+            kinds: Mapping[str, Kind], declared: set[str], template: Node
+            ) -> tuple[tuple[str, str | int], ...] | None:
+    """The params, each checked for what it names: a kind, a field of that
+    kind of the generator's field types, a language of that names field..."""
+    given = c.mapping(node, path, required=tuple(k for k, p in spec.params.items() if p.required),
+                      optional=tuple(k for k, p in spec.params.items() if not p.required))
+    if given is None or any(k not in given for k, p in spec.params.items() if p.required):
+        return None
+    before = len(c.diagnostics)
     values: dict[str, str | int] = {}
-    ok = True
+    kind = None
+    field = None
     for key, param in spec.params.items():
         if key not in given:
-            values[key] = param.default  # type: ignore[assignment]
+            if param.default is not None:
+                values[key] = param.default
             continue
+        n, p = given[key], f"{path}.{key}"
         if param.choices:
-            value = c.choice(given[key], f"{path}.{key}", param.choices)
-        else:
-            value = c.integer(given[key], f"{path}.{key}", minimum=param.minimum)
+            value = c.choice(n, p, param.choices)
+        elif param.minimum is not None:
+            value = c.integer(n, p, minimum=param.minimum)
             if value is not None and param.maximum is not None and value > param.maximum:
-                c.error(given[key], f"{path}.{key}", f"expected an integer of at most {param.maximum}, found {value}")
+                c.error(n, p, f"expected an integer of at most {param.maximum}, found {value}")
                 value = None
+        else:
+            value = c.string(n, p)
+            if value is not None and param.what == "kind":
+                kind = kinds.get(value)
+                if kind is None:
+                    if value not in declared:  # a broken kind was reported in kinds.yaml
+                        c.error(n, p, f"expected a kind of kinds.yaml ({', '.join(kinds)}), found "
+                                      f"'{value}'{did_you_mean(value, sorted(declared))}")
+                    value = None
+            elif value is not None and kind is None:
+                value = None  # nothing to check it against
+            elif value is not None:
+                value = _named(c, n, p, param.what, value, spec, kind, field, kinds)
+                if param.what == "field" and value is not None:
+                    field = kind.field(value)
+                    if field is not None and field.kind and field.kind not in kinds:
+                        return None  # it refers to a kind that is broken in kinds.yaml: reported there
         if value is None:
-            ok = False
+            values.pop(key, None)
+            if len(c.diagnostics) == before:  # a broken kind: skip quietly
+                return None
         else:
             values[key] = value
-    return tuple(sorted(values.items())) if ok else None
+    if len(c.diagnostics) > before:
+        return None
+    if spec.name == "names" and qtype == "matching" and not ("ask" in values and "given" in values):
+        c.error(node, path, "expected 'given' (the left column's language) and 'ask' (the right one's) "
+                            "in a names matching template, found " +
+                ("neither" if not {"ask", "given"} & set(values) else "only one"))
+        return None
+    if "ask" in values and values.get("ask") == values.get("given"):
+        c.error(given["ask"], f"{path}.ask", f"expected a language other than 'given', found '{values['ask']}'")
+        return None
+    return tuple(sorted(values.items()))
+
+
+def _named(c: Checker, node: Node, path: str, what: str, value: str, spec: GeneratorSpec, kind: Kind,
+           field, kinds: Mapping[str, Kind]) -> str | None:
+    """Check a param that names a field or a language."""
+    if what == "field":
+        names = [f.name for f in kind.fields if f.type in spec.field_types]
+        chosen = kind.field(value)
+        if chosen is None or chosen.type not in spec.field_types:
+            found = f"'{value}', which is a {chosen.type} field" if chosen else f"'{value}'"
+            c.error(node, path, f"expected a {' or '.join(spec.field_types)} field of kind '{kind.name}' "
+                                f"({', '.join(names) or 'it has none'}), found {found}"
+                                f"{did_you_mean(value, names) if chosen is None else ''}")
+            return None
+        return value
+    if what == "kind-field":
+        names = [f.name for f in kind.fields if f.type in ("text", "name")]
+        if value not in names:
+            c.error(node, path, f"expected a text or name field of kind '{kind.name}' ({', '.join(names)}), "
+                                f"found '{value}'{did_you_mean(value, names)}")
+            return None
+        return value
+    if field is None:
+        return None  # the field itself was reported
+    if what == "language":
+        keys = [k for k, _ in field.languages]
+        if value not in keys:
+            c.error(node, path, f"expected a language of field '{field.name}' ({', '.join(keys)}), found "
+                                f"'{value}'{did_you_mean(value, keys)}")
+            return None
+        return value
+    if what == "target-field":
+        target = kinds.get(field.kind) if field.type == "ref" else None
+        names = [f.name for f in target.fields if f.type in ("text", "name")] if target else []
+        if value not in names:
+            c.error(node, path, f"expected a text field of the kind '{field.name}' refers to "
+                                f"({', '.join(names) or 'none'}), found '{value}'{did_you_mean(value, names)}")
+            return None
+        return value
+    return value
 
 
 def _check_slots(c: Checker, source: str, node: Node, path: str, text: str,

@@ -26,6 +26,7 @@ from quizgen.bank.check import did_you_mean
 from quizgen.errors import Diagnostic, Loc, QuizgenError, errors_only
 from quizgen.generate.expand import FactIndex, Generator, Key, generator_for
 from quizgen.bank.facts import load_facts, shown_path
+from quizgen.bank.kinds import load_kinds
 from quizgen.bank.marks import load_yaml
 from quizgen.model import Question, Template
 from quizgen.bank.templates import load_templates
@@ -77,15 +78,17 @@ class GenerateResult:
 
 def load_inputs(root: Path) -> tuple[tuple[Template, ...], FactIndex]:
     """Templates and indexed facts, or QuizgenError with every problem."""
-    facts, diagnostics = load_facts(root)
-    templates, diags = load_templates(root)
+    kinds, diagnostics, declared = load_kinds(root)
+    facts, diags = load_facts(root, kinds=kinds, declared=declared) if declared or not diagnostics else ((), [])
+    diagnostics += diags
+    templates, diags = load_templates(root, kinds=kinds, declared=declared)
     diagnostics += diags
     if errors_only(diagnostics):
         raise QuizgenError(diagnostics)
     if not templates:
         raise QuizgenError([Diagnostic(Loc(shown_path(Path(root) / "templates")),
                                        "expected question templates here, found none")])
-    return templates, FactIndex(facts)
+    return templates, FactIndex(facts, kinds)
 
 
 def template_counts(root: Path) -> list[TemplateInfo]:
@@ -204,7 +207,7 @@ def header(chosen: Sequence[Template], names: Sequence[str], topics: Sequence[st
     if count is not None:
         args.append(f"--count {count}")
     args.append(f"--seed {seed}")
-    text = (f"Written by `quizgen generate {' '.join(args)}` from facts.yaml and {len(chosen)} "
+    text = (f"Written by `quizgen generate {' '.join(args)}` from kinds.yaml, facts.yaml and {len(chosen)} "
             f"template{'s' if len(chosen) != 1 else ''} under templates/. Edit freely: this file loads like "
             "any other question file. Running generate again with --force replaces it.")
     return [f"# yaml-language-server: $schema={schema}", "#",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from quizgen.bank.load import load_bank
+from quizgen.bank.load import load_checked_bank
 from quizgen.errors import Diagnostic, Loc, QuizgenError
 from quizgen.model import Bank
 from quizgen.render import RENDERERS, RenderOptions, renderer
@@ -44,7 +44,9 @@ class BuildFailed(QuizgenError):
 
 
 def load_or_raise(root: Path) -> tuple[Bank, list[Diagnostic]]:
-    bank, diagnostics = load_bank(root)
+    """The validated bank, its quotes checked when the corpus is there (as
+    the CLI's build does), or QuizgenError with every diagnostic."""
+    bank, diagnostics, _report = load_checked_bank(root)
     if bank is None:
         raise QuizgenError(diagnostics)
     return bank, diagnostics

@@ -12,10 +12,11 @@ import pypdf
 import pytest
 
 from quizgen.errors import QuizgenError
-from quizgen.model import Bank, Citation, Question, QuestionSet, Source
+from quizgen.model import Bank, BankConfig, Citation, Question, QuestionSet, Source, Topic
 from quizgen.render import RenderOptions, renderer
-from quizgen.render.pdf import render
+from quizgen.render.pdf import render, set_questions
 from quizgen.render.pdf.key import answer_text, grid_code
+from quizgen.render.pdf.page import context
 from quizgen.select import letters, make_variants, select
 
 REAL_BANK = Path(__file__).parents[1] / "questions"
@@ -65,7 +66,12 @@ SETS = (
     QuestionSet("islands", "The islands", topics=("islands",), seed=2),
 )
 
-BANK = Bank("fixture", SOURCES, QUESTIONS, SETS)
+CONFIG = BankConfig(title="Fixture bank", author="A. Teacher", language="en-GB",
+                    topics=(Topic("dates", "Dates"), Topic("actors", "Actors"),
+                            Topic("declaration-1956", "The 1956 Joint Declaration"), Topic("islands", "Islands"),
+                            Topic("meetings", "Meetings")))
+BANK = Bank("fixture", SOURCES, QUESTIONS, SETS, config=CONFIG)
+CX = context(BANK)
 OPTIONS = RenderOptions(timestamp=1_700_000_000)
 
 
@@ -151,18 +157,18 @@ def test_key_gives_answer_explanation_and_citation_for_every_question(single):
     text = read_text(single["review-key.pdf"])
     body = flat(text)
     qset = SETS[0]
-    (variant,) = make_variants(select(QUESTIONS, qset), qset, 1)
+    (variant,) = make_variants(set_questions(BANK, qset), qset, 1)
     positions = []
     for shown in variant.questions:
         q = shown.question
-        match = re.search(rf"^{shown.number}\.\s*{re.escape(answer_text(shown))}", text, re.M)
-        assert match, (shown.number, answer_text(shown))
+        match = re.search(rf"^{shown.number}\.\s*{re.escape(answer_text(shown, CX))}", text, re.M)
+        assert match, (shown.number, answer_text(shown, CX))
         positions.append(match.start())
         assert flat(q.explanation) in body
         for c in q.citations:
             source = BANK.source(c.source)
             assert c.quote in body
-            assert source.outlet_label in body and source.headline in body
+            assert (source.outlet or "outlet not named") in body and source.headline in body
             assert source.date_label in body
     assert positions == sorted(positions), "key entries out of worksheet order"
     assert "2018-09 (inferred)" in body
@@ -243,7 +249,7 @@ def test_teacher_grid_lists_every_variants_answers(three):
     text = read_text(three["review-grid-key.pdf"])
     assert len(pypdf.PdfReader(three["review-grid-key.pdf"]).pages) == 1
     qset = SETS[0]
-    variants = make_variants(select(QUESTIONS, qset), qset, 3)
+    variants = make_variants(set_questions(BANK, qset), qset, 3)
     cells = flat(text)
     for v in variants:
         assert f"Variant {v.letter}" in text
@@ -253,7 +259,7 @@ def test_teacher_grid_lists_every_variants_answers(three):
     # pypdf reads the table cell by cell, row by row: rebuild that sequence
     rows = []
     for i in range(len(variants[0].questions)):
-        rows.append(" ".join([str(i + 1)] + [grid_code(v.questions[i]) for v in variants]))
+        rows.append(" ".join([str(i + 1)] + [grid_code(v.questions[i], CX) for v in variants]))
     assert flat(" ".join(rows)) in cells
 
 
@@ -268,12 +274,14 @@ def test_same_seed_same_bytes_and_timestamp_is_the_creation_date(tmp_path, singl
 
 
 def test_metadata(single):
-    info = pypdf.PdfReader(single["review.pdf"]).metadata
-    assert info.title == "Review: Итуруп / 択捉島"
-    assert info.author == "quizgen"
+    reader = pypdf.PdfReader(single["review.pdf"])
+    info = reader.metadata
+    assert info.title == "Review: Итуруп / 択捉島 — Fixture bank"
+    assert info.author == "A. Teacher"
     assert "Worksheet" in info.subject
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
     key = pypdf.PdfReader(single["review-key.pdf"]).metadata
-    assert "answer key" in key.title and "Answer key" in key.subject
+    assert key.title == "Review: Итуруп / 択捉島: Answer key — Fixture bank" and "Answer key" in key.subject
 
 
 def test_outline_has_an_entry_per_question(single):
@@ -354,9 +362,10 @@ def test_a_character_no_font_has_fails_loudly(tmp_path):
     odd = Question("odd", "short_answer", "dates", "Which face is this? \U0001F642", "a smile", "why",
                    (Citation("tass", "quote"),))
     bank = Bank("odd", SOURCES, (odd,), (QuestionSet("odd", "Odd"),))
-    with pytest.raises(QuizgenError, match="U\\+1F642") as info:
+    with pytest.raises(QuizgenError, match="U\\+1F642 SLIGHTLY SMILING FACE") as info:
         render(bank, tmp_path, RenderOptions())
-    assert info.value.diagnostics[0].path == "odd"
+    assert info.value.diagnostics[0].path == "prompt"
+    assert "question 'odd'" in info.value.diagnostics[0].message
     assert not list(tmp_path.iterdir()), "a failed build left files behind"
 
 

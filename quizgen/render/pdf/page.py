@@ -1,5 +1,6 @@
-"""What worksheets and keys share: page layout, styles, the footer with
-"Page X of Y", metadata, reproducible output, and a few small flowables."""
+"""What worksheets and keys share: the bank's print context (its labels,
+fonts and styles), page layout, the footer with "Page X of Y", metadata,
+reproducible output, and a few small flowables."""
 
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
 
 from quizgen import __version__
-from quizgen.render.pdf import fonts as pdf_fonts
-from quizgen.render.pdf.fonts import SANS, SANS_BOLD
+from quizgen.model import Bank, BankConfig
+from quizgen.render.pdf.fonts import Fonts, bank_fonts
 
 PAGE_SIZE = A4
 MARGIN = 18 * mm
@@ -56,9 +57,10 @@ class Styles:
 
 
 @functools.cache
-def styles() -> Styles:
-    """One set of style objects per process: cached paragraphs are keyed on them."""
-    pdf_fonts.register()
+def styles(fonts: Fonts) -> Styles:
+    """One set of style objects per font chain and process: cached paragraphs
+    are keyed on them."""
+    SANS, SANS_BOLD = fonts.base, fonts.base_bold
     body = ParagraphStyle("body", fontName=SANS, fontSize=BODY, leading=BODY * 1.32, spaceAfter=4)
     choice = ParagraphStyle("choice", parent=body, leftIndent=CHOICE_INDENT,
                             bulletIndent=NUMBER_INDENT + BOX + 6, bulletFontName=SANS_BOLD, spaceAfter=1.5)
@@ -86,6 +88,32 @@ def styles() -> Styles:
         cell=cell,
         cell_head=ParagraphStyle("cell-head", parent=cell, fontName=SANS_BOLD),
     )
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a bank's PDFs print with: the config (labels, topic names, title,
+    author, language), the font chain and the styles made from it. Passed to
+    every function that lays out text, so nothing reads a global."""
+
+    config: BankConfig
+    fonts: Fonts
+    st: Styles
+
+    def label(self, key: str) -> str:
+        return self.config.label(key)
+
+    def markup(self, text: str) -> str:
+        return self.fonts.markup(text)
+
+    def bold(self, text: str) -> str:
+        """Markup for text set in bold: in <b>, or in a bold style."""
+        return self.fonts.markup(text, bold=True)
+
+
+def context(bank: Bank) -> Context:
+    fonts = bank_fonts(bank.root, bank.config.fonts)
+    return Context(bank.config, fonts, styles(fonts))
 
 
 # -- flowables ----------------------------------------------------------------
@@ -199,11 +227,11 @@ def boxed(text: str, style: ParagraphStyle, bullet: str | None = None, box_x: fl
 
 
 class TrueFalseRow(Flowable):
-    """Two tick boxes on one line: True and False."""
+    """Two tick boxes on one line: True and False, in the bank's words."""
 
-    def __init__(self, labels: tuple[str, ...] = ("True", "False")):
+    def __init__(self, labels: tuple[str, ...], fonts: Fonts):
         super().__init__()
-        self.labels = labels
+        self.labels, self.fonts = labels, fonts
 
     def wrap(self, avail_width, avail_height):
         self.width, self.height = avail_width, BODY * 1.45
@@ -215,9 +243,8 @@ class TrueFalseRow(Flowable):
         x = NUMBER_INDENT
         for label in self.labels:
             canv.rect(x, 2.4, BOX, BOX, stroke=1, fill=0)
-            canv.setFont(SANS, BODY)
-            canv.drawString(x + BOX + 5, 4, label)
-            x += BOX + 5 + pdf_fonts.string_width(label, BODY) + 30
+            end = self.fonts.draw(canv, x + BOX + 5, 4, label, BODY)
+            x = end + 30
 
 
 class WriteLines(Flowable):
@@ -243,7 +270,12 @@ class WriteLines(Flowable):
 class NameLines(Flowable):
     """Name / Class / Date, each with a line to write on."""
 
-    FIELDS = (("Name", 0.52), ("Class", 0.22), ("Date", 0.26))
+    SHARES = (("name", 0.52), ("class", 0.22), ("date", 0.26))
+
+    def __init__(self, cx: Context):
+        super().__init__()
+        self.fields = tuple((cx.label(key), share) for key, share in self.SHARES)
+        self.fonts = cx.fonts
 
     def wrap(self, avail_width, avail_height):
         self.width, self.height = avail_width, 26
@@ -252,11 +284,9 @@ class NameLines(Flowable):
     def draw(self):
         canv = self.canv
         x = 0.0
-        for label, share in self.FIELDS:
+        for label, share in self.fields:
             span = self.width * share
-            canv.setFont(SANS_BOLD, BODY)
-            canv.drawString(x, 8, label)
-            start = x + pdf_fonts.string_width(label, BODY, SANS_BOLD) + 5
+            start = self.fonts.draw(canv, x, 8, label, BODY, bold=True) + 5
             canv.setLineWidth(0.6)
             canv.line(start, 6, x + span - 14, 6)
             x += span
@@ -271,25 +301,37 @@ class Meta:
     footer: str  # left of the footer; "Page X of Y" goes right
     author: str = "quizgen"
     keywords: str = ""
+    language: str = "en"
 
 
-def variant_meta(title: str, variant, kind: str) -> Meta:
-    """Metadata of one variant's PDF; ``kind`` is "worksheet" or "answer key"."""
-    which = f" (variant {variant.letter})" if variant.letter else ""
-    of = f", variant {variant.letter} of {variant.count}" if variant.letter else ""
-    return Meta(
-        title=title + ("" if kind == "worksheet" else f": {kind}") + which,
-        subject=f"{kind.capitalize()} for question set {variant.set_name}{of}",
-        footer=f"{variant.code} · {kind}",
-        keywords=f"quizgen, {kind}, {variant.set_name}",
-    )
+def document_title(cx: Context, title: str) -> str:
+    """A PDF's title: what it is, then the bank it comes from."""
+    bank = cx.config.title
+    return title if not bank or title.startswith(bank) else f"{title} — {bank}"
+
+
+def meta(cx: Context, title: str, subject: str, footer: str, keywords: str) -> Meta:
+    return Meta(title=document_title(cx, title), subject=subject, footer=footer,
+                author=cx.config.author or "quizgen", keywords=keywords, language=cx.config.language)
+
+
+def variant_meta(cx: Context, title: str, variant, kind: str) -> Meta:
+    """Metadata of one variant's PDF; ``kind`` is the label key "worksheet" or "answer_key"."""
+    name = cx.label(kind)
+    which = f" ({cx.label('variant')} {variant.letter})" if variant.letter else ""
+    of = f" · {cx.label('variant')} {variant.letter}/{variant.count}" if variant.letter else ""
+    return meta(cx,
+                title=title + ("" if kind == "worksheet" else f": {name}") + which,
+                subject=f"{name} · {variant.set_name}{of}",
+                footer=f"{variant.code} · {name}",
+                keywords=f"quizgen, {name}, {variant.set_name}")
 
 
 _PAGE_COUNT_FORM = "quizgenPageCount"
 _FOOTER_SIZE = 8
 
 
-def _canvas_class(timestamp: int):
+def _canvas_class(timestamp: int, fonts: Fonts):
     class QuizgenCanvas(Canvas):
         """Embedded font from the first operator on (the default Helvetica
         would be an unembedded font), a creation date from the build's
@@ -297,17 +339,17 @@ def _canvas_class(timestamp: int):
         every footer already refers to: "Page X of Y" in a single pass."""
 
         def __init__(self, *args, **kwargs):
-            kwargs["initialFontName"] = kwargs.get("initialFontName") or SANS
+            kwargs["initialFontName"] = kwargs.get("initialFontName") or fonts.base
             super().__init__(*args, **kwargs)
             self._doc._timeStamp = _timestamp(timestamp)
-            pdf_fonts.prime(self._doc)
+            fonts.prime(self._doc)
             self.setCreator(f"quizgen {__version__}")
             self.setProducer(f"quizgen {__version__} (ReportLab)")
 
         def save(self):
             total = self.getPageNumber() - (0 if self._code else 1)
             self.beginForm(_PAGE_COUNT_FORM, lowerx=0, lowery=-4, upperx=60, uppery=12)
-            self.setFont(SANS, _FOOTER_SIZE)
+            self.setFont(fonts.base, _FOOTER_SIZE)
             self.setFillColor(GREY)
             self.drawString(0, 0, str(total))
             self.endForm()
@@ -326,17 +368,19 @@ def _timestamp(seconds: int) -> TimeStamp:
     return stamp
 
 
-def _footer(meta: Meta):
-    pdf_fonts.check(meta.footer)
+def _footer(meta: Meta, cx: Context):
+    fonts = cx.fonts
+    fonts.check(meta.footer)
+    page, of = cx.label("page"), cx.label("page_of")
 
     def draw(canv: Canvas, doc) -> None:
         canv.saveState()
         canv.setFillColor(GREY)
         y = MARGIN * 0.55
-        _draw_runs(canv, MARGIN, y, meta.footer, _FOOTER_SIZE)
-        canv.setFont(SANS, _FOOTER_SIZE)
+        fonts.draw(canv, MARGIN, y, meta.footer, _FOOTER_SIZE)
         x = PAGE_SIZE[0] - MARGIN - 12  # the count is at most a few digits wide
-        canv.drawRightString(x, y, f"Page {canv.getPageNumber()} of ")
+        text = f"{page} {canv.getPageNumber()} {of} "
+        fonts.draw(canv, x - fonts.string_width(text, _FOOTER_SIZE), y, text, _FOOTER_SIZE)
         canv.translate(x, y)
         canv.doForm(_PAGE_COUNT_FORM)
         canv.restoreState()
@@ -344,30 +388,21 @@ def _footer(meta: Meta):
     return draw
 
 
-def _draw_runs(canv: Canvas, x: float, y: float, text: str, size: float, font: str = SANS) -> None:
-    for run_font, chunk in pdf_fonts.runs(text):
-        face = run_font if run_font == pdf_fonts.JAPANESE else font
-        canv.setFont(face, size)
-        canv.drawString(x, y, chunk)
-        x += canv.stringWidth(chunk, face, size)
-
-
-def build_pdf(story: list[Flowable], meta: Meta, timestamp: int) -> bytes:
+def build_pdf(story: list[Flowable], meta: Meta, timestamp: int, cx: Context) -> bytes:
     """Lay out the story and return the PDF bytes; same input, same bytes."""
-    pdf_fonts.register()
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
         buf, pagesize=PAGE_SIZE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
         bottomMargin=MARGIN, title=meta.title, author=meta.author, subject=meta.subject,
-        keywords=meta.keywords, creator=f"quizgen {__version__}", invariant=1,
+        keywords=meta.keywords, creator=f"quizgen {__version__}", invariant=1, lang=meta.language,
     )
-    footer = _footer(meta)
+    footer = _footer(meta, cx)
     # Binary streams: ASCII85 makes files a quarter larger and, without the C
     # accelerator, costs a fifth of the build time. Restored after, so other
     # reportlab users in the process see the setting they chose.
     a85, rl_config.useA85 = rl_config.useA85, 0
     try:
-        doc.build(story, onFirstPage=footer, onLaterPages=footer, canvasmaker=_canvas_class(timestamp))
+        doc.build(story, onFirstPage=footer, onLaterPages=footer, canvasmaker=_canvas_class(timestamp, cx.fonts))
     finally:
         rl_config.useA85 = a85
     return buf.getvalue()

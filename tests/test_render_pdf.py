@@ -487,3 +487,62 @@ def test_a_question_longer_than_a_page_flows_on(tmp_path):
     sheet, key = render(bank, tmp_path, RenderOptions())
     assert len(pypdf.PdfReader(sheet).pages) >= 3
     assert "wrong" in read_text(sheet)
+
+
+def test_timeline_reads_years_of_any_era():
+    from quizgen.render.pdf.timeline import events, year_label
+
+    quotes = ("Caesar was killed in 44 BC, or 44 BCE as some write", "Charlemagne was crowned in AD 800",
+              "by 1440 the press existed", "a council met in 325 AD", "the war ended in 1945",
+              "300 soldiers and 12 ships", "in 2019, 11:44 local time", "im Jahr 753 v. Chr. gegründet")
+    qs = tuple(Question(f"q{i}", "short_answer", "dates", "When?", "then", "why", (Citation("tass", quote),))
+               for i, quote in enumerate(quotes))
+    found = {e.year: e.date_text for e in events(qs, (), bc="v. Chr.")}
+    assert found == {-43: "44 BC", 800: "AD 800", 1440: "1440", 325: "325 AD", 1945: "1945", 2019: "2019",
+                     -752: "753 v. Chr."}
+    assert -752 not in {e.year for e in events(qs, ())}, "another bank's word for BC is not read"
+    assert [year_label(y) for y in (-43, 0, 1, 1440)] == ["44 BC", "1 BC", "1", "1440"]
+    assert year_label(-752, "v. Chr.") == "753 v. Chr."
+
+
+def test_timeline_axis_chooses_round_ticks_for_the_span():
+    from quizgen.render.pdf.timeline import _Scale
+
+    centuries = _Scale([1440, 1455, 1517, 1648, 1789, 1945], 400)
+    assert len(centuries.clusters) == 1, "gaps shorter than half the span stay on the axis"
+    assert [y for _, y in centuries.labelled()] == [1450, 1500, 1550, 1600, 1650, 1700, 1750, 1800, 1850, 1900]
+    assert all(y % centuries.step == 0 for _, y in centuries.labelled())
+    ancient = _Scale([-43, -27, 14, 40, 79], 400)  # 44 BC, 28 BC, AD 14, AD 40, AD 79
+    years = [y for _, y in ancient.labelled()]
+    assert all((1 - y if y <= 0 else y) % ancient.step == 0 for y in years)
+    assert years == [-39, -19, 20, 40, 60]  # 40 BC, 20 BC, AD 20, 40, 60
+    split = _Scale([-43, 1440], 400)  # nothing in between: one break, each year labelled
+    assert len(split.breaks) == 1 and [y for _, y in split.labelled()] == [-43, 1440]
+    shipped = _Scale([1956, 2014, 2016, 2017, 2018, 2019], 400)
+    assert len(shipped.breaks) == 1 and [y for _, y in shipped.labelled()][:2] == [1956, 2014]
+    for scale in (centuries, ancient, split, shipped):
+        xs = [x for x, _ in scale.labelled()]
+        assert xs == sorted(xs) and all(0 <= x <= 400 for x in xs)
+
+
+def test_timeline_figure_for_bc_and_a_five_century_span(tmp_path):
+    from reportlab.graphics.shapes import String
+
+    from quizgen.render.pdf.page import FRAME_WIDTH
+    from quizgen.render.pdf.timeline import _AXIS_SIZE, drawing, events
+
+    quotes = ("Caesar was killed in 44 BC", "by 1440 the press existed", "Luther wrote in 1517",
+              "the treaty of 1648", "the revolution of 1789", "the war ended in 1945")
+    qs = tuple(Question(f"q{i}", "short_answer", "dates", "When?", "then", "why", (Citation("tass", q),))
+               for i, q in enumerate(quotes))
+    for chosen, axis in ((qs[1:], ["1450", "1500", "1550"]), (qs, ["44 BC", "1500", "1600"])):
+        figure = drawing(events(chosen, ()), FRAME_WIDTH, False, CX)
+        strings = [s for s in figure.getContents() if isinstance(s, String)]
+        labels = [s for s in strings if s.fontSize == _AXIS_SIZE]
+        assert [s.text for s in labels][:3] == axis
+        boxes = sorted((s.x, s.x + CX.fonts.string_width(s.text, s.fontSize)) for s in labels)
+        assert all(right + 2 <= left for (_, right), (left, _) in zip(boxes, boxes[1:])), "axis labels overlap"
+    bank = Bank("span", SOURCES, qs, (QuestionSet("span", "Span", timeline=True),), config=CONFIG)
+    _, key = render(bank, tmp_path, RenderOptions())
+    text = flat(read_text(key))
+    assert "44 BC Caesar was killed in 44 BC" in text and "1517 Luther wrote in 1517" in text

@@ -46,7 +46,7 @@ def year_pattern(bc: Iterable[str] = ()) -> re.Pattern[str]:
         rf"(?<![\w.,/])(?:"
         rf"(?P<number>\d{{1,4}})\s?(?P<era>{before})(?![\w])"  # 44 BC, 800 AD
         rf"|(?P<lead>AD|A\.D\.)\s?(?P<after>\d{{1,4}})(?![\d\w])"  # AD 800
-        rf"|(?P<bare>[12]\d{{3}})(?![\d\w])"  # 1440, 1956
+        rf"|(?P<bare>[12]\d{{3}})(?![\d\w])"  # 1440, 1945
         rf")")
 
 

@@ -223,7 +223,7 @@ def check_glyphs(root: str | Path, config: BankConfig | None, sources: Iterable[
         found += [(s.loc, "set.title", f"set '{s.name}'", s.title),
                   (s.loc, "set.instructions", f"set '{s.name}'", s.instructions)]
     for s in sources:
-        for field in ("outlet", "headline", "inferred_reason"):
+        for field in ("id", "file", "outlet", "headline", "inferred_reason"):  # the key's source list prints all
             found.append((s.loc, field, f"source '{s.id}'", getattr(s, field) or ""))
     for q in questions:
         found.extend((q.loc, path, f"question '{q.id}'", text) for path, text in printed(q))

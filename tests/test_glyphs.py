@@ -169,15 +169,32 @@ def test_built_in_chain_order_and_styles():
 
 
 def test_validation_and_drawing_use_the_same_glyphs():
+    """glyphs.py reads cmaps itself; reportlab, which draws, must agree on
+    every file of the chain."""
     from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFontFile
 
+    from quizgen.bank.glyphs import read_cmap
     from quizgen.render.pdf.fonts import fonts_for
 
     chain = font_chain(Path("."))
+    for family in chain.families:
+        for path in {family.regular, family.bold, family.italic, family.bold_italic}:
+            drawn = {code for code, glyph in TTFontFile(path).charToGlyph.items() if glyph}
+            assert read_cmap(Path(path).read_bytes()) == drawn, path
     fonts = fonts_for(chain)
     for family, regular, bold in zip(chain.families, fonts.regular, fonts.bold):
         for name in (regular, bold):
             assert family.coverage <= set(pdfmetrics.getFont(name).face.charToGlyph), name
+
+
+def test_validate_reads_the_built_in_fonts_without_reportlab(tmp_path):
+    root = make_bank(tmp_path / "bank")
+    code = ("import sys; from pathlib import Path; from quizgen.bank.load import load_bank\n"
+            "bank, diagnostics = load_bank(Path(sys.argv[1]))\n"
+            "print(bank is not None, 'reportlab' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, str(root)], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "False"]
 
 
 # -- validate -------------------------------------------------------------------------

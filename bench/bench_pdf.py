@@ -133,7 +133,7 @@ def timed(fn, *args) -> float:
 
 
 def bench_layout(n: int, runs: int) -> float:
-    from quizgen.render.pdf import page as pdf_page
+    from quizgen.render.pdf import flowables as pdf_flowables
 
     questions = synthetic_questions(n)
     qset = QuestionSet("bench", "Benchmark: a thousand questions", instructions="Answer everything.")
@@ -141,8 +141,8 @@ def bench_layout(n: int, runs: int) -> float:
     platypus_pair(questions[:20], qset)
     ours, theirs = [], []
     for _ in range(runs):  # interleaved, so a burst of load hits both sides alike
-        pdf_page.para.cache_clear()  # every run lays every paragraph out afresh
-        pdf_page.boxed.cache_clear()
+        pdf_flowables.para.cache_clear()  # every run lays every paragraph out afresh
+        pdf_flowables.boxed.cache_clear()
         ours.append(timed(quizgen_pair, questions, qset))
         theirs.append(timed(platypus_pair, questions, qset))
     ratio = min(ours) / min(theirs)
@@ -166,6 +166,7 @@ def _render_variants(args) -> int:
 
 
 def bench_variants(count: int, jobs: int) -> float:
+    from quizgen.render.pdf import flowables as pdf_flowables
     from quizgen.render.pdf import page as pdf_page
     from quizgen.render.pdf.key import grid_pdf
     from quizgen.writefile import write_atomic
@@ -175,8 +176,8 @@ def bench_variants(count: int, jobs: int) -> float:
     # Leave the layout benchmark's heap behind: cached paragraphs of a thousand
     # questions, traversed by the garbage collector of every worker, would cost
     # the workers time that rendering does not.
-    pdf_page.para.cache_clear()
-    pdf_page.boxed.cache_clear()
+    pdf_flowables.para.cache_clear()
+    pdf_flowables.boxed.cache_clear()
     gc.collect()
     gc.freeze()
     questions = synthetic_questions(20)

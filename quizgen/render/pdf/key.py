@@ -8,8 +8,8 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from quizgen.model import CLOZE_BLANK, Bank, QuestionSet, Source
 from quizgen.render.pdf import timeline as pdf_timeline
-from quizgen.render.pdf.page import FRAME_WIDTH, GREY, Block, Bookmark, Context, build_pdf, context, meta, para, \
-    variant_meta
+from quizgen.render.pdf.flowables import Block, Bookmark, para
+from quizgen.render.pdf.page import FRAME_WIDTH, GREY, Context, build_pdf, context, meta, variant_meta
 from quizgen.render.pdf.worksheet import header, timeline_block, true_false
 from quizgen.select import ShownQuestion, Variant, letters
 

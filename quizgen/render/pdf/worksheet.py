@@ -7,8 +7,8 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from quizgen.model import CLOZE_BLANK, TRUE_FALSE_OPTIONS, Bank, QuestionSet
 from quizgen.render.pdf import timeline as pdf_timeline
-from quizgen.render.pdf.page import (FRAME_WIDTH, NUMBER_INDENT, ORDER_BOX, Block, Bookmark, Context, NameLines,
-                                     TrueFalseRow, WriteLines, boxed, build_pdf, context, para, variant_meta)
+from quizgen.render.pdf.flowables import Block, Bookmark, NameLines, TrueFalseRow, WriteLines, boxed, para
+from quizgen.render.pdf.page import FRAME_WIDTH, NUMBER_INDENT, ORDER_BOX, Context, build_pdf, context, variant_meta
 from quizgen.select import ShownQuestion, Variant, letters
 
 BLANK = "\u00a0" * 28  # underlined no-break spaces: a line to write on that pypdf reads as space

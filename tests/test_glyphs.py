@@ -370,3 +370,21 @@ def test_help_still_imports_no_font_code():
             "print('HEAVY', [m for m in ('reportlab', 'fontpkg', 'quizgen.bank.glyphs') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().endswith("HEAVY []")
+
+
+def test_a_bank_font_for_one_script_leaves_the_base_font_to_one_with_ascii():
+    """A first font without Latin (here: Noto Sans Italic told it has only
+    Greek) draws the Greek; the styles' font is the first with all of ASCII."""
+    import dataclasses
+
+    from quizgen.bank.glyphs import Chain
+    from quizgen.render.pdf.fonts import Fonts
+
+    built_in = font_chain(Path("."))
+    noto = built_in.families[1]
+    greek = dataclasses.replace(noto, key="QuizgenTestGreek", regular=noto.italic, bold=noto.italic,
+                                coverage=frozenset(range(0x370, 0x400)))
+    fonts = Fonts(Chain((greek, *built_in.families)))
+    assert fonts.base == "QuizgenSans" and fonts.base_index == 1
+    assert fonts.markup("β-lactam & 2") == '<font name="QuizgenTestGreek">β</font>-lactam &amp; 2'
+    assert fonts.plain("lactam") and not fonts.plain("β")

@@ -46,19 +46,23 @@ class Fonts:
         self.chain = chain
         self.regular: tuple[str, ...] = tuple(_register(f) for f in chain.families)
         self.bold: tuple[str, ...] = tuple(_face_name(f, "bold") for f in chain.families)
-        self.base, self.base_bold = self.regular[0], self.bold[0]
-        first = chain.families[0].coverage
-        self._ascii_in_base = all(c in first for c in range(0x20, 0x7F))
+        # The base family is the font of the styles, which text outside
+        # <font> tags, bullets and numbers get: the first that has all of
+        # printable ASCII (a bank's own font might be for one script only).
+        ascii = range(0x20, 0x7F)
+        self.base_index = next((i for i, f in enumerate(chain.families) if all(c in f.coverage for c in ascii)), 0)
+        self.base, self.base_bold = self.regular[self.base_index], self.bold[self.base_index]
+        self._ascii_in_base = all(chain.family_of(c) == self.base_index for c in ascii)
         self._family: dict[str, int] = {}  # char -> index of its family, filled as met
 
     def runs(self, text: str) -> list[tuple[int, str]]:
-        """(family index, text) runs; family 0 wherever it can."""
+        """(family index, text) runs; each character in the first family that has it."""
         if self._ascii_in_base and text.isascii():  # the common case
-            return [(0, text)]
+            return [(self.base_index, text)]
         families = self.chain.families
         known = self._family
         result: list[tuple[int, str]] = []
-        current, start = 0, 0
+        current, start = self.base_index, 0
         for i, ch in enumerate(text):
             if ch in NEUTRAL:
                 continue
@@ -90,7 +94,7 @@ class Fonts:
         names = self.bold if bold else self.regular
         parts = []
         for family, chunk in self.runs(text):
-            if family:
+            if family != self.base_index:
                 parts.append(f'<font name="{names[family]}">{escape(chunk)}</font>')
             else:
                 parts.append(escape(chunk))
@@ -101,8 +105,8 @@ class Fonts:
         self.runs(text)
 
     def plain(self, text: str) -> bool:
-        """True when the text needs no font but the first (a plain string will do)."""
-        return all(family == 0 for family, _ in self.runs(text))
+        """True when the text needs no font but the base (a plain string will do)."""
+        return all(family == self.base_index for family, _ in self.runs(text))
 
     def pieces(self, text: str, size: float, bold: bool = False) -> list[tuple[float, str, str]]:
         """(x offset, text, font name) of each run, for drawing on a canvas or
@@ -136,7 +140,7 @@ class Fonts:
         """Assign the common characters their codes in a new PDF document."""
         from reportlab.pdfbase import pdfmetrics
 
-        common = "".join(ch for ch in _COMMON if ord(ch) in self.chain.families[0].coverage)
+        common = "".join(ch for ch in _COMMON if self.chain.family_of(ord(ch)) == self.base_index)
         for name in dict.fromkeys((self.base, self.base_bold)):
             pdfmetrics.getFont(name).splitString(common, doc)
 

@@ -171,9 +171,8 @@ def _canvas_class(timestamp: int, fonts: Fonts):
         def save(self):
             total = self.getPageNumber() - (0 if self._code else 1)
             self.beginForm(_PAGE_COUNT_FORM, lowerx=0, lowery=-4, upperx=60, uppery=12)
-            self.setFont(fonts.base, _FOOTER_SIZE)
             self.setFillColor(GREY)
-            self.drawString(0, 0, str(total))
+            fonts.draw(self, 0, 0, str(total), _FOOTER_SIZE)
             self.endForm()
             super().save()
 

@@ -546,3 +546,15 @@ def test_timeline_figure_for_bc_and_a_five_century_span(tmp_path):
     _, key = render(bank, tmp_path, RenderOptions())
     text = flat(read_text(key))
     assert "44 BC Caesar was killed in 44 BC" in text and "1517 Luther wrote in 1517" in text
+
+
+def test_a_bank_without_sets_prints_one_sheet_named_after_the_bank(tmp_path):
+    config = BankConfig(title="Fixture bank", labels={"all_instructions": "Alles beantworten."})
+    bank = Bank("nosets", SOURCES, QUESTIONS, (), config=config)
+    names = sorted(p.name for p in render(bank, tmp_path, RenderOptions()))
+    assert names == ["all-key.pdf", "all.pdf"]
+    text = read_text(tmp_path / "all.pdf")
+    assert text.count("Fixture bank") >= 1 and "Alles beantworten." in text
+    assert pypdf.PdfReader(tmp_path / "all.pdf").metadata.title == "Fixture bank"
+    # no topics declared: sections in slug order, headed by the slug
+    assert text.index("Actors") < text.index("Dates") < text.index("Declaration 1956") < text.index("Islands")

@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from quizgen.model import Citation, Question, QuestionSet, Source
+from quizgen.model import Bank, BankConfig, Citation, Question, QuestionSet, Source
 from quizgen.select import make_variants, select
 
 SOURCES = (
@@ -40,14 +40,21 @@ WORDS = ("treaty minister islands declaration visit talks forum summit agreement
          "consultations Moscow Tokyo Vladivostok Kunashir Iturup Shikotan Habomai Kuril").split()
 
 
+def bench_bank(questions=()) -> Bank:
+    """The renderers take a bank: its sources, config (labels, fonts) and root."""
+    return Bank(".", SOURCES, tuple(questions), config=BankConfig(title="Benchmark bank"))
+
+
 def synthetic_questions(n: int) -> tuple[Question, ...]:
-    """A mix of every question type, with a sprinkling of Cyrillic and Japanese."""
+    """A mix of every question type, with a sprinkling of Cyrillic, Greek and Japanese."""
     out = []
     for i in range(n):
         words = " ".join(WORDS[(i * 7 + k) % len(WORDS)] for k in range(8 + i % 9))
         prompt = f"Question {i}: according to the report, what happened to the {words}?"
         if i % 25 == 0:
             prompt += " (Итуруп, 択捉島)"
+        if i % 25 == 12:
+            prompt += " (β-lactam, Ω)"
         cite = (Citation(SOURCES[i % 2].id, f"the {words} were discussed at length"),)
         explanation = f"The report on the {words} says so in its third paragraph; item {i}."
         kind = ("mcq", "mcq", "true_false", "short_answer", "cloze", "matching", "ordering")[i % 7]
@@ -77,8 +84,9 @@ def quizgen_pair(questions, qset) -> int:
     from quizgen.render.pdf.key import key_pdf
     from quizgen.render.pdf.worksheet import worksheet_pdf
 
+    bank = bench_bank()
     (variant,) = make_variants(questions, qset, 1)
-    return len(worksheet_pdf(variant, qset, SOURCES, 0)) + len(key_pdf(variant, qset, SOURCES, 0))
+    return len(worksheet_pdf(variant, qset, bank, 0)) + len(key_pdf(variant, qset, bank, 0))
 
 
 def platypus_pair(questions, qset) -> int:
@@ -86,28 +94,28 @@ def platypus_pair(questions, qset) -> int:
     from reportlab.lib.pagesizes import A4
     from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-    from quizgen.render.pdf.fonts import markup
     from quizgen.render.pdf.key import answer_markup, citation_markup, prompt_markup
-    from quizgen.render.pdf.page import MARGIN, styles
+    from quizgen.render.pdf.page import MARGIN, context
     from quizgen.render.pdf.worksheet import cloze_markup
 
-    st = styles()
+    cx = context(bench_bank())
+    st, markup = cx.st, cx.markup
     by_id = {s.id: s for s in SOURCES}
     (variant,) = make_variants(questions, qset, 1)
     sheet, key = [], []
     for shown in variant.questions:
         q = shown.question
-        text = cloze_markup(q.prompt) if q.type == "cloze" else markup(q.prompt)
+        text = cloze_markup(q.prompt, cx) if q.type == "cloze" else markup(q.prompt)
         sheet.append(Paragraph(text, st.prompt, bulletText=f"{shown.number}."))
         for choice in shown.choices:
             sheet.append(Paragraph(markup(choice), st.choice))
         for left, _ in q.pairs:
             sheet.append(Paragraph(markup(left), st.choice))
-        key.append(Paragraph(f"<b>{answer_markup(shown)}</b>", st.prompt, bulletText=f"{shown.number}."))
-        key.append(Paragraph(prompt_markup(q.prompt, q.type), st.quiet))
+        key.append(Paragraph(f"<b>{answer_markup(shown, cx)}</b>", st.prompt, bulletText=f"{shown.number}."))
+        key.append(Paragraph(prompt_markup(q.prompt, q.type, cx), st.quiet))
         key.append(Paragraph(f"<i>Why:</i> {markup(q.explanation)}", st.detail))
         for c in q.citations:
-            key.append(Paragraph(citation_markup(by_id[c.source], c.source, c.quote), st.detail))
+            key.append(Paragraph(citation_markup(by_id[c.source], c.source, c.quote, cx), st.detail))
     size = 0
     for story in (sheet, key):
         buf = io.BytesIO()
@@ -125,7 +133,7 @@ def timed(fn, *args) -> float:
 
 
 def bench_layout(n: int, runs: int) -> float:
-    from quizgen.render.pdf import page as pdf_page
+    from quizgen.render.pdf import flowables as pdf_flowables
 
     questions = synthetic_questions(n)
     qset = QuestionSet("bench", "Benchmark: a thousand questions", instructions="Answer everything.")
@@ -133,8 +141,8 @@ def bench_layout(n: int, runs: int) -> float:
     platypus_pair(questions[:20], qset)
     ours, theirs = [], []
     for _ in range(runs):  # interleaved, so a burst of load hits both sides alike
-        pdf_page.para.cache_clear()  # every run lays every paragraph out afresh
-        pdf_page.boxed.cache_clear()
+        pdf_flowables.para.cache_clear()  # every run lays every paragraph out afresh
+        pdf_flowables.boxed.cache_clear()
         ours.append(timed(quizgen_pair, questions, qset))
         theirs.append(timed(platypus_pair, questions, qset))
     ratio = min(ours) / min(theirs)
@@ -149,26 +157,27 @@ def _render_variants(args) -> int:
     from quizgen.writefile import write_atomic
 
     variants, qset, out = args
+    bank = bench_bank()
     cpu = time.process_time()
     for v in variants:
-        write_atomic(Path(out) / f"{v.label}.pdf", worksheet_pdf(v, qset, SOURCES, 0))
-        write_atomic(Path(out) / f"{v.label}-key.pdf", key_pdf(v, qset, SOURCES, 0))
+        write_atomic(Path(out) / f"{v.label}.pdf", worksheet_pdf(v, qset, bank, 0))
+        write_atomic(Path(out) / f"{v.label}-key.pdf", key_pdf(v, qset, bank, 0))
     return len(variants), time.process_time() - cpu
 
 
 def bench_variants(count: int, jobs: int) -> float:
-    from quizgen.render.pdf.fonts import register
+    from quizgen.render.pdf import flowables as pdf_flowables
+    from quizgen.render.pdf import page as pdf_page
     from quizgen.render.pdf.key import grid_pdf
     from quizgen.writefile import write_atomic
 
-    from quizgen.render.pdf import page as pdf_page
-
-    register()  # before forking, so workers inherit loaded fonts
+    bank = bench_bank()
+    pdf_page.context(bank)  # before forking, so workers inherit loaded fonts
     # Leave the layout benchmark's heap behind: cached paragraphs of a thousand
     # questions, traversed by the garbage collector of every worker, would cost
     # the workers time that rendering does not.
-    pdf_page.para.cache_clear()
-    pdf_page.boxed.cache_clear()
+    pdf_flowables.para.cache_clear()
+    pdf_flowables.boxed.cache_clear()
     gc.collect()
     gc.freeze()
     questions = synthetic_questions(20)
@@ -182,11 +191,11 @@ def bench_variants(count: int, jobs: int) -> float:
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
                 pending = pool.map_async(_render_variants, chunks)
                 # the grid is made here while the workers render the variants
-                write_atomic(Path(out) / f"{qset.name}-grid-key.pdf", grid_pdf(variants, qset, 0))
+                write_atomic(Path(out) / f"{qset.name}-grid-key.pdf", grid_pdf(variants, qset, bank, 0))
                 results = pending.get()
         else:
             results = [_render_variants(chunks[0])]
-            write_atomic(Path(out) / f"{qset.name}-grid-key.pdf", grid_pdf(variants, qset, 0))
+            write_atomic(Path(out) / f"{qset.name}-grid-key.pdf", grid_pdf(variants, qset, bank, 0))
         elapsed = time.perf_counter() - start
         cpu = time.process_time() - cpu + sum(seconds for _, seconds in results)
         files = len(os.listdir(out))

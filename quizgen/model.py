@@ -143,6 +143,26 @@ DEFAULT_LABELS: Mapping[str, str] = {
     "undated": "undated",
     "outlet_unknown": "outlet not named",
     "timeline": "Timeline",
+    # PDF worksheets and keys. "{count}" in order_note is replaced by the
+    # number of items (a plain replace: labels are never templates).
+    "code": "code",
+    "also_accepted": "also accepted",
+    "order": "order",
+    "boxes": "boxes",
+    "match_note": "Write the letter of the match in each box.",
+    "order_note": "Number the boxes 1 to {count}, 1 first.",
+    "timeline_task": "Timeline. For each numbered mark on the axis, write the date and what happened, "
+                     "and which article reports it.",
+    "timeline_key": "Timeline of the events the cited articles date. * date inferred: the article prints none.",
+    "date_inferred": "Date inferred",
+    "all_variants": "answers of all variants",
+    "grid_note": "Letters are the boxes printed on each variant; matching: item number and letter; "
+                 "ordering: letters from first to last.",
+    "set": "set",
+    "seed": "seed",
+    "variants": "variants",
+    "all_instructions": "Answer every question.",  # the one set of a bank without set files
+    "bc": "BC",  # after a year before 1 on the timeline: "44 BC"
 }
 
 

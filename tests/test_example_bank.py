@@ -186,7 +186,6 @@ def test_no_shipped_bank_word_in_any_note_and_greek_survives(collection):
 # --- the worksheets and keys, read back --------------------------------------
 
 
-@pytest.mark.xfail(reason="needs the font fallback chain (issue 8 item 5)", strict=True)
 def test_worksheets_and_keys_carry_the_title_and_greek_and_nothing_of_the_shipped_bank(bank_copy, tmp_path):
     pypdf = pytest.importorskip("pypdf")
     code, output = run("pdf", "--bank", str(bank_copy), "--out", str(tmp_path))

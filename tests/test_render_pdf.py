@@ -12,10 +12,11 @@ import pypdf
 import pytest
 
 from quizgen.errors import QuizgenError
-from quizgen.model import Bank, Citation, Question, QuestionSet, Source
+from quizgen.model import Bank, BankConfig, Citation, Question, QuestionSet, Source, Topic
 from quizgen.render import RenderOptions, renderer
-from quizgen.render.pdf import render
+from quizgen.render.pdf import render, set_questions
 from quizgen.render.pdf.key import answer_text, grid_code
+from quizgen.render.pdf.page import context
 from quizgen.select import letters, make_variants, select
 
 REAL_BANK = Path(__file__).parents[1] / "questions"
@@ -65,7 +66,12 @@ SETS = (
     QuestionSet("islands", "The islands", topics=("islands",), seed=2),
 )
 
-BANK = Bank("fixture", SOURCES, QUESTIONS, SETS)
+CONFIG = BankConfig(title="Fixture bank", author="A. Teacher", language="en-GB",
+                    topics=(Topic("dates", "Dates"), Topic("actors", "Actors"),
+                            Topic("declaration-1956", "The 1956 Joint Declaration"), Topic("islands", "Islands"),
+                            Topic("meetings", "Meetings")))
+BANK = Bank("fixture", SOURCES, QUESTIONS, SETS, config=CONFIG)
+CX = context(BANK)
 OPTIONS = RenderOptions(timestamp=1_700_000_000)
 
 
@@ -151,18 +157,18 @@ def test_key_gives_answer_explanation_and_citation_for_every_question(single):
     text = read_text(single["review-key.pdf"])
     body = flat(text)
     qset = SETS[0]
-    (variant,) = make_variants(select(QUESTIONS, qset), qset, 1)
+    (variant,) = make_variants(set_questions(BANK, qset), qset, 1)
     positions = []
     for shown in variant.questions:
         q = shown.question
-        match = re.search(rf"^{shown.number}\.\s*{re.escape(answer_text(shown))}", text, re.M)
-        assert match, (shown.number, answer_text(shown))
+        match = re.search(rf"^{shown.number}\.\s*{re.escape(answer_text(shown, CX))}", text, re.M)
+        assert match, (shown.number, answer_text(shown, CX))
         positions.append(match.start())
         assert flat(q.explanation) in body
         for c in q.citations:
             source = BANK.source(c.source)
             assert c.quote in body
-            assert source.outlet_label in body and source.headline in body
+            assert (source.outlet or "outlet not named") in body and source.headline in body
             assert source.date_label in body
     assert positions == sorted(positions), "key entries out of worksheet order"
     assert "2018-09 (inferred)" in body
@@ -243,7 +249,7 @@ def test_teacher_grid_lists_every_variants_answers(three):
     text = read_text(three["review-grid-key.pdf"])
     assert len(pypdf.PdfReader(three["review-grid-key.pdf"]).pages) == 1
     qset = SETS[0]
-    variants = make_variants(select(QUESTIONS, qset), qset, 3)
+    variants = make_variants(set_questions(BANK, qset), qset, 3)
     cells = flat(text)
     for v in variants:
         assert f"Variant {v.letter}" in text
@@ -253,7 +259,7 @@ def test_teacher_grid_lists_every_variants_answers(three):
     # pypdf reads the table cell by cell, row by row: rebuild that sequence
     rows = []
     for i in range(len(variants[0].questions)):
-        rows.append(" ".join([str(i + 1)] + [grid_code(v.questions[i]) for v in variants]))
+        rows.append(" ".join([str(i + 1)] + [grid_code(v.questions[i], CX) for v in variants]))
     assert flat(" ".join(rows)) in cells
 
 
@@ -268,12 +274,14 @@ def test_same_seed_same_bytes_and_timestamp_is_the_creation_date(tmp_path, singl
 
 
 def test_metadata(single):
-    info = pypdf.PdfReader(single["review.pdf"]).metadata
-    assert info.title == "Review: Итуруп / 択捉島"
-    assert info.author == "quizgen"
+    reader = pypdf.PdfReader(single["review.pdf"])
+    info = reader.metadata
+    assert info.title == "Review: Итуруп / 択捉島 — Fixture bank"
+    assert info.author == "A. Teacher"
     assert "Worksheet" in info.subject
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
     key = pypdf.PdfReader(single["review-key.pdf"]).metadata
-    assert "answer key" in key.title and "Answer key" in key.subject
+    assert key.title == "Review: Итуруп / 択捉島: Answer key — Fixture bank" and "Answer key" in key.subject
 
 
 def test_outline_has_an_entry_per_question(single):
@@ -354,9 +362,10 @@ def test_a_character_no_font_has_fails_loudly(tmp_path):
     odd = Question("odd", "short_answer", "dates", "Which face is this? \U0001F642", "a smile", "why",
                    (Citation("tass", "quote"),))
     bank = Bank("odd", SOURCES, (odd,), (QuestionSet("odd", "Odd"),))
-    with pytest.raises(QuizgenError, match="U\\+1F642") as info:
+    with pytest.raises(QuizgenError, match="U\\+1F642 SLIGHTLY SMILING FACE") as info:
         render(bank, tmp_path, RenderOptions())
-    assert info.value.diagnostics[0].path == "odd"
+    assert info.value.diagnostics[0].path == "prompt"
+    assert "question 'odd'" in info.value.diagnostics[0].message
     assert not list(tmp_path.iterdir()), "a failed build left files behind"
 
 
@@ -478,3 +487,74 @@ def test_a_question_longer_than_a_page_flows_on(tmp_path):
     sheet, key = render(bank, tmp_path, RenderOptions())
     assert len(pypdf.PdfReader(sheet).pages) >= 3
     assert "wrong" in read_text(sheet)
+
+
+def test_timeline_reads_years_of_any_era():
+    from quizgen.render.pdf.timeline import events, year_label
+
+    quotes = ("Caesar was killed in 44 BC, or 44 BCE as some write", "Charlemagne was crowned in AD 800",
+              "by 1440 the press existed", "a council met in 325 AD", "the war ended in 1945",
+              "300 soldiers and 12 ships", "in 2019, 11:44 local time", "im Jahr 753 v. Chr. gegründet")
+    qs = tuple(Question(f"q{i}", "short_answer", "dates", "When?", "then", "why", (Citation("tass", quote),))
+               for i, quote in enumerate(quotes))
+    found = {e.year: e.date_text for e in events(qs, (), bc="v. Chr.")}
+    assert found == {-43: "44 BC", 800: "AD 800", 1440: "1440", 325: "325 AD", 1945: "1945", 2019: "2019",
+                     -752: "753 v. Chr."}
+    assert -752 not in {e.year for e in events(qs, ())}, "another bank's word for BC is not read"
+    assert [year_label(y) for y in (-43, 0, 1, 1440)] == ["44 BC", "1 BC", "1", "1440"]
+    assert year_label(-752, "v. Chr.") == "753 v. Chr."
+
+
+def test_timeline_axis_chooses_round_ticks_for_the_span():
+    from quizgen.render.pdf.timeline import _Scale
+
+    centuries = _Scale([1440, 1455, 1517, 1648, 1789, 1945], 400)
+    assert len(centuries.clusters) == 1, "gaps shorter than half the span stay on the axis"
+    assert [y for _, y in centuries.labelled()] == [1450, 1500, 1550, 1600, 1650, 1700, 1750, 1800, 1850, 1900]
+    assert all(y % centuries.step == 0 for _, y in centuries.labelled())
+    ancient = _Scale([-43, -27, 14, 40, 79], 400)  # 44 BC, 28 BC, AD 14, AD 40, AD 79
+    years = [y for _, y in ancient.labelled()]
+    assert all((1 - y if y <= 0 else y) % ancient.step == 0 for y in years)
+    assert years == [-39, -19, 20, 40, 60]  # 40 BC, 20 BC, AD 20, 40, 60
+    split = _Scale([-43, 1440], 400)  # nothing in between: one break, each year labelled
+    assert len(split.breaks) == 1 and [y for _, y in split.labelled()] == [-43, 1440]
+    shipped = _Scale([1956, 2014, 2016, 2017, 2018, 2019], 400)
+    assert len(shipped.breaks) == 1 and [y for _, y in shipped.labelled()][:2] == [1956, 2014]
+    for scale in (centuries, ancient, split, shipped):
+        xs = [x for x, _ in scale.labelled()]
+        assert xs == sorted(xs) and all(0 <= x <= 400 for x in xs)
+
+
+def test_timeline_figure_for_bc_and_a_five_century_span(tmp_path):
+    from reportlab.graphics.shapes import String
+
+    from quizgen.render.pdf.page import FRAME_WIDTH
+    from quizgen.render.pdf.timeline import _AXIS_SIZE, drawing, events
+
+    quotes = ("Caesar was killed in 44 BC", "by 1440 the press existed", "Luther wrote in 1517",
+              "the treaty of 1648", "the revolution of 1789", "the war ended in 1945")
+    qs = tuple(Question(f"q{i}", "short_answer", "dates", "When?", "then", "why", (Citation("tass", q),))
+               for i, q in enumerate(quotes))
+    for chosen, axis in ((qs[1:], ["1450", "1500", "1550"]), (qs, ["44 BC", "1500", "1600"])):
+        figure = drawing(events(chosen, ()), FRAME_WIDTH, False, CX)
+        strings = [s for s in figure.getContents() if isinstance(s, String)]
+        labels = [s for s in strings if s.fontSize == _AXIS_SIZE]
+        assert [s.text for s in labels][:3] == axis
+        boxes = sorted((s.x, s.x + CX.fonts.string_width(s.text, s.fontSize)) for s in labels)
+        assert all(right + 2 <= left for (_, right), (left, _) in zip(boxes, boxes[1:])), "axis labels overlap"
+    bank = Bank("span", SOURCES, qs, (QuestionSet("span", "Span", timeline=True),), config=CONFIG)
+    _, key = render(bank, tmp_path, RenderOptions())
+    text = flat(read_text(key))
+    assert "44 BC Caesar was killed in 44 BC" in text and "1517 Luther wrote in 1517" in text
+
+
+def test_a_bank_without_sets_prints_one_sheet_named_after_the_bank(tmp_path):
+    config = BankConfig(title="Fixture bank", labels={"all_instructions": "Alles beantworten."})
+    bank = Bank("nosets", SOURCES, QUESTIONS, (), config=config)
+    names = sorted(p.name for p in render(bank, tmp_path, RenderOptions()))
+    assert names == ["all-key.pdf", "all.pdf"]
+    text = read_text(tmp_path / "all.pdf")
+    assert text.count("Fixture bank") >= 1 and "Alles beantworten." in text
+    assert pypdf.PdfReader(tmp_path / "all.pdf").metadata.title == "Fixture bank"
+    # no topics declared: sections in slug order, headed by the slug
+    assert text.index("Actors") < text.index("Dates") < text.index("Declaration 1956") < text.index("Islands")

@@ -104,7 +104,7 @@ class Checker:
     # -- scalars ----------------------------------------------------------
 
     def string(self, node: Node, path: str, *, allow_empty: bool = False) -> str | None:
-        """A string; plain numbers are accepted as text ('1956' is a fine answer)."""
+        """A string; plain numbers are accepted as text ('1848' is a fine answer)."""
         if not isinstance(node, ScalarNode) or node.tag in (NULL, BOOL):
             self.expected(node, path, "a string")
             return None

@@ -20,14 +20,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from quizgen.errors import Diagnostic, Loc, QuizgenError
-from quizgen.model import Bank, Question, QuestionSet, Source
+from quizgen.model import Bank, Question, QuestionSet
 from quizgen.render import RenderOptions, staged
 from quizgen.select import make_variants, select
 from quizgen.staging import Output, Stage
-
-# A bank without set files still prints: everything, as one review sheet.
-FALLBACK_SET = QuestionSet(name="all", title="All questions", order="topic", timeline=True,
-                           instructions="Answer every question.")
 
 
 @staged
@@ -40,8 +36,15 @@ def render(bank: Bank, stage: Stage, options: RenderOptions) -> list[Output]:
     return outputs
 
 
+def fallback_set(bank: Bank) -> QuestionSet:
+    """A bank without set files still prints: everything, as one review
+    sheet named after the bank."""
+    return QuestionSet(name="all", title=bank.config.title, order="topic", timeline=True,
+                       instructions=bank.config.label("all_instructions"))
+
+
 def chosen_sets(bank: Bank, names: tuple[str, ...]) -> list[QuestionSet]:
-    sets = list(bank.sets) or [FALLBACK_SET]
+    sets = list(bank.sets) or [fallback_set(bank)]
     if not names:
         return sets
     by_name = {s.name: s for s in sets}
@@ -63,52 +66,44 @@ def render_set(bank: Bank, qset: QuestionSet, options: RenderOptions) -> list[tu
     from quizgen.render.pdf.key import grid_pdf, key_pdf
     from quizgen.render.pdf.worksheet import worksheet_pdf
 
-    questions = select(bank.questions, qset, options.seed)
+    questions = set_questions(bank, qset, options.seed)
     if not questions:
         raise QuizgenError([Diagnostic(qset.loc, "expected at least one question of the bank to match "
                                                  "this set, found none", path="set")])
-    sources = tuple(bank.sources)
-    check_glyphs(qset, questions, sources)
-    events = pdf_timeline.events(questions, sources) if qset.timeline else ()
+    check_glyphs(bank, qset, questions)
+    events = pdf_timeline.events(questions, bank.sources, bank.config.label("bc")) if qset.timeline else ()
     variants = make_variants(questions, qset, max(1, options.variants), options.seed)
     files = []
     for v in variants:
-        files.append((f"{v.label}.pdf", worksheet_pdf(v, qset, sources, options.timestamp, events)))
-        files.append((f"{v.label}-key.pdf", key_pdf(v, qset, sources, options.timestamp, events)))
+        files.append((f"{v.label}.pdf", worksheet_pdf(v, qset, bank, options.timestamp, events)))
+        files.append((f"{v.label}-key.pdf", key_pdf(v, qset, bank, options.timestamp, events)))
     if len(variants) > 1:
-        files.append((f"{qset.name}-grid-key.pdf", grid_pdf(variants, qset, options.timestamp)))
+        files.append((f"{qset.name}-grid-key.pdf", grid_pdf(variants, qset, bank, options.timestamp)))
     if options.progress:
         options.progress(f"pdf: {qset.name}: {len(questions)} questions, {len(variants)} "
                          f"variant{'s' if len(variants) > 1 else ''}, seed {variants[0].seed}")
     return files
 
 
-def check_glyphs(qset: QuestionSet, questions: tuple[Question, ...], sources: tuple[Source, ...]) -> None:
-    """Every character must have a glyph in an embedded font; say which
-    question (or source) has one that does not, for all of them at once."""
-    from quizgen.render.pdf.fonts import MissingGlyph, check
+def set_questions(bank: Bank, qset: QuestionSet, seed: int | None = None) -> tuple[Question, ...]:
+    """The set's questions in the order its sheets print them."""
+    questions = select(bank.questions, qset, seed)
+    return in_topic_order(questions, qset, bank) if qset.order == "topic" else questions
 
-    problems = []
-    for text in (qset.title, qset.instructions):
-        try:
-            check(text)
-        except MissingGlyph as e:
-            problems.append(Diagnostic(qset.loc, str(e), path="set"))
-    for q in questions:
-        texts = [q.prompt, q.answer, q.explanation, *q.options, *q.accept, *q.items,
-                 *(t for pair in q.pairs for t in pair), *(c.quote for c in q.citations)]
-        for text in texts:
-            try:
-                check(text)
-            except MissingGlyph as e:
-                problems.append(Diagnostic(q.loc, str(e), path=q.id))
-                break
-    for s in sources:
-        for text in (s.outlet_label, s.headline, s.date_label, s.inferred_reason or ""):
-            try:
-                check(text)
-            except MissingGlyph as e:
-                problems.append(Diagnostic(s.loc, str(e), path=s.id))
-                break
-    if problems:
-        raise QuizgenError(problems)
+
+def in_topic_order(questions: tuple[Question, ...], qset: QuestionSet, bank: Bank) -> tuple[Question, ...]:
+    """Sections in the set's own topic order, then in the order bank.yaml
+    declares topics; bank order inside a topic (the sort is stable)."""
+    own = {t: i for i, t in enumerate(qset.topics)}
+    return tuple(sorted(questions, key=lambda q: (own.get(q.topic, len(own)), bank.config.topic_rank(q.topic))))
+
+
+def check_glyphs(bank: Bank, qset: QuestionSet, questions: tuple[Question, ...]) -> None:
+    """Every character must have a glyph in an embedded font. Validation has
+    said so already for a bank loaded from files; a bank made in memory
+    meets the same check here, with the same messages, before anything is drawn."""
+    from quizgen.bank.glyphs import check_glyphs as problems
+
+    found = problems(bank.root, bank.config, bank.sources, questions, (qset,))
+    if found:
+        raise QuizgenError(found)

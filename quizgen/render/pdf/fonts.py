@@ -1,73 +1,26 @@
 """Embedded fonts and safe Paragraph markup.
 
-Two families, both TrueType with glyf outlines so reportlab embeds them as
-/FontFile2 subsets and every PDF carries its own glyphs:
+A bank prints with a chain of font families (quizgen/bank/glyphs.py): its own
+fonts from bank.yaml, then PT Sans, Noto Sans and a CJK subset. All are
+TrueType with glyf outlines, so reportlab embeds them as /FontFile2 subsets
+and every PDF carries its own glyphs.
 
-* PT Sans (ParaType, OFL) for Latin and Cyrillic, regular/bold/italic, from the
-  ``fontpkg-pt-sans`` pip dependency;
-* BIZ UDPGothic (Morisawa, OFL) for Japanese, one weight, shipped in
-  ``quizgen/fonts`` as a subset to JIS X 0208 (see quizgen/fonts/README.md).
-
-A Japanese font draws Latin and Cyrillic at full width, so text is cut into
-runs and each run gets the first font that has all of its glyphs. A character
-no font has raises ``MissingGlyph`` instead of printing an empty box.
+Text is cut into runs and each character is drawn by the first family that
+has a glyph for it: a CJK font draws Latin at full width, and a later family
+only fills the gaps of the ones before it. A character no family has raises
+``MissingGlyph`` instead of printing an empty box; validation reports it
+earlier, at the question that prints it.
 """
 
 from __future__ import annotations
 
 import functools
-from pathlib import Path
+import unicodedata
 from xml.sax.saxutils import escape
 
-SANS = "QuizgenSans"
-SANS_BOLD = "QuizgenSans-Bold"
-SANS_ITALIC = "QuizgenSans-Italic"
-SANS_BOLD_ITALIC = "QuizgenSans-BoldItalic"
-JAPANESE = "QuizgenJapanese"
+from quizgen.bank.glyphs import NEUTRAL, Chain, missing_message
 
-FONT_DIR = Path(__file__).resolve().parents[2] / "fonts"
-JAPANESE_FILE = "BIZUDPGothic-Regular-JIS0208.ttf"
-
-# Characters that belong to whichever run they sit in: they never force a
-# font switch, and every font has them.
-_NEUTRAL = frozenset(" \u00a0\t\n")
-
-
-class MissingGlyph(ValueError):
-    """No embedded font can draw this character."""
-
-    def __init__(self, char: str, text: str):
-        self.char = char
-        self.text = text
-        super().__init__(f"no embedded font has a glyph for {char!r} (U+{ord(char):04X}); "
-                         f"found in: {text[:80]!r}. The Japanese font covers JIS X 0208 only "
-                         f"(see quizgen/fonts/README.md)")
-
-
-@functools.cache
-def register() -> None:
-    """Register the fonts with reportlab once per process."""
-    import fontpkg
-    from reportlab.lib.fonts import addMapping
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    faces = {
-        SANS: fontpkg.path("PT Sans", 400, "normal"),
-        SANS_BOLD: fontpkg.path("PT Sans", 700, "normal"),
-        SANS_ITALIC: fontpkg.path("PT Sans", 400, "italic"),
-        SANS_BOLD_ITALIC: fontpkg.path("PT Sans", 700, "italic"),
-        JAPANESE: FONT_DIR / JAPANESE_FILE,
-    }
-    for name, path in faces.items():
-        font = TTFont(name, str(path))
-        _share_subsets(font.face)
-        pdfmetrics.registerFont(font)
-    for bold, italic, name in ((0, 0, SANS), (1, 0, SANS_BOLD), (0, 1, SANS_ITALIC), (1, 1, SANS_BOLD_ITALIC)):
-        addMapping(SANS, bold, italic, name)
-        # One Japanese weight: <b> and <i> around a Japanese run keep it Japanese.
-        addMapping(JAPANESE, bold, italic, JAPANESE)
-
+_SUFFIX = {"regular": "", "bold": "-Bold", "italic": "-Italic", "bold_italic": "-BoldItalic"}
 
 # Typographic characters given their subset codes before a document draws
 # anything: a font subset then depends on which characters a document uses, not
@@ -76,12 +29,168 @@ _COMMON = "·“”‘’–—…•→"
 _SUBSET_CACHE_SIZE = 64
 
 
-def prime(doc) -> None:
-    """Assign the common characters their codes in a new PDF document."""
-    from reportlab.pdfbase import pdfmetrics
+class MissingGlyph(ValueError):
+    """No embedded font can draw this character."""
 
-    for name in (SANS, SANS_BOLD):
-        pdfmetrics.getFont(name).splitString(_COMMON, doc)
+    def __init__(self, char: str, text: str, fonts: str):
+        self.char = char
+        self.text = text
+        super().__init__(missing_message(char, f"the text {text[:80]!r}", fonts))
+
+
+class Fonts:
+    """A chain registered with reportlab: the name of each family's regular
+    and bold face, and text cut into runs by family."""
+
+    def __init__(self, chain: Chain):
+        self.chain = chain
+        self.regular: tuple[str, ...] = tuple(_register(f) for f in chain.families)
+        self.bold: tuple[str, ...] = tuple(_face_name(f, "bold") for f in chain.families)
+        # The base family is the font of the styles, which text outside
+        # <font> tags, bullets and numbers get: the first that has all of
+        # printable ASCII (a bank's own font might be for one script only).
+        ascii = range(0x20, 0x7F)
+        self.base_index = next((i for i, f in enumerate(chain.families) if all(c in f.coverage for c in ascii)), 0)
+        self.base, self.base_bold = self.regular[self.base_index], self.bold[self.base_index]
+        self._ascii_in_base = all(chain.family_of(c) == self.base_index for c in ascii)
+        self._family: dict[str, int] = {}  # char -> index of its family, filled as met
+
+    def runs(self, text: str) -> list[tuple[int, str]]:
+        """(family index, text) runs; each character in the first family that has it."""
+        if self._ascii_in_base and text.isascii():  # the common case
+            return [(self.base_index, text)]
+        families = self.chain.families
+        known = self._family
+        result: list[tuple[int, str]] = []
+        current, start = self.base_index, 0
+        for i, ch in enumerate(text):
+            if ch in NEUTRAL:
+                continue
+            wanted = known.get(ch)
+            if wanted is None:
+                wanted = self.chain.family_of(ord(ch))
+                if wanted is None:
+                    raise MissingGlyph(ch, text, self.chain.names)
+                known[ch] = wanted
+            if wanted != current:
+                # An accent stays with its letter when the letter's font has
+                # it: from another font it would sit in the wrong place.
+                if i > start and unicodedata.combining(ch) and ord(ch) in families[current].coverage:
+                    continue
+                if i > start:
+                    result.append((current, text[start:i]))
+                current, start = wanted, i
+        if len(text) > start:
+            result.append((current, text[start:]))
+        return result
+
+    def markup(self, text: str, bold: bool = False) -> str:
+        """Text from YAML as Paragraph markup: escaped, runs outside the first
+        family wrapped in their font. ``a < b & c`` and ``<font size=30>``
+        print literally. A <font> tag resets the weight, so text that sits in
+        bold (inside <b> or in a bold style) names the bold faces."""
+        if self._ascii_in_base and text.isascii():
+            return escape(text)
+        names = self.bold if bold else self.regular
+        parts = []
+        for family, chunk in self.runs(text):
+            if family != self.base_index:
+                parts.append(f'<font name="{names[family]}">{escape(chunk)}</font>')
+            else:
+                parts.append(escape(chunk))
+        return "".join(parts)
+
+    def check(self, text: str) -> None:
+        """Raise MissingGlyph now rather than while drawing."""
+        self.runs(text)
+
+    def plain(self, text: str) -> bool:
+        """True when the text needs no font but the base (a plain string will do)."""
+        return all(family == self.base_index for family, _ in self.runs(text))
+
+    def pieces(self, text: str, size: float, bold: bool = False) -> list[tuple[float, str, str]]:
+        """(x offset, text, font name) of each run, for drawing on a canvas or
+        into a Drawing."""
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        names = self.bold if bold else self.regular
+        out, x = [], 0.0
+        for family, chunk in self.runs(text):
+            out.append((x, chunk, names[family]))
+            x += stringWidth(chunk, names[family], size)
+        return out
+
+    def string_width(self, text: str, size: float, bold: bool = False) -> float:
+        """Width of plain text as drawn run by run."""
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        names = self.bold if bold else self.regular
+        return sum(stringWidth(chunk, names[family], size) for family, chunk in self.runs(text))
+
+    def draw(self, canv, x: float, y: float, text: str, size: float, bold: bool = False) -> float:
+        """Draw plain text on a canvas, run by run; returns where it ends."""
+        end = x
+        for dx, chunk, name in self.pieces(text, size, bold):
+            canv.setFont(name, size)
+            canv.drawString(x + dx, y, chunk)
+            end = x + dx + canv.stringWidth(chunk, name, size)
+        return end
+
+    def prime(self, doc) -> None:
+        """Assign the common characters their codes in a new PDF document."""
+        from reportlab.pdfbase import pdfmetrics
+
+        common = "".join(ch for ch in _COMMON if self.chain.family_of(ord(ch)) == self.base_index)
+        for name in dict.fromkeys((self.base, self.base_bold)):
+            pdfmetrics.getFont(name).splitString(common, doc)
+
+
+@functools.cache
+def fonts_for(chain: Chain) -> Fonts:
+    """One Fonts per chain and process: registering parses the files."""
+    return Fonts(chain)
+
+
+def bank_fonts(root: str, files: tuple[str, ...]) -> Fonts:
+    from quizgen.bank.glyphs import font_chain
+
+    return fonts_for(font_chain(root, files))
+
+
+def _face_name(family, style: str) -> str:
+    """A style without a file of its own is drawn by the regular face."""
+    path = family.face(style)
+    if style != "regular" and path == family.regular:
+        return family.key
+    if style == "bold_italic" and path == family.bold:
+        return family.key + _SUFFIX["bold"]
+    if style == "bold_italic" and path == family.italic:
+        return family.key + _SUFFIX["italic"]
+    return family.key + _SUFFIX[style]
+
+
+_registered: dict[str, str] = {}  # font name -> file: reportlab's registry is process-wide
+
+
+def _register(family) -> str:
+    """Register a family's faces and its bold/italic mapping once per process;
+    returns the name of its regular face."""
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    for style in _SUFFIX:
+        name, path = _face_name(family, style), family.face(style)
+        if name in _registered:
+            continue
+        font = TTFont(name, path)
+        _share_subsets(font.face)
+        pdfmetrics.registerFont(font)
+        _registered[name] = path
+    for (bold, italic), style in (((0, 0), "regular"), ((1, 0), "bold"), ((0, 1), "italic"),
+                                  ((1, 1), "bold_italic")):
+        addMapping(family.key, bold, italic, _face_name(family, style))
+    return family.key
 
 
 def _share_subsets(face) -> None:
@@ -130,73 +239,3 @@ def _share_subsets(face) -> None:
         return doc.Reference(descriptor, "fontDescriptor:" + fontname)
 
     face.addSubsetObjects = add_subset_objects
-
-
-@functools.cache
-def _coverage(font_name: str) -> frozenset[int]:
-    from reportlab.pdfbase import pdfmetrics
-
-    register()
-    return frozenset(pdfmetrics.getFont(font_name).face.charToGlyph)
-
-
-@functools.cache
-def _sans_coverage() -> frozenset[int]:
-    # Bold and italic PT Sans cover the same characters as the regular face;
-    # checking against all of them keeps that an assumption we test, not trust.
-    return _coverage(SANS) & _coverage(SANS_BOLD) & _coverage(SANS_ITALIC)
-
-
-def runs(text: str) -> list[tuple[str, str]]:
-    """Split text into (font name, text) runs; the sans font wherever it can."""
-    sans, japanese = _sans_coverage(), _coverage(JAPANESE)
-    result: list[tuple[str, str]] = []
-    font, start = SANS, 0
-    for i, ch in enumerate(text):
-        if ch in _NEUTRAL:
-            continue
-        code = ord(ch)
-        if code in sans:
-            wanted = SANS
-        elif code in japanese:
-            wanted = JAPANESE
-        else:
-            raise MissingGlyph(ch, text)
-        if wanted != font:
-            if i > start:
-                result.append((font, text[start:i]))
-            font, start = wanted, i
-    if len(text) > start:
-        result.append((font, text[start:]))
-    return result
-
-
-def markup(text: str) -> str:
-    """Text from YAML as Paragraph markup: escaped, with Japanese runs wrapped
-    in their font. ``a < b & c`` and ``<font size=30>`` print literally."""
-    if text.isascii():  # the common case, and every ASCII glyph is in PT Sans
-        return escape(text)
-    parts = []
-    for font, chunk in runs(text):
-        if font == JAPANESE:
-            parts.append(f'<font name="{JAPANESE}">{escape(chunk)}</font>')
-        else:
-            parts.append(escape(chunk))
-    return "".join(parts)
-
-
-def check(text: str) -> None:
-    """Raise MissingGlyph now rather than while drawing."""
-    if not text.isascii():
-        runs(text)
-
-
-def string_width(text: str, size: float, font: str = SANS) -> float:
-    """Width of plain text as drawn run by run (for the timeline and footers)."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    register()
-    if text.isascii():
-        return stringWidth(text, font, size)
-    return sum(stringWidth(chunk, JAPANESE if run_font == JAPANESE else font, size)
-               for run_font, chunk in runs(text))

@@ -1,5 +1,6 @@
-"""What worksheets and keys share: page layout, styles, the footer with
-"Page X of Y", metadata, reproducible output, and a few small flowables."""
+"""What worksheets and keys share: the bank's print context (its labels,
+fonts and styles), page layout, the footer with "Page X of Y", metadata and
+reproducible output. The flowables are in flowables.py."""
 
 from __future__ import annotations
 
@@ -15,11 +16,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import TimeStamp
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
+from reportlab.platypus import Flowable, SimpleDocTemplate
 
 from quizgen import __version__
-from quizgen.render.pdf import fonts as pdf_fonts
-from quizgen.render.pdf.fonts import SANS, SANS_BOLD
+from quizgen.model import Bank, BankConfig
+from quizgen.render.pdf.fonts import Fonts, bank_fonts
 
 PAGE_SIZE = A4
 MARGIN = 18 * mm
@@ -31,8 +32,6 @@ BODY = 10.5
 NUMBER_INDENT = 22  # room for "12." in front of a prompt
 CHOICE_INDENT = NUMBER_INDENT + 30  # box and letter sit between the two
 BOX = 9.0
-
-
 ORDER_BOX = BOX + 4  # a box to write a number in, not just a tick
 
 
@@ -56,9 +55,10 @@ class Styles:
 
 
 @functools.cache
-def styles() -> Styles:
-    """One set of style objects per process: cached paragraphs are keyed on them."""
-    pdf_fonts.register()
+def styles(fonts: Fonts) -> Styles:
+    """One set of style objects per font chain and process: cached paragraphs
+    are keyed on them."""
+    SANS, SANS_BOLD = fonts.base, fonts.base_bold
     body = ParagraphStyle("body", fontName=SANS, fontSize=BODY, leading=BODY * 1.32, spaceAfter=4)
     choice = ParagraphStyle("choice", parent=body, leftIndent=CHOICE_INDENT,
                             bulletIndent=NUMBER_INDENT + BOX + 6, bulletFontName=SANS_BOLD, spaceAfter=1.5)
@@ -88,178 +88,30 @@ def styles() -> Styles:
     )
 
 
-# -- flowables ----------------------------------------------------------------
+@dataclass(frozen=True)
+class Context:
+    """What a bank's PDFs print with: the config (labels, topic names, title,
+    author, language), the font chain and the styles made from it. Passed to
+    every function that lays out text, so nothing reads a global."""
 
-class Block(Flowable):
-    """A question kept on one page, like KeepTogether, but wrapped once per
-    width: KeepTogether lays its paragraphs out twice, which costs time on a
-    thousand-question sheet. A block taller than a whole page splits into its
-    parts rather than failing."""
+    config: BankConfig
+    fonts: Fonts
+    st: Styles
 
-    def __init__(self, flowables: list[Flowable], space_after: float = 10):
-        super().__init__()
-        self.parts = flowables
-        self.spaceAfter = space_after
-        self._wrapped_for: float | None = None
-        self._layout: list[tuple[Flowable, float, float]] = []  # (part, y of its bottom, height)
+    def label(self, key: str) -> str:
+        return self.config.label(key)
 
-    def wrap(self, avail_width, avail_height):
-        if self._wrapped_for != avail_width:
-            heights = []
-            for i, part in enumerate(self.parts):
-                _, h = part.wrap(avail_width, 0x7FFFFFFF)
-                before = part.getSpaceBefore() if i else 0
-                after = part.getSpaceAfter() if i < len(self.parts) - 1 else 0
-                heights.append((part, before, h, after))
-            total = sum(b + h + a for _, b, h, a in heights)
-            y = total
-            self._layout = []
-            for part, before, h, after in heights:
-                y -= before + h
-                self._layout.append((part, y, h))
-                y -= after
-            self.width, self.height, self._wrapped_for = avail_width, total, avail_width
-        return self.width, self.height
+    def markup(self, text: str) -> str:
+        return self.fonts.markup(text)
 
-    def split(self, avail_width, avail_height):
-        frame = getattr(self, "_frame", None)
-        if frame is not None and getattr(frame, "_atTop", 0):
-            return list(self.parts)  # taller than a page: let its parts flow
-        return []
-
-    def draw(self):
-        for part, y, _ in self._layout:
-            part.drawOn(self.canv, 0, y)
+    def bold(self, text: str) -> str:
+        """Markup for text set in bold: in <b>, or in a bold style."""
+        return self.fonts.markup(text, bold=True)
 
 
-class Bookmark(Flowable):
-    """An outline entry that points at the place where it is drawn."""
-
-    _ZEROSIZE = True
-
-    def __init__(self, key: str, title: str, level: int = 0):
-        super().__init__()
-        self.key, self.title, self.level = key, title, level
-        self.width = self.height = 0
-
-    def wrap(self, avail_width, avail_height):
-        return 0, 0
-
-    def draw(self):
-        self.canv.bookmarkHorizontal(self.key, 0, 14)
-        self.canv.addOutlineEntry(self.title, self.key, level=self.level, closed=False)
-
-
-class Para(Paragraph):
-    """A paragraph that keeps its layout: laid out again at the same width it
-    returns the size it found before. With the constructors below, variants
-    share the paragraphs they have in common (explanations, quotes, options),
-    so 500 variants lay each out once."""
-
-    _laid_out_for: float | None = None
-
-    def wrap(self, avail_width, avail_height):
-        # Paragraph.split drops blPara when it gives up on a page; lay out again then.
-        if self._laid_out_for != avail_width or not hasattr(self, "blPara"):
-            self._size = super().wrap(avail_width, avail_height)
-            self._laid_out_for = avail_width
-        return self._size
-
-
-class BoxedParagraph(Para):
-    """A paragraph with an empty box in front of its first line: a tick box for
-    an option, or a box to write a letter or number in."""
-
-    def __init__(self, text: str, style: ParagraphStyle, bullet: str | None = None,
-                 box_x: float = NUMBER_INDENT, box: float = BOX):
-        super().__init__(text, style, bulletText=bullet)
-        self.box_x, self.box = box_x, box
-
-    def draw(self):
-        canv = self.canv
-        baseline = self.height - self.style.fontSize * 0.95
-        middle = baseline + self.style.fontSize * 0.33  # half the cap height: boxes centre on the letters
-        canv.saveState()
-        canv.setLineWidth(0.7)
-        canv.setStrokeColor(colors.black)
-        canv.rect(self.box_x, middle - self.box / 2, self.box, self.box, stroke=1, fill=0)
-        canv.restoreState()
-        super().draw()
-
-
-@functools.lru_cache(maxsize=8192)
-def para(text: str, style: ParagraphStyle, bullet: str | None = None) -> Para:
-    return Para(text, style, bulletText=bullet)
-
-
-@functools.lru_cache(maxsize=8192)
-def boxed(text: str, style: ParagraphStyle, bullet: str | None = None, box_x: float = NUMBER_INDENT,
-          box: float = BOX) -> BoxedParagraph:
-    return BoxedParagraph(text, style, bullet, box_x, box)
-
-
-class TrueFalseRow(Flowable):
-    """Two tick boxes on one line: True and False."""
-
-    def __init__(self, labels: tuple[str, ...] = ("True", "False")):
-        super().__init__()
-        self.labels = labels
-
-    def wrap(self, avail_width, avail_height):
-        self.width, self.height = avail_width, BODY * 1.45
-        return self.width, self.height
-
-    def draw(self):
-        canv = self.canv
-        canv.setLineWidth(0.7)
-        x = NUMBER_INDENT
-        for label in self.labels:
-            canv.rect(x, 2.4, BOX, BOX, stroke=1, fill=0)
-            canv.setFont(SANS, BODY)
-            canv.drawString(x + BOX + 5, 4, label)
-            x += BOX + 5 + pdf_fonts.string_width(label, BODY) + 30
-
-
-class WriteLines(Flowable):
-    """Ruled lines to write an answer on."""
-
-    def __init__(self, lines: int = 2, indent: float = NUMBER_INDENT, gap: float = 20):
-        super().__init__()
-        self.lines, self.indent, self.gap = lines, indent, gap
-
-    def wrap(self, avail_width, avail_height):
-        self.width, self.height = avail_width, self.lines * self.gap + 2
-        return self.width, self.height
-
-    def draw(self):
-        canv = self.canv
-        canv.setLineWidth(0.5)
-        canv.setStrokeColor(RULE)
-        for i in range(self.lines):
-            y = 2 + i * self.gap
-            canv.line(self.indent, y, self.width, y)
-
-
-class NameLines(Flowable):
-    """Name / Class / Date, each with a line to write on."""
-
-    FIELDS = (("Name", 0.52), ("Class", 0.22), ("Date", 0.26))
-
-    def wrap(self, avail_width, avail_height):
-        self.width, self.height = avail_width, 26
-        return self.width, self.height
-
-    def draw(self):
-        canv = self.canv
-        x = 0.0
-        for label, share in self.FIELDS:
-            span = self.width * share
-            canv.setFont(SANS_BOLD, BODY)
-            canv.drawString(x, 8, label)
-            start = x + pdf_fonts.string_width(label, BODY, SANS_BOLD) + 5
-            canv.setLineWidth(0.6)
-            canv.line(start, 6, x + span - 14, 6)
-            x += span
+def context(bank: Bank) -> Context:
+    fonts = bank_fonts(bank.root, bank.config.fonts)
+    return Context(bank.config, fonts, styles(fonts))
 
 
 # -- the document ---------------------------------------------------------------
@@ -271,25 +123,37 @@ class Meta:
     footer: str  # left of the footer; "Page X of Y" goes right
     author: str = "quizgen"
     keywords: str = ""
+    language: str = "en"
 
 
-def variant_meta(title: str, variant, kind: str) -> Meta:
-    """Metadata of one variant's PDF; ``kind`` is "worksheet" or "answer key"."""
-    which = f" (variant {variant.letter})" if variant.letter else ""
-    of = f", variant {variant.letter} of {variant.count}" if variant.letter else ""
-    return Meta(
-        title=title + ("" if kind == "worksheet" else f": {kind}") + which,
-        subject=f"{kind.capitalize()} for question set {variant.set_name}{of}",
-        footer=f"{variant.code} · {kind}",
-        keywords=f"quizgen, {kind}, {variant.set_name}",
-    )
+def document_title(cx: Context, title: str) -> str:
+    """A PDF's title: what it is, then the bank it comes from."""
+    bank = cx.config.title
+    return title if not bank or title.startswith(bank) else f"{title} — {bank}"
+
+
+def meta(cx: Context, title: str, subject: str, footer: str, keywords: str) -> Meta:
+    return Meta(title=document_title(cx, title), subject=subject, footer=footer,
+                author=cx.config.author or "quizgen", keywords=keywords, language=cx.config.language)
+
+
+def variant_meta(cx: Context, title: str, variant, kind: str) -> Meta:
+    """Metadata of one variant's PDF; ``kind`` is the label key "worksheet" or "answer_key"."""
+    name = cx.label(kind)
+    which = f" ({cx.label('variant')} {variant.letter})" if variant.letter else ""
+    of = f" · {cx.label('variant')} {variant.letter}/{variant.count}" if variant.letter else ""
+    return meta(cx,
+                title=title + ("" if kind == "worksheet" else f": {name}") + which,
+                subject=f"{name} · {variant.set_name}{of}",
+                footer=f"{variant.code} · {name}",
+                keywords=f"quizgen, {name}, {variant.set_name}")
 
 
 _PAGE_COUNT_FORM = "quizgenPageCount"
 _FOOTER_SIZE = 8
 
 
-def _canvas_class(timestamp: int):
+def _canvas_class(timestamp: int, fonts: Fonts):
     class QuizgenCanvas(Canvas):
         """Embedded font from the first operator on (the default Helvetica
         would be an unembedded font), a creation date from the build's
@@ -297,19 +161,18 @@ def _canvas_class(timestamp: int):
         every footer already refers to: "Page X of Y" in a single pass."""
 
         def __init__(self, *args, **kwargs):
-            kwargs["initialFontName"] = kwargs.get("initialFontName") or SANS
+            kwargs["initialFontName"] = kwargs.get("initialFontName") or fonts.base
             super().__init__(*args, **kwargs)
             self._doc._timeStamp = _timestamp(timestamp)
-            pdf_fonts.prime(self._doc)
+            fonts.prime(self._doc)
             self.setCreator(f"quizgen {__version__}")
             self.setProducer(f"quizgen {__version__} (ReportLab)")
 
         def save(self):
             total = self.getPageNumber() - (0 if self._code else 1)
             self.beginForm(_PAGE_COUNT_FORM, lowerx=0, lowery=-4, upperx=60, uppery=12)
-            self.setFont(SANS, _FOOTER_SIZE)
             self.setFillColor(GREY)
-            self.drawString(0, 0, str(total))
+            fonts.draw(self, 0, 0, str(total), _FOOTER_SIZE)
             self.endForm()
             super().save()
 
@@ -326,17 +189,19 @@ def _timestamp(seconds: int) -> TimeStamp:
     return stamp
 
 
-def _footer(meta: Meta):
-    pdf_fonts.check(meta.footer)
+def _footer(meta: Meta, cx: Context):
+    fonts = cx.fonts
+    fonts.check(meta.footer)
+    page, of = cx.label("page"), cx.label("page_of")
 
     def draw(canv: Canvas, doc) -> None:
         canv.saveState()
         canv.setFillColor(GREY)
         y = MARGIN * 0.55
-        _draw_runs(canv, MARGIN, y, meta.footer, _FOOTER_SIZE)
-        canv.setFont(SANS, _FOOTER_SIZE)
+        fonts.draw(canv, MARGIN, y, meta.footer, _FOOTER_SIZE)
         x = PAGE_SIZE[0] - MARGIN - 12  # the count is at most a few digits wide
-        canv.drawRightString(x, y, f"Page {canv.getPageNumber()} of ")
+        text = f"{page} {canv.getPageNumber()} {of} "
+        fonts.draw(canv, x - fonts.string_width(text, _FOOTER_SIZE), y, text, _FOOTER_SIZE)
         canv.translate(x, y)
         canv.doForm(_PAGE_COUNT_FORM)
         canv.restoreState()
@@ -344,30 +209,21 @@ def _footer(meta: Meta):
     return draw
 
 
-def _draw_runs(canv: Canvas, x: float, y: float, text: str, size: float, font: str = SANS) -> None:
-    for run_font, chunk in pdf_fonts.runs(text):
-        face = run_font if run_font == pdf_fonts.JAPANESE else font
-        canv.setFont(face, size)
-        canv.drawString(x, y, chunk)
-        x += canv.stringWidth(chunk, face, size)
-
-
-def build_pdf(story: list[Flowable], meta: Meta, timestamp: int) -> bytes:
+def build_pdf(story: list[Flowable], meta: Meta, timestamp: int, cx: Context) -> bytes:
     """Lay out the story and return the PDF bytes; same input, same bytes."""
-    pdf_fonts.register()
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
         buf, pagesize=PAGE_SIZE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
         bottomMargin=MARGIN, title=meta.title, author=meta.author, subject=meta.subject,
-        keywords=meta.keywords, creator=f"quizgen {__version__}", invariant=1,
+        keywords=meta.keywords, creator=f"quizgen {__version__}", invariant=1, lang=meta.language,
     )
-    footer = _footer(meta)
+    footer = _footer(meta, cx)
     # Binary streams: ASCII85 makes files a quarter larger and, without the C
     # accelerator, costs a fifth of the build time. Restored after, so other
     # reportlab users in the process see the setting they chose.
     a85, rl_config.useA85 = rl_config.useA85, 0
     try:
-        doc.build(story, onFirstPage=footer, onLaterPages=footer, canvasmaker=_canvas_class(timestamp))
+        doc.build(story, onFirstPage=footer, onLaterPages=footer, canvasmaker=_canvas_class(timestamp, cx.fonts))
     finally:
         rl_config.useA85 = a85
     return buf.getvalue()

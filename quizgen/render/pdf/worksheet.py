@@ -5,56 +5,56 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
-from quizgen.model import CLOZE_BLANK, QuestionSet, Source
+from quizgen.model import CLOZE_BLANK, TRUE_FALSE_OPTIONS, Bank, QuestionSet
 from quizgen.render.pdf import timeline as pdf_timeline
-from quizgen.render.pdf.fonts import SANS, markup
-from quizgen.render.pdf.page import (FRAME_WIDTH, NUMBER_INDENT, ORDER_BOX, Block, Bookmark, variant_meta,
-                                     NameLines, Styles, TrueFalseRow, WriteLines, boxed, build_pdf, para,
-                                     styles)
+from quizgen.render.pdf.flowables import Block, Bookmark, NameLines, TrueFalseRow, WriteLines, boxed, para
+from quizgen.render.pdf.page import FRAME_WIDTH, NUMBER_INDENT, ORDER_BOX, Context, build_pdf, context, variant_meta
 from quizgen.select import ShownQuestion, Variant, letters
 
 BLANK = "\u00a0" * 28  # underlined no-break spaces: a line to write on that pypdf reads as space
 
-def worksheet_pdf(variant: Variant, qset: QuestionSet, sources: tuple[Source, ...], timestamp: int,
+
+def worksheet_pdf(variant: Variant, qset: QuestionSet, bank: Bank, timestamp: int,
                   events: tuple[pdf_timeline.Event, ...] = ()) -> bytes:
-    st = styles()
-    story: list[Flowable] = header(variant, qset, st, "Worksheet")
+    cx = context(bank)
+    story: list[Flowable] = header(variant, qset, cx, "worksheet")
     if qset.instructions:
-        story.append(Paragraph(markup(qset.instructions), st.body))
+        story.append(Paragraph(cx.markup(qset.instructions), cx.st.body))
     story.append(Spacer(1, 4))
-    story.extend(questions(variant, qset, st))
+    story.extend(questions(variant, qset, cx))
     if qset.timeline and events:
         # Last, as a closing task: marks on a dated axis hint at the answers
         # of date questions, so students meet it after answering them.
-        story.append(timeline_block(events, st, blank=True))
-    meta = variant_meta(qset.title, variant, "worksheet")
-    return build_pdf(story, meta, timestamp)
+        story.append(timeline_block(events, cx, blank=True))
+    return build_pdf(story, variant_meta(cx, qset.title, variant, "worksheet"), timestamp, cx)
 
 
-def header(variant: Variant, qset: QuestionSet, st: Styles, kind: str, name_lines: bool = True) -> list[Flowable]:
-    sub = kind + (f" · Variant {variant.letter}" if variant.letter else "") + f" · code {variant.code}"
+def header(variant: Variant, qset: QuestionSet, cx: Context, kind: str, name_lines: bool = True) -> list[Flowable]:
+    """Title, then the bank, the kind of sheet (a label key), the variant and the code."""
+    bank = cx.config.title
+    sub = ([bank] if bank and bank != qset.title else []) + [cx.label(kind)]
+    if variant.letter:
+        sub.append(f"{cx.label('variant')} {variant.letter}")
+    sub.append(f"{cx.label('code')} {variant.code}")
     return [
         Bookmark(f"{variant.label}-top", qset.title, 0),
-        Paragraph(markup(qset.title), st.title),
-        Paragraph(markup(sub), st.subtitle),
-        *([NameLines()] if name_lines else []),
+        Paragraph(cx.bold(qset.title), cx.st.title),
+        Paragraph(cx.markup(" · ".join(sub)), cx.st.subtitle),
+        *([NameLines(cx)] if name_lines else []),
         Spacer(1, 6),
     ]
 
 
-def timeline_block(events, st: Styles, blank: bool) -> Flowable:
-    intro = ("Timeline. For each numbered mark on the axis, write the date and what happened, "
-             "and which article reports it."
-             if blank else "Timeline of the events the cited articles date. * date inferred: "
-                           "the article prints none.")
+def timeline_block(events, cx: Context, blank: bool) -> Flowable:
+    intro = cx.label("timeline_task" if blank else "timeline_key")
     return Block([
-        Bookmark("timeline", "Timeline", 0),
-        Paragraph(intro, st.small),
-        pdf_timeline.drawing(events, FRAME_WIDTH, blank=blank),
+        Bookmark("timeline", cx.label("timeline"), 0),
+        Paragraph(cx.markup(intro), cx.st.small),
+        pdf_timeline.drawing(events, FRAME_WIDTH, blank, cx),
     ], space_after=12)
 
 
-def questions(variant: Variant, qset: QuestionSet, st: Styles) -> list[Flowable]:
+def questions(variant: Variant, qset: QuestionSet, cx: Context) -> list[Flowable]:
     out: list[Flowable] = []
     sections = qset.order == "topic"
     topic = None
@@ -62,44 +62,51 @@ def questions(variant: Variant, qset: QuestionSet, st: Styles) -> list[Flowable]
         heading: list[Flowable] = []
         if sections and shown.question.topic != topic:
             topic = shown.question.topic
-            heading = [Bookmark(f"topic-{topic}", topic_title(topic), 0),
-                       Paragraph(markup(topic_title(topic)), st.section)]
-        out.append(question_block(shown, st, level=1 if sections else 0, before=heading))
+            name = cx.config.topic_name(topic)
+            heading = [Bookmark(f"topic-{topic}", name, 0), Paragraph(cx.bold(name), cx.st.section)]
+        out.append(question_block(shown, cx, level=1 if sections else 0, before=heading))
     return out
 
 
-def topic_title(topic: str) -> str:
-    return {"declaration-1956": "The 1956 Joint Declaration"}.get(topic, topic.replace("-", " ").capitalize())
+def true_false(cx: Context, value: str) -> str:
+    """A True/False option in the bank's words (the model keeps them in English)."""
+    if value in TRUE_FALSE_OPTIONS:
+        return cx.label(value.lower())
+    return value
 
 
-def question_block(shown: ShownQuestion, st: Styles, level: int = 0, before: list[Flowable] = ()) -> Block:
+def question_block(shown: ShownQuestion, cx: Context, level: int = 0, before: list[Flowable] = ()) -> Block:
     """A numbered question; ``before`` (a section heading) shares its block so
     a heading never ends a page alone."""
     q = shown.question
     n = shown.number
+    st = cx.st
     parts: list[Flowable] = [*before, Bookmark(f"q{n}", f"{n}. {outline_text(q.prompt)}", level)]
-    prompt = cloze_markup(q.prompt) if q.type == "cloze" else markup(q.prompt)
+    prompt = cloze_markup(q.prompt, cx) if q.type == "cloze" else cx.markup(q.prompt)
     parts.append(para(prompt, st.prompt, f"{n}."))
     if q.type == "mcq":
-        parts += [boxed(markup(text), st.choice, letters(i))
+        parts += [boxed(cx.markup(text), st.choice, letters(i))
                   for i, text in enumerate(shown.choices)]
     elif q.type == "true_false":
-        parts.append(TrueFalseRow(tuple(shown.choices) or ("True", "False")))
+        choices = tuple(shown.choices) or TRUE_FALSE_OPTIONS
+        parts.append(TrueFalseRow(tuple(true_false(cx, c) for c in choices), cx.fonts))
     elif q.type == "short_answer":
         parts.append(WriteLines(2))
     elif q.type == "cloze":
         pass  # the blanks are in the prompt
     elif q.type == "matching":
-        parts.append(para("Write the letter of the match in each box.", st.note))
-        parts.append(matching_table(shown, st))
+        parts.append(para(cx.markup(cx.label("match_note")), st.note))
+        parts.append(matching_table(shown, cx))
     elif q.type == "ordering":
-        parts.append(para(f"Number the boxes 1 to {len(shown.choices)}, 1 first.", st.note))
-        parts += [boxed(markup(text), st.ordering, letters(i), box=ORDER_BOX)
+        # A plain replace, not str.format: the label is the bank's text.
+        note = cx.label("order_note").replace("{count}", str(len(shown.choices)))
+        parts.append(para(cx.markup(note), st.note))
+        parts += [boxed(cx.markup(text), st.ordering, letters(i), box=ORDER_BOX)
                   for i, text in enumerate(shown.choices)]
     return Block(parts, space_after=11)
 
 
-def cloze_markup(prompt: str) -> str:
+def cloze_markup(prompt: str, cx: Context) -> str:
     """Each [[answer]] becomes a numbered blank line; the answer itself is
     never printed. A single blank goes unnumbered."""
     pieces = CLOZE_BLANK.split(prompt)  # text, answer, text, answer, ..., text
@@ -107,14 +114,15 @@ def cloze_markup(prompt: str) -> str:
     out = []
     for i, piece in enumerate(pieces):
         if i % 2 == 0:
-            out.append(markup(piece))
+            out.append(cx.markup(piece))
         else:
             label = f"<sub>({i // 2 + 1})</sub>" if several else ""
             out.append(f"<u>{BLANK}</u>{label}")
     return "".join(out)
 
 
-def matching_table(shown: ShownQuestion, st: Styles) -> Table:
+def matching_table(shown: ShownQuestion, cx: Context) -> Table:
+    st, markup = cx.st, cx.markup
     left = [left for left, _ in shown.question.pairs]
     right = shown.choices
     half = (FRAME_WIDTH - NUMBER_INDENT) / 2
@@ -126,7 +134,7 @@ def matching_table(shown: ShownQuestion, st: Styles) -> Table:
         rows.append([l_cell, r_cell])
     table = Table(rows, colWidths=[half, half], hAlign="LEFT")
     table.setStyle(TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), SANS),  # the default would be Helvetica, not embedded
+        ("FONTNAME", (0, 0), (-1, -1), cx.fonts.base),  # the default would be Helvetica, not embedded
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 8),

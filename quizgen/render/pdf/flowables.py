@@ -1,0 +1,188 @@
+"""The small flowables worksheets and keys are made of: a question kept on
+one page, outline entries, paragraphs laid out once and shared by variants,
+tick boxes, lines to write on, and the Name / Class / Date line."""
+
+from __future__ import annotations
+
+import functools
+
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, Paragraph
+
+from quizgen.render.pdf.fonts import Fonts
+from quizgen.render.pdf.page import BODY, BOX, NUMBER_INDENT, RULE, Context
+
+
+class Block(Flowable):
+    """A question kept on one page, like KeepTogether, but wrapped once per
+    width: KeepTogether lays its paragraphs out twice, which costs time on a
+    thousand-question sheet. A block taller than a whole page splits into its
+    parts rather than failing."""
+
+    def __init__(self, flowables: list[Flowable], space_after: float = 10):
+        super().__init__()
+        self.parts = flowables
+        self.spaceAfter = space_after
+        self._wrapped_for: float | None = None
+        self._layout: list[tuple[Flowable, float, float]] = []  # (part, y of its bottom, height)
+
+    def wrap(self, avail_width, avail_height):
+        if self._wrapped_for != avail_width:
+            heights = []
+            for i, part in enumerate(self.parts):
+                _, h = part.wrap(avail_width, 0x7FFFFFFF)
+                before = part.getSpaceBefore() if i else 0
+                after = part.getSpaceAfter() if i < len(self.parts) - 1 else 0
+                heights.append((part, before, h, after))
+            total = sum(b + h + a for _, b, h, a in heights)
+            y = total
+            self._layout = []
+            for part, before, h, after in heights:
+                y -= before + h
+                self._layout.append((part, y, h))
+                y -= after
+            self.width, self.height, self._wrapped_for = avail_width, total, avail_width
+        return self.width, self.height
+
+    def split(self, avail_width, avail_height):
+        frame = getattr(self, "_frame", None)
+        if frame is not None and getattr(frame, "_atTop", 0):
+            return list(self.parts)  # taller than a page: let its parts flow
+        return []
+
+    def draw(self):
+        for part, y, _ in self._layout:
+            part.drawOn(self.canv, 0, y)
+
+
+class Bookmark(Flowable):
+    """An outline entry that points at the place where it is drawn."""
+
+    _ZEROSIZE = True
+
+    def __init__(self, key: str, title: str, level: int = 0):
+        super().__init__()
+        self.key, self.title, self.level = key, title, level
+        self.width = self.height = 0
+
+    def wrap(self, avail_width, avail_height):
+        return 0, 0
+
+    def draw(self):
+        self.canv.bookmarkHorizontal(self.key, 0, 14)
+        self.canv.addOutlineEntry(self.title, self.key, level=self.level, closed=False)
+
+
+class Para(Paragraph):
+    """A paragraph that keeps its layout: laid out again at the same width it
+    returns the size it found before. With the constructors below, variants
+    share the paragraphs they have in common (explanations, quotes, options),
+    so 500 variants lay each out once."""
+
+    _laid_out_for: float | None = None
+
+    def wrap(self, avail_width, avail_height):
+        # Paragraph.split drops blPara when it gives up on a page; lay out again then.
+        if self._laid_out_for != avail_width or not hasattr(self, "blPara"):
+            self._size = super().wrap(avail_width, avail_height)
+            self._laid_out_for = avail_width
+        return self._size
+
+
+class BoxedParagraph(Para):
+    """A paragraph with an empty box in front of its first line: a tick box for
+    an option, or a box to write a letter or number in."""
+
+    def __init__(self, text: str, style: ParagraphStyle, bullet: str | None = None,
+                 box_x: float = NUMBER_INDENT, box: float = BOX):
+        super().__init__(text, style, bulletText=bullet)
+        self.box_x, self.box = box_x, box
+
+    def draw(self):
+        canv = self.canv
+        baseline = self.height - self.style.fontSize * 0.95
+        middle = baseline + self.style.fontSize * 0.33  # half the cap height: boxes centre on the letters
+        canv.saveState()
+        canv.setLineWidth(0.7)
+        canv.setStrokeColor(colors.black)
+        canv.rect(self.box_x, middle - self.box / 2, self.box, self.box, stroke=1, fill=0)
+        canv.restoreState()
+        super().draw()
+
+
+@functools.lru_cache(maxsize=8192)
+def para(text: str, style: ParagraphStyle, bullet: str | None = None) -> Para:
+    return Para(text, style, bulletText=bullet)
+
+
+@functools.lru_cache(maxsize=8192)
+def boxed(text: str, style: ParagraphStyle, bullet: str | None = None, box_x: float = NUMBER_INDENT,
+          box: float = BOX) -> BoxedParagraph:
+    return BoxedParagraph(text, style, bullet, box_x, box)
+
+
+class TrueFalseRow(Flowable):
+    """Two tick boxes on one line: True and False, in the bank's words."""
+
+    def __init__(self, labels: tuple[str, ...], fonts: Fonts):
+        super().__init__()
+        self.labels, self.fonts = labels, fonts
+
+    def wrap(self, avail_width, avail_height):
+        self.width, self.height = avail_width, BODY * 1.45
+        return self.width, self.height
+
+    def draw(self):
+        canv = self.canv
+        canv.setLineWidth(0.7)
+        x = NUMBER_INDENT
+        for label in self.labels:
+            canv.rect(x, 2.4, BOX, BOX, stroke=1, fill=0)
+            end = self.fonts.draw(canv, x + BOX + 5, 4, label, BODY)
+            x = end + 30
+
+
+class WriteLines(Flowable):
+    """Ruled lines to write an answer on."""
+
+    def __init__(self, lines: int = 2, indent: float = NUMBER_INDENT, gap: float = 20):
+        super().__init__()
+        self.lines, self.indent, self.gap = lines, indent, gap
+
+    def wrap(self, avail_width, avail_height):
+        self.width, self.height = avail_width, self.lines * self.gap + 2
+        return self.width, self.height
+
+    def draw(self):
+        canv = self.canv
+        canv.setLineWidth(0.5)
+        canv.setStrokeColor(RULE)
+        for i in range(self.lines):
+            y = 2 + i * self.gap
+            canv.line(self.indent, y, self.width, y)
+
+
+class NameLines(Flowable):
+    """Name / Class / Date, each with a line to write on."""
+
+    SHARES = (("name", 0.52), ("class", 0.22), ("date", 0.26))
+
+    def __init__(self, cx: Context):
+        super().__init__()
+        self.fields = tuple((cx.label(key), share) for key, share in self.SHARES)
+        self.fonts = cx.fonts
+
+    def wrap(self, avail_width, avail_height):
+        self.width, self.height = avail_width, 26
+        return self.width, self.height
+
+    def draw(self):
+        canv = self.canv
+        x = 0.0
+        for label, share in self.fields:
+            span = self.width * share
+            start = self.fonts.draw(canv, x, 8, label, BODY, bold=True) + 5
+            canv.setLineWidth(0.6)
+            canv.line(start, 6, x + span - 14, 6)
+            x += span

@@ -322,6 +322,14 @@ def init(folder: Path, title: str | None, force: bool) -> None:
     click.echo(f"next: quizgen add-source ARTICLE.txt --bank {folder}; then quizgen build --bank {folder}")
 
 
+def confirm_headline(guess: str) -> str:
+    """Ask yes/no first: at a bare text prompt, people answer 'y' and get a headline 'y'."""
+    click.echo(f"Headline guessed from the text: {guess}", err=True)
+    if click.confirm("Use this headline?", default=True, err=True):
+        return guess
+    return click.prompt("Headline", err=True).strip()
+
+
 @cli.command(name="add-source")
 @click.argument("file", type=click.Path(path_type=Path))
 @bank_option
@@ -352,7 +360,7 @@ def add_source(file: Path, bank_path: Path, corpus: Path | None, source_id: str 
             guess = guess_headline(article.text)
             if yes and guess is None:
                 raise click.ClickException(f"no line of {file} reads like a headline; pass --headline")
-            headline = guess if yes else click.prompt("Headline", default=guess)
+            headline = guess if yes else confirm_headline(guess)
         plan = plan_add_source(bank_path, folder, article, source_id=source_id, headline=headline or "",
                                outlet=outlet, **dates)
     except QuizgenError as exc:

@@ -39,11 +39,13 @@ def add(bank: Path, *args: str, input: str | None = None):
 
 def test_add_source_with_the_prompt_answered(bank: Path, article: Path):
     before = (bank / "sources.yaml").read_text(encoding="utf-8")
-    result = add(bank, str(article), "--published", "2026-02-28", input="Printing Comes to Mainz\n")
+    result = add(bank, str(article), "--published", "2026-02-28", input="n\nPrinting Comes to Mainz\n")
     sha = hashlib.sha256(article.read_bytes()).hexdigest()
     assert result.exit_code == 0, result.output
     assert result.output == (
-        "Headline [The Press That Changed Europe]: Printing Comes to Mainz\n"
+        "Headline guessed from the text: The Press That Changed Europe\n"
+        "Use this headline? [Y/n]: n\n"
+        "Headline: Printing Comes to Mainz\n"
         f"copied {article} to {bank / 'sources' / 'press.txt'}\n"
         f"registered 'press' in {bank / 'sources.yaml'}: Printing Comes to Mainz (2026-02-28, sha256 {sha[:12]}...)\n")
     after = (bank / "sources.yaml").read_text(encoding="utf-8")
@@ -53,6 +55,13 @@ def test_add_source_with_the_prompt_answered(bank: Path, article: Path):
     loaded, diagnostics = load_bank(bank)
     assert loaded is not None, diagnostics
     assert loaded.source("press").published == "2026-02-28"
+
+
+def test_add_source_answering_y_takes_the_guess(bank: Path, article: Path):
+    # A yes/no question, so "y" confirms the guess rather than becoming the headline.
+    result = add(bank, str(article), input="y\n")
+    assert result.exit_code == 0, result.output
+    assert load_bank(bank)[0].source("press").headline == "The Press That Changed Europe"
 
 
 def test_add_source_yes_takes_the_guess(bank: Path, article: Path):

@@ -117,12 +117,16 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("path", default=DEFAULT_BANK, type=click.Path(path_type=Path))
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--bank", "bank_path", type=click.Path(path_type=Path),
+              help="The question bank folder, as every other command takes it (or give it as PATH).")
 @corpus_option
-def validate(path: Path, corpus: Path | None) -> None:
-    """Check every file of the bank at PATH and report all problems at once;
-    quotes and sha256 too when the corpus folder is there."""
-    bank, report = load_with_report(path)
+def validate(path: Path | None, bank_path: Path | None, corpus: Path | None) -> None:
+    """Check every file of the bank at PATH (default: questions) and report all
+    problems at once; quotes and sha256 too when the corpus folder is there."""
+    if path is not None and bank_path is not None and path != bank_path:
+        raise click.UsageError(f"two banks named: PATH {path} and --bank {bank_path}; give one")
+    bank, report = load_with_report(path or bank_path or Path(DEFAULT_BANK))
     n_files = len({q.loc.file for q in bank.questions})
     quotes = f"; {report.quotes_checked} quotes found verbatim" if report is not None else ""
     click.echo(f"ok: {len(bank.questions)} questions in {n_files} files, "

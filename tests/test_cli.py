@@ -133,3 +133,14 @@ def test_deck_option_is_checked_like_the_config(mini_bank: Path, tmp_path: Path)
     assert result.exit_code == 2
     assert result.output.splitlines()[-1] == (
         "Error: Invalid value for '--deck': expected a deck name without empty '::' parts, found 'A::'")
+
+
+def test_validate_takes_the_bank_as_path_or_as_bank_option(mini_bank: Path):
+    runner = CliRunner()
+    by_path = runner.invoke(cli, ["validate", str(mini_bank)])
+    by_option = runner.invoke(cli, ["validate", "--bank", str(mini_bank)])
+    assert by_path.exit_code == by_option.exit_code == 0, by_path.output
+    assert by_path.output == by_option.output
+    assert by_path.output.startswith("ok: 2 questions in 1 files, 1 sources, 0 sets")
+    both = runner.invoke(cli, ["validate", str(mini_bank), "--bank", str(mini_bank / "other")])
+    assert both.exit_code == 2 and "two banks named" in both.output

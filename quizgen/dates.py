@@ -82,7 +82,8 @@ class _Point:
         return text
 
 
-def _parse_point(text: str) -> tuple[_Point | None, str | None]:
+def parse_point(text: str) -> tuple[_Point | None, str | None]:
+    """One date (no range, no ~): the point, or why it is not a calendar date."""
     m = _POINT.match(text)
     if not m:
         return None, f"expected a date {FORMS}, found '{text}'"
@@ -108,7 +109,7 @@ def _points(value: str) -> tuple[_Point, ...]:
     """The points of a valid value, parsed once per distinct value (large
     facts files ask for the same dates' labels and bounds many times)."""
     text = value[1:] if value.startswith("~") else value
-    points = tuple(_parse_point(p)[0] for p in text.split("/"))
+    points = tuple(parse_point(p)[0] for p in text.split("/"))
     if None in points or not 1 <= len(points) <= 2:
         raise ValueError(value)
     return points  # type: ignore[return-value]
@@ -139,7 +140,7 @@ class FactDate:
             return f"expected a date {FORMS}, found '{self.value}'"
         points = []
         for part in parts:
-            point, problem = _parse_point(part)
+            point, problem = parse_point(part)
             if problem:
                 return problem
             points.append(point)

@@ -117,7 +117,7 @@ def test_add_source_non_utf8_is_one_clear_error(bank: Path, tmp_path: Path):
 def test_add_source_checks_dates_before_asking(bank: Path, article: Path):
     result = add(bank, str(article), "--published", "2026-11-31")
     assert (result.exit_code, result.output) == (1, (
-        f"{article}: error: --published: expected a date of the calendar, found '2026-11-31'\n"
+        f"{article}: error: --published: expected a day that exists in the calendar, found '2026-11-31' (November 2026 has 30 days)\n"
         "quizgen: 1 error; nothing was written\n"))
     result = add(bank, str(article), "--inferred-date", "2019-03/2018", "--inferred-reason", "x", "--yes")
     assert result.output.splitlines()[0] == (

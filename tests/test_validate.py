@@ -261,12 +261,12 @@ def test_source_dates_are_calendar_checked(mini_bank: Path):
     path.write_text(base.replace('inferred_date: "2029-10"\n    inferred_reason: Invented for the tests.',
                                  'published: "2026-11-31"'))
     assert run_validate(mini_bank) == (1, [
-        f"{path}:7:16: error: sources[0].published: expected a date of the calendar, found '2026-11-31'",
+        f"{path}:7:16: error: sources[0].published: expected a day that exists in the calendar, found '2026-11-31' (November 2026 has 30 days)",
         "quizgen: 1 error; nothing was written"])
     for value, message in [
         ("2029-10/2029-03", "expected a range earliest first, found '2029-10/2029-03' (it ends before it starts)"),
-        ("2029-13", "expected a date of the calendar, found '2029-13'"),
-        ("2029-02-29/2030", "expected a date of the calendar, found '2029-02-29' in '2029-02-29/2030'"),
+        ("2029-13", "expected a month from 01 to 12, found '2029-13'"),
+        ("2029-02-29/2030", "expected a day that exists in the calendar, found '2029-02-29' (February 2029 has 28 days) in '2029-02-29/2030'"),
         ("Oct 2029", "expected an ISO date (YYYY, YYYY-MM or YYYY-MM-DD, or START/END), found 'Oct 2029'"),
     ]:
         path.write_text(base.replace('"2029-10"', f'"{value}"'))

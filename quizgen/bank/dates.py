@@ -1,29 +1,15 @@
-"""Calendar-checked ISO dates of the source registry: YYYY, YYYY-MM,
-YYYY-MM-DD, and for inferred dates a START/END range, earliest first.
-2026-11-31 is not a date. Standard library only."""
+"""The source registry's date policy: ISO dates YYYY, YYYY-MM, YYYY-MM-DD
+(four-digit years, as articles are dated), and for inferred dates a
+START/END range, earliest first, its ends of any of those forms. The calendar
+itself is quizgen.dates', the one every date of a bank is checked by."""
 
 from __future__ import annotations
 
-import datetime
 import re
 
+from quizgen.dates import parse_point
+
 DATE_PATTERN = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?\Z")
-
-
-def _bounds(value: str) -> tuple[datetime.date, datetime.date] | None:
-    """First and last day of YYYY, YYYY-MM or YYYY-MM-DD; None when no such day."""
-    parts = [int(p) for p in value.split("-")]
-    try:
-        if len(parts) == 1:
-            return datetime.date(parts[0], 1, 1), datetime.date(parts[0], 12, 31)
-        if len(parts) == 2:
-            first = datetime.date(parts[0], parts[1], 1)
-            after = datetime.date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
-            return first, after - datetime.timedelta(days=1)
-        day = datetime.date(*parts)
-        return day, day
-    except ValueError:
-        return None
 
 
 def date_problem(value: str, *, allow_range: bool) -> str | None:
@@ -33,10 +19,12 @@ def date_problem(value: str, *, allow_range: bool) -> str | None:
     ends = value.split("/") if allow_range else [value]
     if len(ends) > 2 or not all(DATE_PATTERN.match(e) for e in ends):
         return f"expected an ISO date ({forms}), found '{value}'"
-    bounds = [_bounds(e) for e in ends]
-    for end, b in zip(ends, bounds):
-        if b is None:
-            return f"expected a date of the calendar, found '{end}'" + (f" in '{value}'" if len(ends) > 1 else "")
-    if len(ends) == 2 and bounds[0][0] > bounds[1][1]:  # type: ignore[index]
+    points = []
+    for end in ends:
+        point, problem = parse_point(end)
+        if problem:
+            return problem + (f" in '{value}'" if len(ends) > 1 else "")
+        points.append(point)
+    if len(points) == 2 and points[0].first() > points[1].last():  # type: ignore[union-attr]
         return f"expected a range earliest first, found '{value}' (it ends before it starts)"
     return None

@@ -10,6 +10,7 @@ from quizgen.bank.load import load_bank
 from quizgen.errors import Diagnostic, QuizgenError
 from quizgen.model import Bank
 from quizgen.render import RENDERERS, RenderOptions, renderer
+from quizgen.select import deliverable
 from quizgen.writefile import build_timestamp
 
 # Used when SOURCE_DATE_EPOCH is unset, so that two builds of the same tree
@@ -41,6 +42,7 @@ def render_formats(bank: Bank, out_dir: Path, formats: tuple[str, ...],
                    options: RenderOptions) -> list[Path]:
     """Hand a validated bank to each named renderer; the files they wrote."""
     written: list[Path] = []
+    bank = deliverable(bank)  # the one place outputs leave out `support: outside` questions
     for name in formats:
         written.extend(renderer(name)(bank, Path(out_dir), options))
     return written

@@ -13,6 +13,7 @@ from typing import Iterator
 from quizgen.bank import records as validate
 from quizgen.bank.config import CONFIG_FILE, check_topics, load_config
 from quizgen.bank.check import Checker, did_you_mean
+from quizgen.bank.support import check_support
 from quizgen.errors import Diagnostic, Loc, errors_only, sort_diagnostics
 from quizgen.bank.marks import load_yaml
 from quizgen.model import Bank, Question, QuestionSet, Source
@@ -234,6 +235,7 @@ def _load_bank(root: Path) -> tuple[Bank | None, list[Diagnostic]]:
         diagnostics += check_topics(config, [(q.topic, q.loc) for q in questions])
     if not errors_only(extras_diags):  # a fact dropped for an error would warn on every question using it
         diagnostics += check_lineage(questions, extras)
+    diagnostics += check_support(questions, sources)  # every key stated by its citations, or marked
     diagnostics = sort_diagnostics(diagnostics)
     if errors_only(diagnostics):
         return None, diagnostics

@@ -113,6 +113,25 @@ def list_(bank_path: Path, topic: str | None, qtype: str | None, source: str | N
 
 @cli.command()
 @bank_option
+@click.option("--corpus", type=click.Path(path_type=Path),
+              help="Folder holding the source articles (default: the bank config's corpus).")
+@click.option("--uncited", is_flag=True, help="List only the sentences no question cites.")
+def coverage(bank_path: Path, corpus: Path | None, uncited: bool) -> None:
+    """Show, per article, each body sentence and the questions that cite it."""
+    from quizgen.bank.coverage import corpus_folder, coverage as article_coverage, report_text
+
+    bank = load(bank_path)
+    folder = corpus_folder(bank, corpus)
+    if not folder.is_dir():
+        raise click.ClickException(f"corpus folder {folder} not found; pass --corpus DIR")
+    report = article_coverage(bank, folder)
+    if report.diagnostics:
+        fail(report.diagnostics)
+    click.echo(report_text(report, uncited_only=uncited), nl=False)
+
+
+@cli.command()
+@bank_option
 @click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True,
               help="Export format.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write here instead of stdout.")

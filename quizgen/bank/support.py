@@ -6,8 +6,8 @@ comparison forgives only what does not change meaning:
 
 - case, whitespace, typographic quotes, dashes and no-break spaces;
 - number words and digits ("two" = "2", "seventy" = "70");
-- date forms: "15 December" = "December 15" = "15.12" and, at the precision
-  printed, "2016-12-15" = "15.12.2016" = "December 15, 2016". A key may be
+- date forms: "15 December" = "December 15" = "December 15th" and, at the
+  precision printed, "2016-12-15" = "15.12.2016" = "December 15, 2016". A key may be
   *less* precise than the text ("December" or "2016" is found in
   "2016-12-15"), never more ("2016-12-15" is not found in "December 15");
 - a leading "the", "a" or "an" of the key, and a possessive "'s" in the text
@@ -26,8 +26,10 @@ What counts as the key, by type:
   on a name, year or place the sources do not print; it cannot check the
   claim's logic, which the curator reviews.
 - ordering: each item is paired with the cited quote that shares most words
-  with it; the item's date is the date printed in that quote. The order is
-  quoted when every item has a date with a year and the dates rise strictly.
+  with it (rare words weigh more); the item's date is the first date with a
+  year in that quote or, when it has none, the printed date of the quote's
+  source (what a dated report tells as news of "today" or "Monday"). The order
+  is quoted when every item has such a date and the dates rise strictly.
 
 A key that is not found needs a mark on the question,
 ``support: {status: inferred, reason: ...}`` or ``{status: outside, reason: ...}``;
@@ -53,6 +55,7 @@ from quizgen.model import Question, Source
 # the generated pool has been regenerated with support marks.
 GENERATED_SEVERITY = "warning"
 
+# The same folding of typographic characters as quote verification (sources.py).
 _TYPOGRAPHY = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',

@@ -293,3 +293,24 @@ def test_outside_questions_stay_out_of_deck_and_sets_unless_opted_in(mini_bank: 
     assert ("where-met" in ids) is include and "when-again" in ids
     text = "".join(page.extract_text() for page in PdfReader(tmp_path / "out" / "all.pdf").pages)
     assert ("Where did the ministers meet?" in text) is include
+
+
+def test_schemas_know_the_support_keys():
+    from conftest import REAL_BANK
+    from quizgen.model import SUPPORT_STATUSES
+
+    schema = lambda name: json.loads((REAL_BANK / "schema" / name).read_text(encoding="utf-8"))  # noqa: E731
+    assert schema("questions.schema.json")["$defs"]["support"]["properties"]["status"]["enum"] == list(
+        SUPPORT_STATUSES)
+    assert schema("bank.schema.json")["properties"]["include_outside"]["type"] == "boolean"
+    source = schema("sources.schema.json")["properties"]["sources"]["items"]
+    assert source["properties"]["exclude"]["items"]["required"] == ["text", "reason"]
+
+
+def test_include_outside_must_be_a_boolean(mini_bank: Path):
+    config = mini_bank / "bank.yaml"
+    config.write_text(config.read_text() + "include_outside: sometimes\n")
+    bank, diagnostics = load_bank(mini_bank)
+    assert bank is None
+    assert [str(d) for d in diagnostics] == [
+        f"{config}:4:18: error: include_outside: expected true or false, found a string 'sometimes'"]

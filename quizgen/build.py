@@ -16,6 +16,7 @@ from quizgen.errors import Diagnostic, Loc, QuizgenError
 from quizgen.model import Bank
 from quizgen.render import RENDERERS, RenderOptions, renderer
 from quizgen.staging import Committed, PartialCommit, Session, WriteError, folder_label
+from quizgen.select import deliverable
 from quizgen.writefile import build_timestamp
 
 # Used when SOURCE_DATE_EPOCH is unset, so that two builds of the same tree
@@ -88,6 +89,7 @@ def render_formats(bank: Bank, session: Session, formats: tuple[str, ...],
                    options: RenderOptions) -> list[Committed]:
     """Stage every named renderer's files, then commit them all; each file
     with whether it changed (an unchanged one is left in place, mtime and all)."""
+    bank = deliverable(bank)  # the one place outputs leave out `support: outside` questions
     stage = session.stage()
     for name in formats:
         renderer(name)(bank, stage, options)

@@ -158,15 +158,40 @@ def verify(bank_path: Path, corpus: Path | None) -> None:
 @click.option("--type", "qtype", help="Only this question type.")
 @click.option("--source", help="Only questions citing this source id.")
 @click.option("--origin", type=click.Choice(["curated", "generated"]), help="Only curated or generated.")
+@click.option("--support", "support", type=click.Choice(["quoted", "inferred", "outside", "unsupported"]),
+              help="Only questions of this support status.")
 def list_(bank_path: Path, topic: str | None, qtype: str | None, source: str | None,
-          origin: str | None) -> None:
-    """Show the questions of the bank as a table."""
-    from quizgen.listing import filter_questions, question_table
+          origin: str | None, support: str | None) -> None:
+    """Show the questions of the bank as a table, with how each key is supported."""
+    from quizgen.listing import filter_questions, question_table, support_counts, support_statuses
 
     bank = load(bank_path)
     chosen = filter_questions(bank.questions, topic=topic, qtype=qtype, source=source, origin=origin)
-    click.echo(question_table(chosen), nl=False)
-    click.echo(f"{len(chosen)} of {len(bank.questions)} questions")
+    statuses = support_statuses(chosen, bank.sources)
+    if support:
+        chosen = [q for q in chosen if statuses[q.id] == support]
+    click.echo(question_table(chosen, statuses), nl=False)
+    click.echo(f"{len(chosen)} of {len(bank.questions)} questions; support: "
+               f"{support_counts(statuses[q.id] for q in chosen)}")
+
+
+@cli.command()
+@bank_option
+@click.option("--corpus", type=click.Path(path_type=Path),
+              help="Folder holding the source articles (default: the bank config's corpus).")
+@click.option("--uncited", is_flag=True, help="List only the sentences no question cites.")
+def coverage(bank_path: Path, corpus: Path | None, uncited: bool) -> None:
+    """Show, per article, each body sentence and the questions that cite it."""
+    from quizgen.bank.coverage import corpus_folder, coverage as article_coverage, report_text
+
+    bank = load(bank_path)
+    folder = corpus_folder(bank, corpus)
+    if not folder.is_dir():
+        raise click.ClickException(f"corpus folder {folder} not found; pass --corpus DIR")
+    report = article_coverage(bank, folder)
+    if report.diagnostics:
+        fail(report.diagnostics)
+    click.echo(report_text(report, uncited_only=uncited), nl=False)
 
 
 @cli.command()

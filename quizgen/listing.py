@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Iterable, Sequence
 
-from quizgen.model import Question
+from quizgen.model import Question, Source
+
+# Shown in this order in the counts line; "unsupported" is an unmarked question
+# whose key its citations do not state (validate reports it).
+SUPPORT_ORDER = ("quoted", "inferred", "outside", "unsupported")
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[object]], *, max_width: int = 60) -> str:
@@ -33,6 +37,25 @@ def filter_questions(questions: Iterable[Question], *, topic: str | None = None,
     ]
 
 
-def question_table(questions: Sequence[Question]) -> str:
-    rows = [(q.id, q.type, q.topic, q.difficulty, ",".join(q.source_ids), q.prompt) for q in questions]
-    return table(("id", "type", "topic", "difficulty", "sources", "prompt"), rows, max_width=48)
+def support_statuses(questions: Iterable[Question], sources: Iterable[Source]) -> dict[str, str]:
+    """Question id -> its support status as quizgen/bank/support.py decides it."""
+    from quizgen.bank.support import status
+
+    by_id = {s.id: s for s in sources}
+    return {q.id: status(q, by_id) for q in questions}
+
+
+def question_table(questions: Sequence[Question], statuses: dict[str, str] | None = None) -> str:
+    statuses = statuses or {}
+    rows = [(q.id, q.type, q.topic, q.difficulty, statuses.get(q.id, q.support.status),
+             ",".join(q.source_ids), q.prompt) for q in questions]
+    return table(("id", "type", "topic", "difficulty", "support", "sources", "prompt"), rows, max_width=48)
+
+
+def support_counts(statuses: Iterable[str]) -> str:
+    """"61 quoted, 20 inferred, 2 outside": every status, zero counts included
+    except for "unsupported"."""
+    counts = {k: 0 for k in SUPPORT_ORDER}
+    for st in statuses:
+        counts[st] = counts.get(st, 0) + 1
+    return ", ".join(f"{n} {k}" for k, n in counts.items() if n or k != "unsupported")

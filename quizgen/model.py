@@ -33,6 +33,8 @@ class Source:
     inferred_date: str | None = None  # ISO date, month, or "start/end" range we inferred
     inferred_reason: str | None = None
     loc: Loc = NO_LOC
+    # Page furniture (captions, banners, links) the coverage report leaves out.
+    exclude: tuple["Excluded", ...] = ()
 
     @property
     def date_label(self) -> str:
@@ -48,12 +50,39 @@ class Source:
         return self.outlet or "outlet not printed"
 
 
+@dataclass(frozen=True, slots=True)
+class Excluded:
+    """A verbatim span of an article that no question need cite, and why."""
+
+    text: str
+    reason: str
+    loc: Loc = NO_LOC
+
+
 @fast_pickle
 @dataclass(frozen=True, slots=True)
 class Citation:
     source: str  # a Source.id
     quote: str  # verbatim text of the article, at most 30 words
     loc: Loc = NO_LOC
+
+
+SUPPORT_STATUSES = ("quoted", "inferred", "outside")
+
+
+@fast_pickle
+@dataclass(frozen=True, slots=True)
+class Support:
+    """Whether the key is stated by the citations (quoted), follows from them
+    by reasoning the reason spells out (inferred), or is not from the sources
+    at all (outside). quizgen/bank/support.py checks that "quoted" is true."""
+
+    status: str = "quoted"  # one of SUPPORT_STATUSES
+    reason: str = ""  # shown to students; required unless quoted
+    loc: Loc = NO_LOC
+
+
+QUOTED = Support()
 
 
 @fast_pickle
@@ -76,6 +105,7 @@ class Question:
     template: str | None = None
     facts: tuple[str, ...] = ()
     loc: Loc = NO_LOC
+    support: Support = QUOTED
 
     @property
     def correct_index(self) -> int:
@@ -193,6 +223,9 @@ class BankConfig:
     topics: tuple[Topic, ...] = ()  # display names and order; empty: any topic, named from its slug
     labels: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_LABELS))
     loc: Loc = NO_LOC
+    # Questions marked `support: outside` (material not from the sources) go into
+    # the default deck and worksheets only when the bank opts in.
+    include_outside: bool = False
 
     @property
     def deck(self) -> str:

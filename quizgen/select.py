@@ -15,7 +15,7 @@ import random
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from quizgen.model import Question, QuestionSet
+from quizgen.model import Bank, Question, QuestionSet
 
 # Options that only make sense in last place ("All of the above") stay there.
 _PINNED_LAST = ("of the above", "all of these", "none of these")
@@ -38,6 +38,17 @@ def _rng(qset_name: str, seed: int, *purpose: object) -> random.Random:
 
 
 # -- selection ---------------------------------------------------------------
+
+def deliverable(bank: Bank) -> Bank:
+    """The bank the default outputs (deck, worksheets) are built from: without
+    questions marked ``support: outside`` unless bank.yaml sets
+    ``include_outside: true``. Listing, validation and export still see them all."""
+    if bank.config.include_outside or not any(q.support.status == "outside" for q in bank.questions):
+        return bank
+    from dataclasses import replace
+
+    return replace(bank, questions=tuple(q for q in bank.questions if q.support.status != "outside"))
+
 
 def matches(question: Question, qset: QuestionSet) -> bool:
     """True when the question passes every criterion the set gives.

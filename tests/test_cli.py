@@ -72,9 +72,9 @@ def test_list_filters(mini_bank: Path):
     result = CliRunner().invoke(cli, ["list", "--bank", str(mini_bank), "--topic", "dates"])
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert lines[0].split() == ["id", "type", "topic", "difficulty", "sources", "prompt"]
-    assert lines[2].split()[:5] == ["next-year", "true_false", "dates", "medium", "harbour"]
-    assert lines[-1] == "1 of 2 questions"
+    assert lines[0].split() == ["id", "type", "topic", "difficulty", "support", "sources", "prompt"]
+    assert lines[2].split()[:6] == ["next-year", "true_false", "dates", "medium", "quoted", "harbour"]
+    assert lines[-1] == "1 of 2 questions; support: 1 quoted, 0 inferred, 0 outside"
 
 
 def test_bad_bank_exits_1_without_traceback(tmp_path: Path):
@@ -88,7 +88,7 @@ def test_bad_bank_exits_1_without_traceback(tmp_path: Path):
 def test_export_real_bank_lists_all_types():
     result = CliRunner().invoke(cli, ["export", "--bank", str(REAL_BANK)])
     assert result.exit_code == 0
-    doc = json.loads(result.output)
+    doc = json.loads(result.stdout)  # warnings go to stderr
     types = {q["type"] for q in doc["questions"]}
     assert types <= {"mcq", "true_false", "short_answer", "cloze", "matching", "ordering"}
     assert len(types) >= 4

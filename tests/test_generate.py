@@ -13,6 +13,7 @@ import yaml
 from click.testing import CliRunner
 
 from conftest import REAL_BANK, REAL_CORPUS
+from quizgen.bank.support import is_pending
 from quizgen.bank.load import load_bank
 from quizgen.cli import cli
 from quizgen.errors import QuizgenError
@@ -47,7 +48,8 @@ def test_written_file_loads_cleanly_and_reads_back_exactly(bank: Path):
     out = bank / "generated" / "all.yaml"
     result = generate(bank, out, seed=2)
     loaded, diagnostics = load_bank(bank)
-    assert diagnostics == []  # not even a warning
+    # not even a warning, but for support warnings pending the regenerated pool
+    assert [d for d in diagnostics if not is_pending(d)] == []
     generated = [q for q in loaded.questions if q.origin == "generated"]
     assert len(generated) == result.written > 400
     assert yaml.safe_load(out.read_text(encoding="utf-8")) == {"questions": [question_record(q) for q in generated]}
@@ -108,7 +110,7 @@ def test_ids_never_collide_with_the_bank(bank: Path):
         "(all 2 are already in the bank)"]
     assert not (bank / "generated" / "c.yaml").exists()
     loaded, diagnostics = load_bank(bank)
-    assert loaded is not None and not diagnostics
+    assert loaded is not None and not [d for d in diagnostics if not is_pending(d)]
 
 
 def test_unknown_names_are_errors_and_nothing_is_written(bank: Path):

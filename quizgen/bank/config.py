@@ -23,7 +23,8 @@ TOPIC_ID = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*\Z")
 
 REQUIRED = ("title",)
-OPTIONAL = ("description", "author", "language", "deck", "corpus", "id_namespace", "fonts", "topics", "labels")
+OPTIONAL = ("description", "author", "language", "deck", "corpus", "id_namespace", "fonts", "topics", "labels",
+            "include_outside")
 
 
 def default_config(root: Path) -> BankConfig:
@@ -72,12 +73,13 @@ def config_document(c: Checker, node: Node | None, root: Path) -> BankConfig | N
     fonts = _fonts(c, f["fonts"], root) if "fonts" in f else ()
     topics = _topics(c, f["topics"]) if "topics" in f else ()
     labels = _labels(c, f["labels"]) if "labels" in f else dict(DEFAULT_LABELS)
+    include_outside = c.boolean(f["include_outside"], "include_outside") if "include_outside" in f else False
     if len(c.diagnostics) > before:
         return None
     return BankConfig(title=title, description=text["description"], author=text["author"],  # type: ignore[arg-type]
                       language=language, deck_name=deck_name, deck_description=deck_description,  # type: ignore[arg-type]
                       corpus=corpus, id_namespace=namespace, fonts=fonts, topics=topics,  # type: ignore[arg-type]
-                      labels=labels, loc=c.loc(node))
+                      labels=labels, include_outside=include_outside, loc=c.loc(node))  # type: ignore[arg-type]
 
 
 def _deck(c: Checker, node: Node | None) -> tuple[str | None, str | None]:

@@ -16,6 +16,7 @@ from quizgen.bank import records as validate
 from quizgen.bank.config import CONFIG_FILE, check_topics, load_config
 from quizgen.bank.glyphs import check_glyphs
 from quizgen.bank.check import Checker, did_you_mean
+from quizgen.bank.support import check_support
 from quizgen.errors import Diagnostic, Loc, errors_only, sort_diagnostics
 from quizgen.bank.marks import load_yaml
 from quizgen.model import Bank, BankConfig, Question, QuestionSet, Source
@@ -263,6 +264,7 @@ def _load_bank(root: Path) -> tuple[Bank | None, list[Diagnostic]]:
     if not errors_only(extras_diags):  # a fact dropped for an error would warn on every question using it
         diagnostics += check_lineage(questions, extras)
     diagnostics += check_glyphs(root, config, sources, questions, sets)
+    diagnostics += check_support(questions, sources)  # every key stated by its citations, or marked
     diagnostics = sort_diagnostics(diagnostics)
     if errors_only(diagnostics):
         return None, diagnostics

@@ -15,10 +15,13 @@ from quizgen.model import (
     DIFFICULTIES,
     QUESTION_TYPES,
     TRUE_FALSE_OPTIONS,
+    SUPPORT_STATUSES,
     Citation,
+    Excluded,
     Question,
     QuestionSet,
     Source,
+    Support,
     cloze_answer,
     matching_answer,
     ordering_answer,
@@ -30,7 +33,7 @@ SHA256_PATTERN = re.compile(r"[0-9a-f]{64}\Z")
 MAX_QUOTE_WORDS = 30
 
 COMMON_REQUIRED = ("id", "type", "topic", "tags", "difficulty", "prompt", "explanation", "citations")
-COMMON_OPTIONAL = ("origin", "template", "facts")
+COMMON_OPTIONAL = ("origin", "template", "facts", "support")
 TYPE_KEYS = {
     "mcq": (("options", "answer"), ()),
     "true_false": (("answer",), ()),
@@ -114,6 +117,7 @@ def question(c: Checker, node: Node, path: str) -> Question | None:
     origin = c.choice(get("origin"), f"{path}.origin", ("curated", "generated")) if "origin" in fields else "curated"
     template = text("template")
     facts = c.strings(fields["facts"], f"{path}.facts", min_len=1) if "facts" in fields else ()
+    support_mark = support_field(c, fields["support"], f"{path}.support") if "support" in fields else Support()
     if origin == "generated" and ("template" not in fields or "facts" not in fields):
         c.error(node, path, "expected 'template' and 'facts' on a generated question, found them missing")
         ok = False
@@ -124,7 +128,7 @@ def question(c: Checker, node: Node, path: str) -> Question | None:
                         f"expected a tag of lower-case letters, digits and '-', found '{tag}'")
 
     shape = _shape(c, qtype, fields, path, prompt) if qtype else None
-    values = (qid, topic, prompt, explanation, tags, difficulty, cites, origin, facts, shape)
+    values = (qid, topic, prompt, explanation, tags, difficulty, cites, origin, facts, shape, support_mark)
     if not ok or any(v is None for v in values):
         return None
     answer, options, accept, pairs, items = shape  # type: ignore[misc]
@@ -133,10 +137,26 @@ def question(c: Checker, node: Node, path: str) -> Question | None:
         explanation=explanation, citations=cites, tags=tags,  # type: ignore[arg-type]
         difficulty=difficulty, options=options, accept=accept, pairs=pairs,  # type: ignore[arg-type]
         items=items, origin=origin, template=template, facts=facts,  # type: ignore[arg-type]
-        loc=c.loc(node),
+        loc=c.loc(node), support=support_mark,  # type: ignore[arg-type]
     )
     _quality_warnings(c, q, fields, path)
     return q
+
+
+def support_field(c: Checker, node: Node, path: str) -> Support | None:
+    """`support: {status: inferred|outside|quoted, reason: ...}`; whether a
+    "quoted" key really is quoted is checked by quizgen/bank/support.py."""
+    fields = c.mapping(node, path, required=("status",), optional=("reason",))
+    if fields is None or "status" not in fields:
+        return None
+    status = c.choice(fields["status"], f"{path}.status", SUPPORT_STATUSES)
+    reason = c.string(fields["reason"], f"{path}.reason") if "reason" in fields else ""
+    if status is None or reason is None:
+        return None
+    if status != "quoted" and not reason:
+        c.error(node, f"{path}.reason", f"expected a reason for students with status '{status}', found none")
+        return None
+    return Support(status, reason, c.loc(node))
 
 
 def _peek_type(c: Checker, node: MappingNode, path: str) -> str | None:
@@ -316,7 +336,7 @@ def _empty(c: Checker, key: str) -> Diagnostic:
 
 
 def source(c: Checker, node: Node, path: str) -> Source | None:
-    fields = c.mapping(node, path, required=SOURCE_REQUIRED, optional=SOURCE_OPTIONAL)
+    fields = c.mapping(node, path, required=SOURCE_REQUIRED, optional=SOURCE_OPTIONAL + ("exclude",))
     if fields is None:
         return None
     sid = _slug(c, fields["id"], f"{path}.id", SLUG_PATTERN,
@@ -355,10 +375,29 @@ def source(c: Checker, node: Node, path: str) -> Source | None:
         return None
     if "inferred_date" in fields and not dates.get("inferred_reason"):
         return None  # its own error is reported
-    if not dates_ok or None in (sid, file, sha, headline) or (outlet is None and not outlet_node.tag.endswith(":null")):
+    exclude = excluded_spans(c, fields["exclude"], f"{path}.exclude") if "exclude" in fields else ()
+    if not dates_ok or None in (sid, file, sha, headline, exclude) or (outlet is None and not outlet_node.tag.endswith(":null")):
         return None
     return Source(sid, file, sha, outlet, headline, dates.get("published"),  # type: ignore[arg-type]
-                  dates.get("inferred_date"), dates.get("inferred_reason"), c.loc(node))
+                  dates.get("inferred_date"), dates.get("inferred_reason"), c.loc(node),
+                  exclude)  # type: ignore[arg-type]
+
+
+def excluded_spans(c: Checker, node: Node, path: str) -> tuple[Excluded, ...] | None:
+    """`exclude: [{text, reason}]`: spans the coverage report leaves out (that
+    each text is in the article is checked against the corpus, in coverage.py)."""
+    items = c.sequence(node, path)
+    if items is None:
+        return None
+    result = []
+    for i, item in enumerate(items):
+        f = c.mapping(item, f"{path}[{i}]", required=("text", "reason"))
+        if f is None or "text" not in f or "reason" not in f:
+            continue
+        text, reason = c.string(f["text"], f"{path}[{i}].text"), c.string(f["reason"], f"{path}[{i}].reason")
+        if text is not None and reason is not None:
+            result.append(Excluded(text, reason, c.loc(f["text"])))
+    return tuple(result) if len(result) == len(items) else None
 
 
 # -- question sets ------------------------------------------------------------

@@ -5,19 +5,27 @@ the printed metadata of a cited source (headline, outlet, printed date). The
 comparison forgives only what does not change meaning:
 
 - case, whitespace, typographic quotes, dashes and no-break spaces;
-- number words and digits ("two" = "2", "seventy" = "70");
-- date forms: "15 December" = "December 15" = "December 15th" and, at the
-  precision printed, "2016-12-15" = "15.12.2016" = "December 15, 2016". A key may be
-  *less* precise than the text ("December" or "2016" is found in
-  "2016-12-15"), never more ("2016-12-15" is not found in "December 15");
+- a bracketed aside of the quote ("which stadion (στάδιον, ...) he used" states
+  "which stadion he used");
+- number words and digits ("two" = "2", "seventy" = "70", "forty-two" = "42",
+  "two hundred" = "200"), and fractions in words ("one fiftieth" = "a fiftieth
+  of" = "1/50");
+- date forms: "15 December" = "December 15" = "December 15th" = "Dec. 15" and, at
+  the precision printed, "2016-12-15" = "15.12.2016" = "December 15, 2016"; "Sept
+  1928" = "September 1928". A key may be *less* precise than the text ("December"
+  or "2016" is found in "2016-12-15"), never more ("2016-12-15" is not found in
+  "December 15");
+- years with an era ("212 BC", "240 B.C.", "AD 79"; a range "287-212 BC" is BC
+  at both ends), centuries ("the eleventh century" = "11th century") and decades
+  ("the 1440s"). A bare four-digit number from 1000 to 2099 is a year;
 - a leading "the", "a" or "an" of the key, and a possessive "'s" in the text
-  ("Putin" is found in "Putin's").
+  ("Fleming" is found in "Fleming's").
 
 What counts as the key, by type:
 
 - mcq: the answer; short_answer: the answer and every accepted form; cloze:
   every blank; matching: every right side. A key is found as one contiguous
-  run of words; a key that lists parts ("Shikotan and Habomai", "A, B or C")
+  run of words; a key that lists parts ("Florey and Chain", "A, B or C")
   is also found when each part is.
 - true_false and the left sides of matching: the statement is ours, so its
   *key content words* must be found, each anywhere in the citations: its
@@ -26,10 +34,16 @@ What counts as the key, by type:
   on a name, year or place the sources do not print; it cannot check the
   claim's logic, which the curator reviews.
 - ordering: each item is paired with the cited quote that shares most words
-  with it (rare words weigh more); the item's date is the first date with a
-  year in that quote or, when it has none, the printed date of the quote's
-  source (what a dated report tells as news of "today" or "Monday"). The order
-  is quoted when every item has such a date and the dates rise strictly.
+  with it (rare words weigh more; words compare by their first six letters, so
+  "publishes" meets "published"); the item's date is the first date with a year
+  in that quote or, when it has none, the printed date of the quote's source
+  (what a dated report tells as news of "today" or "Monday"). The order is
+  quoted when every item has such a date and each date lies wholly after the
+  one before. A date stands for all the days it may mean: "2016" for the whole
+  year (so it is neither before nor after "December 2016"), a century or decade
+  for its span, and an approximate year ("around 1440", "c. 287 BC", "about
+  1455") for the years within APPROXIMATE_YEARS of it. Years BC come first, in
+  astronomical order (240 BC before 212 BC before AD 1).
 
 A key that is not found needs a mark on the question,
 ``support: {status: inferred, reason: ...}`` or ``{status: outside, reason: ...}``;
@@ -371,7 +385,7 @@ def content_words(text: str) -> list[Token]:
         if word.endswith("'s"):
             word = word[:-2]
         # The first word of a sentence is capitalised anyway: it counts as a
-        # name only when written in capitals throughout ("TASS", "NHK").
+        # name only when written in capitals throughout ("NASA", "BBC").
         opener = not text[:m.start()].strip() or text[:m.start()].rstrip()[-1] in ".!?:"
         if opener and not (word.isupper() and len(word) > 1):
             continue
@@ -386,20 +400,27 @@ def words_gap(path: str, text: str, hay: list[list[Token]]) -> Gap | None:
     return Gap(path, text, missing) if missing else None
 
 
+def _stem(word: str) -> str:
+    return word[:6]
+
+
 def ordering_gaps(q: Question, sources: dict[str, Source]) -> list[Gap]:
     quotes = [(c.source, tokens(c.quote)) for c in q.citations]
     dated: list[tuple[int, Date | None]] = []
-    # Words many quotes share ("Japan", "Putin") say little about which quote
-    # an item is about; each shared word counts 1/(quotes that have it).
+    # Words many quotes share ("Earth", "Gutenberg") say little about which quote
+    # an item is about; each shared word counts 1/(quotes that have it). Words
+    # are compared by their first six letters, because items are told in the
+    # present ("publishes") and quotes mostly in the past ("published").
+    stems = [{_stem(t) for t in quote if isinstance(t, str)} for _, quote in quotes]
     seen_in: dict[str, int] = {}
-    for _, quote in quotes:
-        for w in {t for t in quote if isinstance(t, str)}:
+    for quote_stems in stems:
+        for w in quote_stems:
             seen_in[w] = seen_in.get(w, 0) + 1
     for i, item in enumerate(q.items):
-        words = {t for t in tokens(item) if isinstance(t, str) and len(t) > 3 and t not in _NOT_NAMES}
+        words = {_stem(t) for t in tokens(item) if isinstance(t, str) and len(t) > 3 and t not in _NOT_NAMES}
         best, best_score = None, 0.0
-        for source_id, quote in quotes:
-            score = sum(1 / seen_in[w] for w in words & {t for t in quote if isinstance(t, str)})
+        for (source_id, quote), quote_stems in zip(quotes, stems):
+            score = sum(1 / seen_in[w] for w in words & quote_stems)
             if score > best_score:
                 best, best_score = (source_id, quote), score
         dates = [t for t in (best[1] if best else []) if isinstance(t, Date) and t.year is not None]

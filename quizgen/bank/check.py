@@ -9,7 +9,7 @@ from typing import Sequence
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from quizgen.errors import Diagnostic, Loc
+from quizgen.errors import Diagnostic, Loc, printable
 from quizgen.bank.marks import loc_of
 
 STR, INT, BOOL, NULL, FLOAT = (
@@ -26,7 +26,9 @@ def describe(node: Node) -> str:
     if node.tag == NULL:
         return "nothing (null)"
     kind = {INT: "an integer", BOOL: "a boolean", FLOAT: "a number"}.get(node.tag, "a string")
-    text = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+    # escaped before cutting, so the cut counts what the reader sees
+    shown = printable(node.value[:200])
+    text = shown if len(shown) <= 40 else shown[:37] + "..."
     return f"{kind} '{text}'"
 
 

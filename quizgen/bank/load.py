@@ -213,14 +213,49 @@ def load_bank(root: Path) -> tuple[Bank | None, list[Diagnostic]]:
         return _load_bank(Path(root))
 
 
+def links_outside(root: Path, paths: list[Path]) -> tuple[list[Path], list[Diagnostic]]:
+    """The paths that stay inside the bank once symlinks are resolved, and a
+    diagnostic for each that leaves it: a link must not pull an outside file
+    into the deck or echo its content in an error."""
+    inside, diagnostics = [], []
+    real_root = root.resolve()
+    for path in paths:
+        try:
+            ok = path.resolve().is_relative_to(real_root)
+        except (OSError, RuntimeError):  # a loop of links
+            ok = False
+        if ok:
+            inside.append(path)
+        else:  # named by the link, never by where it points
+            shown = Path(shown_path(root)) / path.relative_to(root)
+            diagnostics.append(Diagnostic(Loc(str(shown)), "expected a file inside the bank folder, "
+                                                            "found a link that leads outside it"))
+    return inside, diagnostics
+
+
+def _bank_files(root: Path) -> list[Path]:
+    """The files and folders read by name, before anything is read."""
+    named = [root / CONFIG_FILE, root / SOURCES_FILE, root / FACTS_FILE, root / "sets", root / "templates"]
+    named = [p for p in named if p.is_symlink() or p.exists()]
+    for folder in ("sets", "templates"):
+        if (root / folder).is_dir():
+            named += sorted((root / folder).glob("*.y*ml"))
+    return named
+
+
 def _load_bank(root: Path) -> tuple[Bank | None, list[Diagnostic]]:
     if not root.is_dir():
         return None, [Diagnostic(Loc(shown_path(root)), "expected a bank folder, found no such directory")]
+    _, outside = links_outside(root, _bank_files(root))
+    if outside:  # read nothing: each of these files feeds every other check
+        return None, outside
     config, diagnostics = load_config(root, shown_path(root / CONFIG_FILE))
     sources, diags = load_sources(root)
     diagnostics += diags
     source_ids = [s.id for s in sources] if sources else None
-    questions, ids, diags = load_questions(question_files(root), source_ids)
+    paths, outside = links_outside(root, question_files(root))
+    diagnostics += outside
+    questions, ids, diags = load_questions(paths, source_ids)
     diagnostics += diags
     sets, diags = load_sets(root)
     diagnostics += diags

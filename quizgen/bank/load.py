@@ -16,6 +16,7 @@ from quizgen.bank.check import Checker, did_you_mean
 from quizgen.errors import Diagnostic, Loc, errors_only, sort_diagnostics
 from quizgen.bank.marks import load_yaml
 from quizgen.model import Bank, Question, QuestionSet, Source
+from quizgen.select import matches
 
 SOURCES_FILE = "sources.yaml"
 FACTS_FILE = "facts.yaml"
@@ -183,6 +184,9 @@ def check_sets(sets: list[QuestionSet], questions: list[Question]) -> list[Diagn
             if topic not in topics:
                 diagnostics.append(Diagnostic(s.loc, f"expected a topic of the bank, found '{topic}'"
                                                      f"{did_you_mean(topic, topics)}", path="set.topics"))
+        if questions and not any(matches(q, s) for q in questions):  # else the PDF build refuses it
+            diagnostics.append(Diagnostic(s.loc, "expected at least one question of the bank to match "
+                                                 "this set, found none", path="set"))
     return diagnostics
 
 
@@ -269,6 +273,9 @@ def _load_bank(root: Path) -> tuple[Bank | None, list[Diagnostic]]:
         diagnostics += check_topics(config, [(q.topic, q.loc) for q in questions])
     if not errors_only(extras_diags):  # a fact dropped for an error would warn on every question using it
         diagnostics += check_lineage(questions, extras)
+    if not questions and not errors_only(diagnostics):  # nothing to build a deck or a worksheet from
+        diagnostics.append(Diagnostic(Loc(shown_path(root)), "expected at least one question in the bank, "
+                                                             "found none"))
     diagnostics = sort_diagnostics(diagnostics)
     if errors_only(diagnostics):
         return None, diagnostics

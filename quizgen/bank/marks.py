@@ -204,8 +204,15 @@ def load_yaml(path: Path, file: str | None = None) -> tuple[Node | None, list[Di
         size = path.stat().st_size
         if size > MAX_BYTES:
             return None, [Diagnostic(Loc(shown, 1, 1), f"expected a file under {MAX_BYTES} bytes, found {size}")]
-        with path.open("rb") as handle:  # read no more than the cap, even if the file grows meanwhile
-            data = handle.read(MAX_BYTES + 1)
+        with path.open("rb") as handle:
+            # read(n) allocates n bytes up front: ask for what stat found, and
+            # one more byte to notice a file that grew past the cap meanwhile
+            data = handle.read(size + 1)
+            while len(data) > size and len(data) <= MAX_BYTES:
+                more = handle.read(min(len(data), MAX_BYTES + 1 - len(data)))
+                if not more:
+                    break
+                data += more
     except (OSError, ValueError) as exc:
         return None, [Diagnostic(Loc(shown), f"cannot read file: {getattr(exc, 'strerror', None) or exc}")]
     if len(data) > MAX_BYTES:
@@ -216,6 +223,7 @@ def load_yaml(path: Path, file: str | None = None) -> tuple[Node | None, list[Di
         good = data[:exc.start].decode("utf-8-sig")
         where = _offset_loc(good, len(good), shown)
         return None, [Diagnostic(where, f"expected UTF-8 text, found undecodable byte 0x{data[exc.start]:02X}")]
+    del data  # the bytes are not needed while the nodes are built, the peak of a load
     return parse_text(text, shown)
 
 

@@ -15,6 +15,9 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
 REPO = Path(__file__).resolve().parents[1]
 REAL_BANK = REPO / "questions"
 
@@ -235,6 +238,31 @@ def mutated(seed: str, kind: str, rng: random.Random, *, huge_limit: int = 200_0
         names.append("invalid_utf8")
         must_fail = True
     return Document(kind, data, must_fail, names)
+
+
+def node_data(node):
+    """A node as the validator reads it: keys by their text, plain numbers as numbers."""
+    if isinstance(node, MappingNode):
+        return {k.value: node_data(v) for k, v in node.value}
+    if isinstance(node, SequenceNode):
+        return [node_data(v) for v in node.value]
+    assert isinstance(node, ScalarNode)
+    tag = node.tag.rsplit(":", 1)[-1]
+    if tag == "int":
+        try:
+            return int(node.value.replace("_", ""), 0)
+        except ValueError:
+            return node.value
+    if tag == "float":
+        return float(yaml.safe_load(node.value))
+    if tag == "bool":
+        return node.value.lower() in ("true", "yes", "on")
+    if tag == "null":
+        return None
+    return node.value
+
+
+QUESTION_SCHEMA = REAL_BANK / "schema" / "questions.schema.json"
 
 
 # -- a bank to load documents in ----------------------------------------------------------

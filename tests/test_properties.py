@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fuzzing import (ANKI_MARKUP, FORBIDDEN, FuzzBank, INVALIDATING, MUTATIONS, location_problems, mutated,
-                     question_seeds, set_seeds, sources_seed)
+from fuzzing import (ANKI_MARKUP, FORBIDDEN, QUESTION_SCHEMA, FuzzBank, INVALIDATING, MUTATIONS,
+                     location_problems, mutated, node_data, question_seeds, set_seeds, sources_seed)
 from quizgen.bank.load import load_bank
 from quizgen.bank.marks import parse_text
 from quizgen.errors import errors_only
@@ -28,6 +28,12 @@ FAST = settings(derandomize=True, deadline=None, database=None,
 def fast(examples: int) -> settings:
     return settings(FAST, max_examples=examples)
 
+try:
+    import jsonschema
+except ImportError:  # pragma: no cover - in the test extra
+    jsonschema = None
+QUESTION_VALIDATOR = (jsonschema.Draft202012Validator(json.loads(QUESTION_SCHEMA.read_text(encoding="utf-8")))
+                      if jsonschema is not None else None)
 QUESTION_SEEDS = question_seeds()
 SEEDS = {"questions": QUESTION_SEEDS, "set": set_seeds(), "sources": [sources_seed()]}
 
@@ -52,6 +58,11 @@ def check_document(bank: FuzzBank, doc) -> tuple[object, list]:
     if doc.must_fail:
         assert loaded is None and errors_only(diagnostics), (doc.mutations, path.name)
     assert (loaded is None) == bool(errors_only(diagnostics))
+    if loaded is not None and doc.kind == "questions" and jsonschema is not None:
+        # what the validator accepts, an editor's schema check must accept too
+        node, _ = parse_text(doc.data.decode("utf-8-sig"), "f.yaml")
+        found = [e.message for e in QUESTION_VALIDATOR.iter_errors(node_data(node))] if node else []
+        assert not found, (doc.mutations, found[:3])
     if "brackets_in_quotes" in doc.mutations and "deep_nesting" not in doc.mutations:
         assert not [d for d in diagnostics if "levels of nesting" in d.message], doc.mutations
     return loaded, diagnostics

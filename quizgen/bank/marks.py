@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from pathlib import Path
+from typing import Callable
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -163,23 +164,32 @@ def parse_text(text: str, file: str) -> tuple[Node | None, list[Diagnostic]]:
     controls = _control_diagnostics(text, file) if FORBIDDEN_IN_TEXT.search(text) else []
     if controls:
         return None, controls
-    loader = _Loader(text)
+    return _compose(text, file, lambda: text)
+
+
+def _compose(source: str | bytes, file: str, text_of: Callable[[], str]) -> tuple[Node | None, list[Diagnostic]]:
+    """Compose from text or from UTF-8 bytes (libyaml reads those as they are:
+    no str of the whole file, which for one emoji in a megabyte of ASCII
+    costs four bytes a character, has to live while the nodes are built).
+    ``text_of`` gives the text for the rare checks that need it."""
+    loader = _Loader(source)
     try:
         node = loader.get_single_node()
     except RecursionError:  # the pure-Python composer recurses; libyaml has its own limit
-        return None, [_nesting_diag(text, file)]
+        return None, [_nesting_diag(text_of(), file)]
     except yaml.YAMLError as exc:
         if "nesting depth" in str(getattr(exc, "problem", "")):
-            return None, [_nesting_diag(text, file)]
-        return None, [_yaml_error_diag(exc, text, file)]
+            return None, [_nesting_diag(text_of(), file)]
+        return None, [_yaml_error_diag(exc, text_of(), file)]
     finally:
         loader.dispose()
     if node is None:
         return None, []
-    diagnostics, has_alias = _check_nodes(node, file, may_alias="&" in text, may_tag="!" in text,
-                                          may_escape="\\" in text, text=text)
+    amp, bang, backslash = ("&", "!", "\\") if isinstance(source, str) else (b"&", b"!", b"\\")
+    diagnostics, has_alias = _check_nodes(node, file, may_alias=amp in source, may_tag=bang in source,
+                                          may_escape=backslash in source, text_of=text_of)
     if has_alias:
-        diagnostics.extend(_alias_diagnostics(text, file))
+        diagnostics.extend(_alias_diagnostics(text_of(), file))
     return node, diagnostics
 
 
@@ -223,8 +233,13 @@ def load_yaml(path: Path, file: str | None = None) -> tuple[Node | None, list[Di
         good = data[:exc.start].decode("utf-8-sig")
         where = _offset_loc(good, len(good), shown)
         return None, [Diagnostic(where, f"expected UTF-8 text, found undecodable byte 0x{data[exc.start]:02X}")]
-    del data  # the bytes are not needed while the nodes are built, the peak of a load
-    return parse_text(text, shown)
+    controls = _control_diagnostics(text, shown) if FORBIDDEN_IN_TEXT.search(text) else []
+    if controls:
+        return None, controls
+    if not _Loader.__name__.startswith("C"):  # pragma: no cover - the pure-Python reader counts a BOM
+        return _compose(text, shown, lambda: text)
+    del text  # the bytes are smaller, and libyaml skips a BOM as utf-8-sig does
+    return _compose(data, shown, lambda: data.decode("utf-8-sig"))
 
 
 _ESCAPE = re.compile(r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.S)
@@ -251,7 +266,8 @@ def _escape_offset(node: ScalarNode, text: str) -> tuple[int, str]:
 
 
 def _check_nodes(root: Node, file: str, *, may_alias: bool = True, may_tag: bool = True,
-                 may_escape: bool = True, text: str = "") -> tuple[list[Diagnostic], bool]:
+                 may_escape: bool = True, text_of: Callable[[], str] | None = None
+                 ) -> tuple[list[Diagnostic], bool]:
     """Refuse aliases, unknown tags, duplicate keys, too deep nesting and
     control characters written as escapes, walking iteratively.
 
@@ -264,6 +280,7 @@ def _check_nodes(root: Node, file: str, *, may_alias: bool = True, may_tag: bool
     diagnostics: list[Diagnostic] = []
     has_alias = too_deep = False
     controls = 0
+    text: str | None = None
     visit_scalars = may_alias or may_tag or may_escape
     seen: set[int] = set()
     stack: list[tuple[Node, int]] = [(root, 1)]
@@ -287,6 +304,8 @@ def _check_nodes(root: Node, file: str, *, may_alias: bool = True, may_tag: bool
             if (may_escape and node.style == '"' and controls < MAX_REPORTED
                     and FORBIDDEN_IN_VALUE.search(node.value)):
                 controls += 1
+                if text is None:  # decoded once, for the first escape only
+                    text = text_of() if text_of else ""
                 offset, ch = _escape_offset(node, text) if text else (node.start_mark.index, "?")
                 where = _offset_loc(text, offset, file) if text else loc_of(node, file)
                 diagnostics.append(Diagnostic(where, f"expected text without control characters, "

@@ -232,6 +232,11 @@ def test_symlinks_leading_outside_the_bank_refused(mini_bank: Path, tmp_path: Pa
     assert found and all("a link that leads outside it" in f for f in found)
 
     (mini_bank / "sets").unlink()
+    (mini_bank / "facts.yaml").symlink_to(secret)
+    (found,) = errors(mini_bank)
+    assert "facts.yaml: error: expected a file inside the bank folder" in found and "hunter2" not in found
+
+    (mini_bank / "facts.yaml").unlink()
     (mini_bank / "curated" / "basics.yaml").rename(mini_bank / "basics.txt")
     (mini_bank / "curated" / "basics.yaml").symlink_to(mini_bank / "basics.txt")
     assert errors(mini_bank) == []  # a link that stays inside the bank is fine

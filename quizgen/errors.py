@@ -24,6 +24,28 @@ def fast_pickle(cls: type[T]) -> type[T]:
     return cls
 
 
+_NAMED_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def printable(text: str) -> str:
+    """Text as a message may echo it: every character a terminal would act on
+    or that would break the line (ANSI escapes, newlines, other controls, bidi
+    overrides, line separators, lone surrogates) written the way Python's repr
+    writes it, e.g. ``\\x1b``, so a diagnostic is always one honest line."""
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if ch.isprintable() or ch == " ":
+            out.append(ch)
+        elif ch in _NAMED_ESCAPES:
+            out.append(_NAMED_ESCAPES[ch])
+        else:
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+    return "".join(out)
+
+
 @fast_pickle
 @dataclass(frozen=True, slots=True, order=True)
 class Loc:
@@ -35,8 +57,8 @@ class Loc:
 
     def __str__(self) -> str:
         if self.line <= 0:
-            return self.file
-        return f"{self.file}:{self.line}:{self.col}"
+            return printable(self.file)
+        return f"{printable(self.file)}:{self.line}:{self.col}"
 
 
 @fast_pickle
@@ -48,8 +70,10 @@ class Diagnostic:
     path: str = ""  # key path inside the file, e.g. "questions[3].answer"
 
     def __str__(self) -> str:
-        where = f"{self.path}: " if self.path else ""
-        return f"{self.loc}: {self.severity}: {where}{self.message}"
+        # Escaped here, at the one place every message is turned into text,
+        # so no checker can echo a raw value by forgetting to.
+        where = f"{printable(self.path)}: " if self.path else ""
+        return f"{self.loc}: {self.severity}: {where}{printable(self.message)}"
 
     @property
     def is_error(self) -> bool:

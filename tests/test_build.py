@@ -195,8 +195,9 @@ def test_an_empty_bank_changes_nothing(built_mini):
     (bank / "curated" / "basics.yaml").write_text("questions: []\n", encoding="utf-8")
     result = run_build(bank, out)
     assert result.exit_code == 1
-    assert result.output.endswith("error: set: expected at least one question of the bank to match "
-                                  "this set, found none\nquizgen: 1 error; nothing was written\n")
+    # caught while validating now, before any renderer runs: still nothing changes
+    assert result.output == (f"{bank}: error: expected at least one question in the bank, found none\n"
+                             "quizgen: 1 error; nothing was written\n")
     assert_untouched(bank, out, before)
 
 

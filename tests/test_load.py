@@ -56,7 +56,7 @@ def test_deep_flow_nesting_rejected_without_crashing():
 
 def test_deep_block_chain_rejected_without_crashing():
     assert messages("- " * 200_000 + "x\n") == [
-        f"f.yaml:1:1: error: expected at most {MAX_DEPTH} levels of nesting, found more"
+        f"f.yaml:1:{2 * MAX_DEPTH + 1}: error: expected at most {MAX_DEPTH} levels of nesting, found more"
     ]
 
 

@@ -295,7 +295,9 @@ def test_undated_source_and_empty_registry_are_valid(mini_bank: Path, tmp_path: 
     empty = tmp_path / "empty"
     write(empty / "bank.yaml", "title: Empty\n")
     write(empty / "sources.yaml", "sources: []\n")
-    assert run_validate(empty) == (0, ["ok: 0 questions in 0 files, 0 sources, 0 sets"])
+    # the empty registry is fine; a bank of no questions is not (nothing to build)
+    assert run_validate(empty) == (1, [f"{empty}: error: expected at least one question in the bank, found none",
+                                       "quizgen: 1 error; nothing was written"])
     write(empty / "curated" / "q.yaml", "questions:\n" + GOOD.format(id="q1").lstrip("\n"))
     code, lines = run_validate(empty)
     assert lines[0].endswith(":12:17: error: questions[0].citations[0].source: expected a source id from "

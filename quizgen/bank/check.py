@@ -9,7 +9,7 @@ from typing import Sequence
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from quizgen.errors import Diagnostic, Loc
+from quizgen.errors import Diagnostic, Loc, printable
 from quizgen.bank.marks import loc_of
 
 STR, INT, BOOL, NULL, FLOAT = (
@@ -26,11 +26,21 @@ def describe(node: Node) -> str:
     if node.tag == NULL:
         return "nothing (null)"
     kind = {INT: "an integer", BOOL: "a boolean", FLOAT: "a number"}.get(node.tag, "a string")
-    text = node.value if len(node.value) <= 40 else node.value[:37] + "..."
-    return f"{kind} '{text}'"
+    return f"{kind} '{shown(node.value)}'"
+
+
+def shown(value: str, limit: int = 40) -> str:
+    """A value as a message echoes it: escaped (errors.printable), then cut,
+    so the cut counts what the reader sees and a huge value costs nothing."""
+    text = printable(value[:limit * 5])
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def did_you_mean(word: str, choices: Sequence[str]) -> str:
+    # difflib indexes every character of the word: a megabyte of it costs ~40
+    # times that in memory, and no misspelling of a choice is that long
+    if len(word) > 2 * max((len(c) for c in choices), default=0) + 10:
+        return ""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
@@ -80,7 +90,7 @@ class Checker:
             if key.value not in known and key.value not in unadvertised:
                 self.error(key, _join(path, key.value),
                            f"expected one of the keys {', '.join(known)}; found unknown key "
-                           f"'{key.value}'{did_you_mean(key.value, known)}")
+                           f"'{shown(key.value, 80)}'{did_you_mean(key.value, known)}")
                 continue
             fields.setdefault(key.value, value)  # duplicates were reported by the loader
         missing = [k for k in required if k not in fields]
@@ -149,7 +159,7 @@ class Checker:
         if value is None:
             return None
         if value not in choices:
-            self.error(node, path, f"expected one of {', '.join(choices)}; found '{value}'"
+            self.error(node, path, f"expected one of {', '.join(choices)}; found '{shown(value, 80)}'"
                                    f"{did_you_mean(value, choices)}")
             return None
         return value

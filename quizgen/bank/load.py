@@ -20,6 +20,7 @@ from quizgen.bank.support import check_support
 from quizgen.errors import Diagnostic, Loc, errors_only, sort_diagnostics
 from quizgen.bank.marks import load_yaml
 from quizgen.model import Bank, BankConfig, Question, QuestionSet, Source
+from quizgen.select import matches
 
 if TYPE_CHECKING:
     from quizgen.bank.sources import VerifyReport
@@ -203,6 +204,9 @@ def check_sets(sets: list[QuestionSet], questions: list[Question]) -> list[Diagn
             if topic not in topics:
                 diagnostics.append(Diagnostic(s.loc, f"expected a topic of the bank, found '{topic}'"
                                                      f"{did_you_mean(topic, topics)}", path="set.topics"))
+        if questions and not any(matches(q, s) for q in questions):  # else the PDF build refuses it
+            diagnostics.append(Diagnostic(s.loc, "expected at least one question of the bank to match "
+                                                 "this set, found none", path="set"))
     return diagnostics
 
 
@@ -241,15 +245,50 @@ def load_bank(root: Path) -> tuple[Bank | None, list[Diagnostic]]:
         return _load_bank(Path(root))
 
 
+def links_outside(root: Path, paths: list[Path]) -> tuple[list[Path], list[Diagnostic]]:
+    """The paths that stay inside the bank once symlinks are resolved, and a
+    diagnostic for each that leaves it: a link must not pull an outside file
+    into the deck or echo its content in an error."""
+    inside, diagnostics = [], []
+    real_root = root.resolve()
+    for path in paths:
+        try:
+            ok = path.resolve().is_relative_to(real_root)
+        except (OSError, RuntimeError):  # a loop of links
+            ok = False
+        if ok:
+            inside.append(path)
+        else:  # named by the link, never by where it points
+            shown = Path(shown_path(root)) / path.relative_to(root)
+            diagnostics.append(Diagnostic(Loc(str(shown)), "expected a file inside the bank folder, "
+                                                            "found a link that leads outside it"))
+    return inside, diagnostics
+
+
+def _bank_files(root: Path) -> list[Path]:
+    """The files and folders read by name, before anything is read."""
+    named = [root / CONFIG_FILE, root / SOURCES_FILE, root / FACTS_FILE, root / "sets", root / "templates"]
+    named = [p for p in named if p.is_symlink() or p.exists()]
+    for folder in ("sets", "templates"):
+        if (root / folder).is_dir():
+            named += sorted((root / folder).glob("*.y*ml"))
+    return named
+
+
 def _load_bank(root: Path) -> tuple[Bank | None, list[Diagnostic]]:
     if not root.is_dir():
         return None, [Diagnostic(Loc(shown_path(root)), "expected a bank folder, found no such directory")]
+    _, outside = links_outside(root, _bank_files(root))
+    if outside:  # read nothing: each of these files feeds every other check
+        return None, outside
     config, diagnostics = load_config(root, shown_path(root / CONFIG_FILE))
     sources, source_ids, diags = load_sources(root)
     diagnostics += diags
     # source_ids holds the ids of broken records too: their citations are not
     # reported again, the record's own error is the one message.
-    questions, ids, diags = load_questions(question_files(root, _corpus_inside(root, config)), source_ids)
+    paths, outside = links_outside(root, question_files(root, _corpus_inside(root, config)))
+    diagnostics += outside
+    questions, ids, diags = load_questions(paths, source_ids)
     diagnostics += diags
     sets, diags = load_sets(root)
     diagnostics += diags
@@ -269,6 +308,9 @@ def _load_bank(root: Path) -> tuple[Bank | None, list[Diagnostic]]:
     # blame each of its keys for one broken record.
     known = {s.id for s in sources}
     diagnostics += check_support([q for q in questions if all(c.source in known for c in q.citations)], sources)
+    if not questions and not errors_only(diagnostics):  # nothing to build a deck or a worksheet from
+        diagnostics.append(Diagnostic(Loc(shown_path(root)), "expected at least one question in the bank, "
+                                                             "found none"))
     diagnostics = sort_diagnostics(diagnostics)
     if errors_only(diagnostics):
         return None, diagnostics

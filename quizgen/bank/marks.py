@@ -1,13 +1,16 @@
 """YAML -> nodes that keep their marks, so every diagnostic can say file:line:col.
 
-Only the safe subset is accepted: standard tags, no aliases, bounded nesting.
-Problems are returned as Diagnostics, never raised.
+Only the safe subset is accepted: standard tags, no aliases, bounded nesting,
+bounded size, no control characters. Problems are returned as Diagnostics,
+never raised, and each one points at the line and column it is about.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
+from typing import Callable
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -20,19 +23,29 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_DEPTH = 64
-MAX_BYTES = 256 * 1024 * 1024
+# Composing costs ~15x the file in nodes and marks; a bank file is a few
+# megabytes at most (10,000 questions are ~5 MB), so anything bigger is
+# refused before a byte of it is parsed.
+MAX_BYTES = 16 * 1024 * 1024
+MAX_REPORTED = 20  # of one kind of problem per file: enough to act on
 
 ALLOWED_TAGS = frozenset(
     "tag:yaml.org,2002:" + t
     for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
 )
 
-# libyaml composes recursively in C: a few hundred thousand nested brackets
-# crash the interpreter, so nesting is bounded before the parser sees the text.
-# Block indentation cannot nest deeply in a file of sane size (depth d needs
-# ~d*d/2 bytes of indentation); flow brackets and "- - - x" chains can.
-_FLOW = re.compile(r"[\[\]{}]")
-_COMPACT_CHAIN = re.compile(r"(?:[-?][ \t]+){%d}" % MAX_DEPTH)
+# Characters no bank text may hold: C0 controls but tab, newline and carriage
+# return (U+001F is the separator between Anki's fields: one in a field
+# breaks the whole deck), DEL, the C1 controls (U+0085 included: YAML counts it
+# as a line break, editors do not), the noncharacters U+FFFE/U+FFFF and lone
+# surrogates (only an escape can make one; nothing can encode it).
+# In the raw text U+2028/U+2029 are refused as well: YAML counts them as line
+# breaks and editors do not, so every line number after one would be wrong.
+# Written as the escapes "\u2028" in a double-quoted string they are fine.
+_CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff"
+FORBIDDEN_IN_VALUE = re.compile(f"[{_CONTROL}]")
+FORBIDDEN_IN_TEXT = re.compile(f"[{_CONTROL}\u2028\u2029]")
+_NESTING_MESSAGE = f"expected at most {MAX_DEPTH} levels of nesting, found more"
 
 
 def loc_of(node: Node, file: str) -> Loc:
@@ -40,58 +53,143 @@ def loc_of(node: Node, file: str) -> Loc:
     return Loc(file, mark.line + 1, mark.column + 1)
 
 
-def _nesting_problem(text: str, file: str) -> Diagnostic | None:
+def char_name(ch: str) -> str:
+    """U+001F, with its name when Unicode has one, as a message shows a character."""
+    name = {"\x1f": "the unit separator Anki puts between fields", "\t": "TAB"}.get(ch)
+    if name is None:
+        name = unicodedata.name(ch, "a control character" if ch.isascii() or ord(ch) < 0xA0 else "")
+    return f"U+{ord(ch):04X}" + (f" ({name})" if name else "")
+
+
+def _offset_loc(text: str, offset: int, file: str) -> Loc:
+    """Line and column of a character offset, counting lines the way YAML and
+    editors both do once U+0085/U+2028/U+2029 are refused: at \\n, \\r\\n and a lone \\r."""
+    offset = max(0, min(offset, len(text)))
+    head = text[:offset]
+    line_start = max(head.rfind("\n"), head.rfind("\r")) + 1
+    line = head.count("\n") + head.count("\r") - head.count("\r\n") + 1
+    return Loc(file, line, offset - line_start + 1)
+
+
+def _text_diag(text: str, offset: int, file: str, message: str) -> Diagnostic:
+    return Diagnostic(_offset_loc(text, offset, file), message)
+
+
+def _control_diagnostics(text: str, file: str) -> list[Diagnostic]:
+    found = []
+    for match in FORBIDDEN_IN_TEXT.finditer(text):
+        found.append(_text_diag(text, match.start(), file,
+                                f"expected text without control characters, found {char_name(match.group())}"))
+        if len(found) == MAX_REPORTED:
+            break
+    return found
+
+
+def _nesting_diag(text: str, file: str) -> Diagnostic:
+    """Where the nesting first goes deeper than MAX_DEPTH. Read from parser
+    events, which know quoted text from brackets and never recurse; the parser
+    may stop before that depth (libyaml has its own limit), then its error mark
+    is the place."""
+    loader = _Loader(text)
+    depth = 0
+    try:
+        while True:
+            event = loader.get_event()
+            if event is None or isinstance(event, yaml.StreamEndEvent):
+                break
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    return Diagnostic(Loc(file, mark.line + 1, mark.column + 1), _NESTING_MESSAGE)
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        pass  # libyaml's scanner looks ahead and may fail before the first event
+    finally:
+        loader.dispose()
+    return _bracket_diag(text, file)
+
+
+_FLOW = re.compile(r"[\[\]{}]")
+
+
+def _bracket_diag(text: str, file: str) -> Diagnostic:
+    """Where flow brackets first nest deeper than MAX_DEPTH, counted in the raw
+    text. Blind to quotes, so only used to place an error already known."""
     depth = 0
     for match in _FLOW.finditer(text):
         if match.group() in "[{":
             depth += 1
             if depth > MAX_DEPTH:
-                return _text_diag(text, match.start(), file,
-                                  f"expected at most {MAX_DEPTH} levels of nesting, found more")
+                return _text_diag(text, match.start(), file, _NESTING_MESSAGE)
         elif depth:
             depth -= 1
-    chain = _COMPACT_CHAIN.search(text)
-    if chain:
-        return _text_diag(text, chain.start(), file,
-                          f"expected at most {MAX_DEPTH} levels of nesting, found more")
-    return None
+    return Diagnostic(Loc(file, 1, 1), _NESTING_MESSAGE)
 
 
-def _text_diag(text: str, offset: int, file: str, message: str) -> Diagnostic:
-    line = text.count("\n", 0, offset) + 1
-    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return Diagnostic(Loc(file, line, col), message)
-
-
-def _yaml_error_diag(exc: yaml.YAMLError, file: str) -> Diagnostic:
+def _error_loc(exc: yaml.YAMLError, text: str, file: str) -> Loc:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc)
+    if mark is not None:
+        # From the character index: at the end of a text without a final
+        # newline libyaml's line is one past the last line.
+        if isinstance(getattr(mark, "index", None), int) and 0 <= mark.index <= len(text):
+            return _offset_loc(text, mark.index, file)
+        return Loc(file, mark.line + 1, mark.column + 1)
+    position = getattr(exc, "position", None)  # a ReaderError: libyaml counts UTF-8 bytes
+    if isinstance(position, int):
+        if _Loader.__name__.startswith("C"):
+            position = len(text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "ignore"))
+        return _offset_loc(text, position, file)
+    return Loc(file, 1, 1)  # pragma: no cover - every YAMLError of PyYAML has a mark or a position
+
+
+def _yaml_error_diag(exc: yaml.YAMLError, text: str, file: str) -> Diagnostic:
+    if isinstance(exc, yaml.reader.ReaderError):
+        ch = chr(exc.character) if isinstance(exc.character, int) else "?"
+        return Diagnostic(_error_loc(exc, text, file), f"expected text without control characters, found {char_name(ch)}")
+    problem = getattr(exc, "problem", None) or str(exc).split("\n")[0]
     context = getattr(exc, "context", None)
     message = f"invalid YAML: {problem}"
     if context:
         message += f" ({context})"
-    if mark is None:
-        return Diagnostic(Loc(file, 1, 1), message)
-    return Diagnostic(Loc(file, mark.line + 1, mark.column + 1), message)
+    return Diagnostic(_error_loc(exc, text, file), message)
 
 
 def parse_text(text: str, file: str) -> tuple[Node | None, list[Diagnostic]]:
     """Compose one YAML document and check the safety rules on every node."""
-    problem = _nesting_problem(text, file)
-    if problem:
-        return None, [problem]
-    loader = _Loader(text)
+    if len(text) > MAX_BYTES:  # characters: never more than the bytes
+        return None, [Diagnostic(Loc(file, 1, 1), f"expected a file under {MAX_BYTES} bytes, found "
+                                                  f"{len(text)} characters")]
+    controls = _control_diagnostics(text, file) if FORBIDDEN_IN_TEXT.search(text) else []
+    if controls:
+        return None, controls
+    return _compose(text, file, lambda: text)
+
+
+def _compose(source: str | bytes, file: str, text_of: Callable[[], str]) -> tuple[Node | None, list[Diagnostic]]:
+    """Compose from text or from UTF-8 bytes (libyaml reads those as they are:
+    no str of the whole file, which for one emoji in a megabyte of ASCII
+    costs four bytes a character, has to live while the nodes are built).
+    ``text_of`` gives the text for the rare checks that need it."""
+    loader = _Loader(source)
     try:
         node = loader.get_single_node()
+    except RecursionError:  # the pure-Python composer recurses; libyaml has its own limit
+        return None, [_nesting_diag(text_of(), file)]
     except yaml.YAMLError as exc:
-        return None, [_yaml_error_diag(exc, file)]
+        if "nesting depth" in str(getattr(exc, "problem", "")):
+            return None, [_nesting_diag(text_of(), file)]
+        return None, [_yaml_error_diag(exc, text_of(), file)]
     finally:
         loader.dispose()
     if node is None:
         return None, []
-    diagnostics, has_alias = _check_nodes(node, file, may_alias="&" in text, may_tag="!" in text)
+    amp, bang, backslash = ("&", "!", "\\") if isinstance(source, str) else (b"&", b"!", b"\\")
+    diagnostics, has_alias = _check_nodes(node, file, may_alias=amp in source, may_tag=bang in source,
+                                          may_escape=backslash in source, text_of=text_of)
     if has_alias:
-        diagnostics.extend(_alias_diagnostics(text, file))
+        diagnostics.extend(_alias_diagnostics(text_of(), file))
     return node, diagnostics
 
 
@@ -104,7 +202,7 @@ def _alias_diagnostics(text: str, file: str) -> list[Diagnostic]:
             found.append(Diagnostic(Loc(file, mark.line + 1, mark.column + 1),
                                     f"expected plain data, found alias '*{token.value}' "
                                     "(anchors and aliases are not supported)"))
-            if len(found) == 20:  # an alias bomb needs no more than a sample
+            if len(found) == MAX_REPORTED:  # an alias bomb needs no more than a sample
                 break
     return found
 
@@ -115,31 +213,75 @@ def load_yaml(path: Path, file: str | None = None) -> tuple[Node | None, list[Di
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            return None, [Diagnostic(Loc(shown), f"expected a file under {MAX_BYTES} bytes, found {size}")]
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, [Diagnostic(Loc(shown), f"cannot read file: {exc.strerror}")]
+            return None, [Diagnostic(Loc(shown, 1, 1), f"expected a file under {MAX_BYTES} bytes, found {size}")]
+        with path.open("rb") as handle:
+            # read(n) allocates n bytes up front: ask for what stat found, and
+            # one more byte to notice a file that grew past the cap meanwhile
+            data = handle.read(size + 1)
+            while len(data) > size and len(data) <= MAX_BYTES:
+                more = handle.read(min(len(data), MAX_BYTES + 1 - len(data)))
+                if not more:
+                    break
+                data += more
+    except (OSError, ValueError) as exc:
+        return None, [Diagnostic(Loc(shown), f"cannot read file: {getattr(exc, 'strerror', None) or exc}")]
+    if len(data) > MAX_BYTES:
+        return None, [Diagnostic(Loc(shown, 1, 1), f"expected a file under {MAX_BYTES} bytes, found more")]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        return None, [Diagnostic(Loc(shown, line, 1), "expected UTF-8 text, found undecodable bytes")]
-    return parse_text(text, shown)
+        good = data[:exc.start].decode("utf-8-sig")
+        where = _offset_loc(good, len(good), shown)
+        return None, [Diagnostic(where, f"expected UTF-8 text, found undecodable byte 0x{data[exc.start]:02X}")]
+    controls = _control_diagnostics(text, shown) if FORBIDDEN_IN_TEXT.search(text) else []
+    if controls:
+        return None, controls
+    if not _Loader.__name__.startswith("C"):  # pragma: no cover - the pure-Python reader counts a BOM
+        return _compose(text, shown, lambda: text)
+    del text  # the bytes are smaller, and libyaml skips a BOM as utf-8-sig does
+    return _compose(data, shown, lambda: data.decode("utf-8-sig"))
 
 
-def _check_nodes(root: Node, file: str, *, may_alias: bool = True,
-                 may_tag: bool = True) -> tuple[list[Diagnostic], bool]:
-    """Refuse aliases, unknown tags and duplicate keys, walking iteratively.
+_ESCAPE = re.compile(r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.S)
+_SHORT_ESCAPES = {"0": "\x00", "a": "\x07", "b": "\x08", "e": "\x1b", "v": "\x0b", "f": "\x0c", "N": "\x85"}
+
+
+def _escape_offset(node: ScalarNode, text: str) -> tuple[int, str]:
+    """Offset in the text of the escape that wrote a forbidden character into
+    a double-quoted scalar, and the character (the scalar's start if not found)."""
+    start, end = node.start_mark.index, node.end_mark.index
+    for match in _ESCAPE.finditer(text, start, end):
+        body = match.group()[1:]
+        if body[0] in "xuU" and len(body) > 1:
+            try:
+                ch = chr(int(body[1:], 16))
+            except (ValueError, OverflowError):
+                continue
+        else:
+            ch = _SHORT_ESCAPES.get(body, "")
+        if ch and FORBIDDEN_IN_VALUE.match(ch):
+            return match.start(), ch
+    bad = FORBIDDEN_IN_VALUE.search(node.value)
+    return start, bad.group() if bad else "?"
+
+
+def _check_nodes(root: Node, file: str, *, may_alias: bool = True, may_tag: bool = True,
+                 may_escape: bool = True, text_of: Callable[[], str] | None = None
+                 ) -> tuple[list[Diagnostic], bool]:
+    """Refuse aliases, unknown tags, duplicate keys, too deep nesting and
+    control characters written as escapes, walking iteratively.
 
     The composer has already resolved aliases into shared nodes, so an alias
     shows up as a node reached twice; refusing those also defuses alias bombs.
-    A text without '&' has no anchor and so no alias, and one without '!' has
-    no explicit tag: scalars then need no visit at all, which is most of the
-    walk in a large bank.
+    A text without '&' has no anchor and so no alias, one without '!' has no
+    explicit tag and one without a backslash no escape: scalars then need no
+    visit at all, which is most of the walk in a large bank.
     """
     diagnostics: list[Diagnostic] = []
-    has_alias = False
-    visit_scalars = may_alias or may_tag
+    has_alias = too_deep = False
+    controls = 0
+    text: str | None = None
+    visit_scalars = may_alias or may_tag or may_escape
     seen: set[int] = set()
     stack: list[tuple[Node, int]] = [(root, 1)]
     while stack:
@@ -154,10 +296,21 @@ def _check_nodes(root: Node, file: str, *, may_alias: bool = True,
                                           f"expected plain data, found tag '{node.tag}' (only standard YAML tags are allowed)"))
             continue
         if depth > MAX_DEPTH:
-            diagnostics.append(Diagnostic(loc_of(node, file),
-                                          f"expected at most {MAX_DEPTH} levels of nesting, found more"))
+            if not too_deep:  # one place is enough: the rest is the same mistake
+                diagnostics.append(Diagnostic(loc_of(node, file), _NESTING_MESSAGE))
+            too_deep = True
             continue
-        if isinstance(node, MappingNode):
+        if isinstance(node, ScalarNode):
+            if (may_escape and node.style == '"' and controls < MAX_REPORTED
+                    and FORBIDDEN_IN_VALUE.search(node.value)):
+                controls += 1
+                if text is None:  # decoded once, for the first escape only
+                    text = text_of() if text_of else ""
+                offset, ch = _escape_offset(node, text) if text else (node.start_mark.index, "?")
+                where = _offset_loc(text, offset, file) if text else loc_of(node, file)
+                diagnostics.append(Diagnostic(where, f"expected text without control characters, "
+                                                     f"found {char_name(ch)} written as an escape"))
+        elif isinstance(node, MappingNode):
             first: dict[str, Node] = {}
             for key, value in node.value:
                 if isinstance(key, ScalarNode):

@@ -226,6 +226,12 @@ def _shape(c: Checker, qtype: str, fields: dict[str, Node], path: str, prompt: s
             c.error(fields["prompt"], f"{path}.prompt",
                     "expected at least one [[blank]] in a cloze prompt, found none")
             return None
+        empty = [m for m in CLOZE_BLANK.finditer(prompt) if not m.group(1).strip()]
+        if empty:  # a card whose answer is a space asks nothing
+            c.error(fields["prompt"], f"{path}.prompt",
+                    f"expected text in every [[blank]], found {len(empty)} blank{'s' if len(empty) > 1 else ''} "
+                    "of only whitespace")
+            return None
         return cloze_answer(prompt), (), (), (), ()
     if qtype == "matching":
         if "pairs" not in fields:
@@ -252,7 +258,7 @@ def _shape(c: Checker, qtype: str, fields: dict[str, Node], path: str, prompt: s
     if qtype == "ordering":
         if "items" not in fields:
             return None
-        items = c.strings(fields["items"], f"{path}.items", min_len=3, max_len=8)
+        items = c.strings(fields["items"], f"{path}.items", min_len=3, max_len=6)
         if items is None or not _distinct(c, fields["items"], f"{path}.items", items, "items"):
             return None
         return ordering_answer(items), (), (), (), items

@@ -250,12 +250,17 @@ _FLOW_SAFE = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
 def scalar(text: str) -> str:
     """A string as a plain YAML scalar when that reads back as the same string,
     else double-quoted (JSON string syntax is valid YAML double-quoted syntax)."""
-    if (_PLAIN_START.match(text) and not _PLAIN_BREAKERS.search(text)
+    if (_PLAIN_START.match(text) and not _PLAIN_BREAKERS.search(text) and not _RAW_IN_JSON.search(text)
             and _RESOLVER.resolve(ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str"):
         return text
     quoted = json.dumps(text, ensure_ascii=False)
-    # JSON leaves these raw, but YAML reads them as line breaks
-    return quoted.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\x85")
+    # JSON leaves these raw: YAML reads U+0085, U+2028 and U+2029 as line
+    # breaks, and DEL, C1 and the noncharacters are invisible in a file. Written
+    # as escapes, the loader names each at its place instead of a raw byte doing harm.
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
+
+
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 
 
 def prose(key: str, text: str, indent: int) -> list[str]:

@@ -27,14 +27,29 @@ class NoteContent(NamedTuple):
     hash: str  # of fields and tags: a change here is a change Anki must apply
 
 
+# Anki reads its own markup out of a field's HTML: [sound:...] plays a file,
+# [latex]...[/latex], [$]...[/$] and [$$]...[/$$] typeset LaTeX, {{c1::...}} is a
+# cloze and \(...\) / \[...\] are typeset by MathJax in the card's page. Bank
+# text is text, so brackets and braces become character references (Anki's
+# regexes see no bracket) and a backslash is cut from what follows by an empty
+# element (MathJax reads the page's text, where references are already
+# decoded, but never looks for a delimiter across an element). U+001F is the
+# separator between the fields of a note: one inside a field would shift every
+# field after it and Anki would refuse the deck; the loader refuses it, and it
+# can never reach a note from here either.
+_ANKI_MARKUP = str.maketrans({"[": "&#91;", "]": "&#93;", "{": "&#123;", "}": "&#125;",
+                              "\\": "&#92;<span></span>", "\x1f": "\ufffd", "\n": "<br>"})
+_ATTR_MARKUP = str.maketrans({"[": "&#91;", "]": "&#93;", "{": "&#123;", "}": "&#125;",
+                              "\\": "&#92;", "\x1f": "\ufffd"})
+
+
 def text(value: str) -> str:
-    """Bank text as HTML: escaped, line breaks kept."""
-    value = escape(value, quote=False)
-    return value.replace("\n", "<br>") if "\n" in value else value
+    """Bank text as HTML: escaped, Anki's own markup made inert, line breaks kept."""
+    return escape(value, quote=False).translate(_ANKI_MARKUP)
 
 
 def attr(value: str) -> str:
-    return escape(value, quote=True)
+    return escape(value, quote=True).translate(_ATTR_MARKUP)
 
 
 def shuffled_order(question_id: str, salt: str, n: int) -> list[int]:

@@ -95,11 +95,24 @@ class BoxedParagraph(Para):
     an option, or a box to write a letter or number in."""
 
     def __init__(self, text: str, style: ParagraphStyle, bullet: str | None = None,
-                 box_x: float = NUMBER_INDENT, box: float = BOX):
-        super().__init__(text, style, bulletText=bullet)
+                 box_x: float = NUMBER_INDENT, box: float = BOX, **paragraph_args):
+        # Paragraph.split builds both halves as self.__class__(None, style,
+        # bulletText=..., frags=...): accept its keywords too.
+        if "bulletText" in paragraph_args:
+            bullet = paragraph_args.pop("bulletText")
+        super().__init__(text, style, bulletText=bullet, **paragraph_args)
         self.box_x, self.box = box_x, box
 
+    def split(self, avail_width, avail_height):
+        parts = super().split(avail_width, avail_height)
+        for i, part in enumerate(parts):  # the box belongs in front of the first line only
+            part.box_x, part.box = self.box_x, self.box if i == 0 else 0
+        return parts
+
     def draw(self):
+        if not self.box:
+            super().draw()
+            return
         canv = self.canv
         baseline = self.height - self.style.fontSize * 0.95
         middle = baseline + self.style.fontSize * 0.33  # half the cap height: boxes centre on the letters

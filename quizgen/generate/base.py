@@ -110,6 +110,7 @@ class Draft:
     accept: tuple[str, ...] = ()
     truth: bool | None = None  # true_false: whether the prompt is true
     stated: str = ""  # true_false: the value the prompt states
+    stated_citations: tuple[Citation, ...] = ()  # true_false: where a false statement's value comes from
     pairs: tuple[tuple[str, str], ...] = ()
     items: tuple[str, ...] = ()
     order_options: Callable[[list[str]], list[str]] | None = None  # default: shuffled
@@ -148,7 +149,8 @@ def finish(template: Template, key: Key, draft: Draft, seed: int) -> Question:
     used = slots_used(template.prompt) | slots_used(template.explanation)
     citations = unique_citations([draft.citations,
                                   *(c for s, c in sorted(draft.extra_citations.items()) if s in used),
-                                  *(draft.option_citations[o] for o in shown if o in draft.option_citations)])
+                                  *(draft.option_citations[o] for o in shown if o in draft.option_citations),
+                                  draft.stated_citations if template.type == "true_false" else ()])
     return Question(
         id=qid, type=template.type, topic=template.topic, prompt=prompt, answer=answer,
         explanation=explanation, citations=citations, tags=template.tags, difficulty=template.difficulty,
@@ -232,6 +234,9 @@ class Generator:
             is_true = key[-1] == "true"
             value = draft.answer if is_true else next(v for v, tok in pool.items() if tok == key[-1])
             draft.truth, draft.stated = is_true, stated_form(value)
+            other = None if is_true else self.index.by_id.get(key[-1])
+            if other is not None:  # the record the false value is taken from is cited for it
+                draft.stated_citations = other.own_citations
         return draft
 
     @staticmethod

@@ -298,7 +298,7 @@ def pdf(bank_path: Path, sets: tuple[str, ...], variants: int, seed: int | None,
 @click.option("--topic", "topics", multiple=True, help="Only templates of this topic (repeatable).")
 @click.option("--count", type=click.IntRange(min=1),
               help="How many questions, spread evenly across templates (default: all the facts allow).")
-@click.option("--per-fact", type=click.IntRange(min=0), default=6, show_default=True,
+@click.option("--per-fact", type=click.IntRange(min=0), default=8, show_default=True,
               help="At most this many questions on any one fact record (0: no cap).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for selection and option order.")
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path),

@@ -4,10 +4,11 @@ Two questions are near-duplicates when
 
 - their *shape* is the same and they rest on the same material: the text a
   student reads (the prompt, and the items or pairs of an ordering or
-  matching), with every name, number and date masked, is equal, and they share
-  a fact record (generated questions) or a cited quote (any question). This
-  catches a true/false statement made once true and once with another name,
-  and one prompt asked as multiple choice and as a short answer; or
+  matching), with every name, number and date masked, is equal, they share a
+  fact record (generated questions) or a cited quote (any question), and they
+  are true/false statements or have the same key. This catches a statement
+  made once true and once with another name, and one prompt asked as multiple
+  choice and as a short answer; or
 - they key the same answer on the same facts: generated multiple choice,
   short answer or cloze questions whose fact records and key are equal, under
   whatever templates.
@@ -89,6 +90,10 @@ class DuplicateIndex:
         if key is not None and key in self._statements:
             return self._statements[key]
         for other in self._shapes.get(shape(q), ()):
+            # a question with another key asks something else ("what does A
+            # call it" and "what does B call it"); statements are true or false
+            if q.type != "true_false" and _fold(q.answer) != _fold(other.answer):
+                continue
             # fact records say best what a question is about; quotes where one has none
             both = bool(q.facts and other.facts)
             if _anchors(q, both) & _anchors(other, both):

@@ -208,6 +208,15 @@ class Generator:
     def _keys(self) -> Iterator[Key]:
         raise NotImplementedError
 
+    def units(self, key: Key, q: Question) -> tuple[str, ...]:
+        """What the cap per fact counts a question against: its fact records."""
+        return q.facts
+
+    def variant_of(self, key: Key) -> Key:
+        """The item a key asks about: the true and the false statements of one
+        item are one statement, written at most once."""
+        return self._base(key)
+
     def build(self, key: Key, seed: int = 0) -> Question:
         return finish(self.template, key, self.draft(key), seed)
 

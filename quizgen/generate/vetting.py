@@ -23,8 +23,8 @@ from quizgen.model import Fact, Question, Source, Support
 MIN_OPTIONS = 3  # an mcq with two options is a coin toss
 MIN_PARTS = 3  # pairs of a matching, items of an ordering
 
-ONE_DATE = "The date is inferred: the articles do not print it in full."
-SOME_DATES = "Some of these dates are inferred: the articles do not print them in full."
+ONE_DATE = "The articles do not print this event's full date; it is inferred."
+SOME_DATES = "The articles do not print every one of these dates in full; some are inferred."
 
 
 def well_formed(q: Question) -> bool:
@@ -76,6 +76,6 @@ def vet(q: Question, index: FactIndex, sources: Mapping[str, Source]) -> Questio
         return None
     prompt = q.prompt
     if "inferred" not in prompt.casefold():
-        note = ONE_DATE if len(dates) == 1 else SOME_DATES
+        note = SOME_DATES if len(dates) > 1 or q.type == "ordering" else ONE_DATE
         prompt = f"{prompt} ({note})"
     return replace(q, prompt=prompt, support=Support("inferred", reason(dates)))

@@ -37,7 +37,7 @@ from quizgen.writefile import write_text_atomic
 
 SCHEMA = "schema/questions.schema.json"
 WIDTH = 88  # folded prose is wrapped here; the loader joins the lines again
-PER_FACT = 6  # questions one fact record may appear in, per generated file (--per-fact)
+PER_FACT = 8  # questions one fact record may appear in, per generated file (--per-fact)
 
 
 @dataclass(frozen=True)
@@ -182,7 +182,9 @@ def generate(root: Path, out: Path, *, templates: Sequence[str] = (), topics: Se
     # Compared with the hand-written questions only: each generated file can
     # then be written again alone and come out the same.
     seen = DuplicateIndex(q for q in others if q.origin != "generated")
-    uses: dict[str, int] = {}
+    uses: dict[str, int] = {}  # questions written per fact record (Generator.units)
+    variants: set[tuple[str, Key]] = set()  # (template, item) written: one statement per item
+    matched: set[tuple[str, tuple[str, str]]] = set()  # (template, pair) of the matchings written
     dropped = Dropped()
     kept: dict[str, list[tuple[Key, Question]]] = {t.name: [] for t in chosen}
     written = 0
@@ -198,15 +200,21 @@ def generate(root: Path, out: Path, *, templates: Sequence[str] = (), topics: Se
         if vetted is None:
             dropped.unsupported += 1
             continue
-        if seen.first_of(vetted) is not None:
+        variant = (name, generators[name].variant_of(key))
+        # a pair already matched under this template is that statement again
+        pairs = {(name, pair) for pair in vetted.pairs}
+        if variant in variants or pairs & matched or seen.first_of(vetted) is not None:
             dropped.duplicate += 1
             continue
-        if per_fact is not None and any(uses.get(f, 0) >= per_fact for f in vetted.facts):
+        units = generators[name].units(key, vetted)
+        if per_fact is not None and any(uses.get(u, 0) >= per_fact for u in units):
             dropped.capped += 1
             continue
         seen.add(vetted)
-        for f in vetted.facts:
-            uses[f] = uses.get(f, 0) + 1
+        variants.add(variant)
+        matched |= pairs
+        for u in units:
+            uses[u] = uses.get(u, 0) + 1
         kept[name].append((key, vetted))
         written += 1
     questions = [q for t in chosen for _, q in sorted(kept[t.name], key=lambda kq: kq[0])]

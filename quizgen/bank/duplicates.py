@@ -47,7 +47,7 @@ def shape(q: Question) -> str:
 def mask(text: str) -> str:
     """Each run of names, numbers and dates as one "#": a word that opens with
     a capital or a digit (any script with case), so "14 November 2018" and
-    "Taro Kono" are masked alike."""
+    "Ada Lovelace" are masked alike."""
     out: list[str] = []
     for word in _WORD.findall(unicodedata.normalize("NFKC", text)):
         core = word.lstrip("\"'“‘([")

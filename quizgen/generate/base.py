@@ -244,8 +244,9 @@ class Generator:
             value = draft.answer if is_true else next(v for v, tok in pool.items() if tok == key[-1])
             draft.truth, draft.stated = is_true, stated_form(value)
             other = None if is_true else self.index.by_id.get(key[-1])
-            if other is not None:  # the record the false value is taken from is cited for it
+            if other is not None:  # the record the false value is taken from is used and cited
                 draft.stated_citations = other.own_citations
+                draft.facts = (*draft.facts, other.id)
         return draft
 
     @staticmethod

@@ -123,14 +123,31 @@ def choose_templates(templates: Sequence[Template], names: Sequence[str] = (),
     return chosen
 
 
-def interleave(candidates: dict[str, list[Key]], seed: int) -> list[tuple[str, Key]]:
+def interleave(candidates: dict[str, list[Key]], seed: int,
+               generators: dict[str, Generator] | None = None) -> list[tuple[str, Key]]:
     """Every candidate once, templates taken in turn (round robin, in a seeded
     order) and each template's keys in a seeded order, so that a count, a cap
     per fact and duplicate removal spread over the templates instead of
-    exhausting the first one."""
+    exhausting the first one. Only one statement of an item is written, so a
+    true/false template's items come true or false by a seeded coin, not
+    false nine times in ten because most variants of an item are false."""
     rng = random.Random(f"quizgen-select\x1f{seed}")
-    queues = {name: random.Random(f"quizgen-select\x1f{seed}\x1f{name}").sample(keys, len(keys))
-              for name, keys in candidates.items() if keys}
+    queues = {}
+    for name, keys in candidates.items():
+        if not keys:
+            continue
+        pick = random.Random(f"quizgen-select\x1f{seed}\x1f{name}")
+        queue = pick.sample(keys, len(keys))
+        gen = generators.get(name) if generators else None
+        if gen is not None and gen.template.type == "true_false":
+            groups: dict[Key, list[Key]] = {}
+            for key in queue:
+                groups.setdefault(gen.variant_of(key), []).append(key)
+            queue = []
+            for variants in groups.values():
+                true_first = pick.random() < 0.5
+                queue += sorted(variants, key=lambda k: (k[-1] == "true") != true_first)
+        queues[name] = queue
     names = list(queues)
     rng.shuffle(names)
     out: list[tuple[str, Key]] = []
@@ -188,7 +205,7 @@ def generate(root: Path, out: Path, *, templates: Sequence[str] = (), topics: Se
     dropped = Dropped()
     kept: dict[str, list[tuple[Key, Question]]] = {t.name: [] for t in chosen}
     written = 0
-    for name, key in interleave(candidates, seed):
+    for name, key in interleave(candidates, seed, generators):
         if count is not None and written >= count:
             dropped.over_count += 1
             continue

@@ -230,3 +230,74 @@ def test_long_prose_folds_and_reads_back():
     text = dump_questions([q])
     assert ">-" in text and max(len(line) for line in text.splitlines()) <= 88
     assert yaml.safe_load(text) == {"questions": [question_record(q)]}
+
+
+# -- what generate writes: supported, marked, new ------------------------------------
+
+def test_every_shipped_generated_key_is_quoted_or_marked():
+    """The support check at its strictest: no generated question of the shipped
+    bank has a key its citations do not state unless it is marked."""
+    from quizgen.bank.support import check_support
+
+    bank, _ = load_bank(REAL_BANK)
+    generated = [q for q in bank.questions if q.origin == "generated"]
+    assert generated and check_support(generated, bank.sources) == []
+    statuses = {q.support.status for q in generated}
+    assert statuses <= {"quoted", "inferred"}  # nothing outside the sources
+    for q in generated:
+        if q.support.status == "inferred":
+            assert q.support.reason and "inferred" in q.prompt.casefold(), q.id
+
+
+def test_a_key_resting_on_an_inferred_date_is_marked_and_says_so(bank: Path):
+    out = bank / "generated" / "cloze.yaml"
+    generate(bank, out, templates=["event-date-cloze"])
+    loaded, diagnostics = load_bank(bank)
+    assert diagnostics == []
+    by_fact = {q.facts[0]: q for q in loaded.questions if q.template == "event-date-cloze"}
+    singapore = by_fact["event-singapore-meeting-2018"]
+    assert singapore.support.status == "inferred"
+    assert singapore.support.reason.startswith("14 November 2018 is inferred, not printed in full.")
+    assert "outside knowledge" in singapore.support.reason
+    assert "it is inferred" in singapore.prompt
+    assert by_fact["event-nagato-talks-2016"].support.status == "quoted"  # printed by the report's date
+
+
+def test_a_key_the_quotes_do_not_state_is_not_written(bank: Path):
+    facts = bank / "facts.yaml"
+    text = facts.read_text(encoding="utf-8")
+    # our wording, not TASS's ("between the countries"): no longer a run of the quote
+    facts.write_text(text.replace("text: the state of war between the countries",
+                                  "text: the state of war between the two nations"), encoding="utf-8")
+    out = bank / "generated" / "x.yaml"
+    result = generate(bank, out, templates=["declaration-ended", "declaration-restored"])
+    assert dict(result.by_template) == {"declaration-ended": 0, "declaration-restored": 1}
+    assert result.dropped.unsupported == 1
+    assert "  key not stated by the cited quotes  1" in result.summary()
+    with pytest.raises(QuizgenError) as err:
+        generate(bank, bank / "generated" / "y.yaml", templates=["declaration-ended"])
+    assert "the facts allow none that pass" in str(err.value.diagnostics[0])
+
+
+def test_the_cap_per_fact_holds(bank: Path):
+    out = bank / "generated" / "all.yaml"
+    generate(bank, out, seed=3, per_fact=2)
+    loaded, _ = load_bank(bank)
+    uses: dict[str, int] = {}
+    for q in loaded.questions:
+        for f in q.facts:
+            uses[f] = uses.get(f, 0) + 1
+    # each claim and point of the document counts as its own fact
+    document = uses.pop("document-joint-declaration-1956")
+    assert max(uses.values()) == 2 and 2 < document <= 2 * (9 + 5)
+
+
+def test_a_role_holder_is_spelled_as_the_cited_source_spells_him(bank: Path):
+    out = bank / "generated" / "who.yaml"
+    generate(bank, out, templates=["role-holder-short"], per_fact=None)
+    loaded, diagnostics = load_bank(bank)
+    assert diagnostics == []
+    spelled = {q.facts: (q.answer, set(q.accept)) for q in loaded.questions if q.template == "role-holder-short"}
+    assert spelled[("person-lavrov", "event-un-meeting-plan-2018")] == ("Sergei Lavrov", {"Sergey Lavrov", "Lavrov"})
+    assert spelled[("person-lavrov", "event-moscow-consultations-2019")] == ("Sergey Lavrov",
+                                                                          {"Sergei Lavrov", "Lavrov"})

@@ -173,6 +173,8 @@ DEFAULT_LABELS: Mapping[str, str] = {
     "undated": "undated",
     "outlet_unknown": "outlet not named",
     "timeline": "Timeline",
+    "support_inferred": "Inferred",  # before the reason of a key the sources do not state word for word
+    "support_outside": "Not from the sources",
     # PDF worksheets and keys. "{count}" in order_note is replaced by the
     # number of items (a plain replace: labels are never templates).
     "code": "code",

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 import quizgen.staging as staging_module
 from quizgen.build import output_folder, render_formats
+from quizgen.model import Bank
 from quizgen.cli import cli
 from quizgen.errors import Diagnostic, Loc, QuizgenError
 from quizgen.staging import STAGING_PREFIX, Session
@@ -560,7 +561,7 @@ def test_failing_anywhere_before_the_commit_changes_nothing(tmp_path_factory, ol
             mock.patch.object(staging_module.Session, "_source_for", source_for):
         try:
             with output_folder(out, bank) as session:
-                files = render_formats(None, session, ("first", "second"), None)
+                files = render_formats(Bank(str(bank), (), ()), session, ("first", "second"), None)
         except (QuizgenError, RuntimeError, KeyboardInterrupt) as exc:
             assert getattr(exc, "written", ()) == ()  # BuildFailed: nothing reached its place
             assert snapshot(out, bank) == before

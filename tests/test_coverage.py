@@ -161,7 +161,8 @@ def test_corpus_option_overrides_the_config(tmp_path: Path):
     root = bank_with(tmp_path, EXCLUDE)
     result = CliRunner().invoke(cli, ["coverage", "--bank", str(root), "--corpus", str(tmp_path / "nowhere")])
     assert result.exit_code == 1
-    assert result.output == f"Error: corpus folder {tmp_path / 'nowhere'} not found; pass --corpus DIR\n"
+    assert result.output == (f"{root / 'bank.yaml'}: error: corpus: expected the corpus folder {tmp_path / 'nowhere'}, "
+                             "found none; pass --corpus DIR\nquizgen: 1 error; nothing was written\n")
 
 
 def test_the_shipped_bank_cites_or_excludes_every_sentence():

@@ -55,7 +55,7 @@ def bank_copy(tmp_path_factory) -> Path:
 def test_the_example_validates_without_warnings():
     code, out = run("validate", str(EXAMPLE))
     assert code == 0, out
-    assert out.strip().splitlines() == ["ok: 35 questions in 4 files, 3 sources, 3 sets; 53 quotes found verbatim"]
+    assert out.strip().splitlines() == ["ok: 35 questions in 4 files, 3 sources, 3 sets; 57 quotes found verbatim"]
 
 
 def test_the_example_covers_every_question_type_and_topic():
@@ -76,7 +76,7 @@ def test_the_example_covers_every_question_type_and_topic():
 def test_every_quote_is_in_the_examples_own_texts():
     code, out = run("verify", "--bank", str(EXAMPLE), "--corpus", str(EXAMPLE / "sources"))
     assert code == 0, out
-    assert out.strip().splitlines()[-1] == "ok: 53 quotes found verbatim in 3 articles; all sha256 match"
+    assert out.strip().splitlines()[-1] == "ok: 57 quotes found verbatim in 3 articles; all sha256 match"
 
 
 def test_the_texts_are_short_plain_utf8_with_greek():

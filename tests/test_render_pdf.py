@@ -558,3 +558,17 @@ def test_a_bank_without_sets_prints_one_sheet_named_after_the_bank(tmp_path):
     assert pypdf.PdfReader(tmp_path / "all.pdf").metadata.title == "Fixture bank"
     # no topics declared: sections in slug order, headed by the slug
     assert text.index("Actors") < text.index("Dates") < text.index("Declaration 1956") < text.index("Islands")
+
+
+def test_a_key_names_the_reasoning_behind_an_inferred_key(tmp_path):
+    from dataclasses import replace
+
+    from quizgen.model import Support
+
+    reason = "REASON-inferred: 60 years after the 1956 declaration, which TASS prints."
+    inferred = replace(QUESTIONS[0], support=Support("inferred", reason))
+    bank = Bank("fixture", SOURCES, (inferred,), (QuestionSet("one", "One"),), config=CONFIG)
+    files = {p.name: p for p in render(bank, tmp_path, OPTIONS)}
+    key, sheet = flat(read_text(files["one-key.pdf"])), flat(read_text(files["one.pdf"]))
+    assert f"Inferred: {reason}" in key
+    assert "REASON-inferred" not in sheet  # the reasoning would give the key away on the sheet

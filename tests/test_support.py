@@ -314,3 +314,110 @@ def test_include_outside_must_be_a_boolean(mini_bank: Path):
     assert bank is None
     assert [str(d) for d in diagnostics] == [
         f"{config}:4:18: error: include_outside: expected true or false, found a string 'sometimes'"]
+
+
+# -- years BC, spans, approximate years, number forms (the example bank's needs) -------
+
+@pytest.mark.parametrize("text, year, last, approx", [
+    ("in 212 BC", -212, None, False),
+    ("240 B.C.", -240, None, False),
+    ("Around 240 BC he", -240, None, True),
+    ("AD 79", 79, None, False),
+    ("79 AD", 79, None, False),
+    ("around 1440, while", 1440, None, True),
+    ("c. 1455", 1455, None, True),
+    ("a Latin Bible finished around 1455", 1455, None, True),
+    ("in 1377", 1377, None, False),
+    ("in the eleventh century", 1000, 1100, False),
+    ("the 20th century", 1900, 2000, False),
+    ("the twenty-first century", 2000, 2100, False),
+    ("the third century BC", -300, -200, False),
+    ("in the 1440s", 1440, 1449, False),
+])
+def test_years_bc_spans_and_approximate_years_are_dates(text, year, last, approx):
+    (date,) = [t for t in tokens(text) if isinstance(t, Date)]
+    assert (date.year, date.last, date.approx) == (year, last, approx)
+
+
+def test_a_range_bc_gives_both_years_bc():
+    dates = [t for t in tokens("Archimedes of Syracuse (c. 287\u2013212 BC)") if isinstance(t, Date)]
+    assert [(d.year, d.approx) for d in dates] == [(-287, True), (-212, False)]
+
+
+def test_numbers_that_are_not_years_stay_numbers():
+    assert [t for t in tokens("Taking that distance as 5,000 stadia") if isinstance(t, Date)] == []
+    assert [t for t in tokens("polygons of 96 sides") if isinstance(t, Date)] == []
+    assert [t for t in tokens("2016-13-40") if isinstance(t, Date) and t.month] == []  # no month 13
+
+
+@pytest.mark.parametrize("key, quote, ok", [
+    ("212 BC", "Roman soldiers took Syracuse in 212 BC.", True),
+    ("212 AD", "Roman soldiers took Syracuse in 212 BC.", False),
+    ("around 240 BC", "Around 240 BC he used two cities", True),
+    ("11th century", "made type from baked clay in the eleventh century", True),
+    ("12th century", "made type from baked clay in the eleventh century", False),
+    ("1100", "made type from baked clay in the eleventh century", False),  # a span is not its last year
+    ("Sept 1928", "In September 1928 Alexander Fleming came back", True),
+    ("Sep. 1928", "In September 1928 Alexander Fleming came back", True),
+    ("Oct 1928", "In September 1928 Alexander Fleming came back", False),
+    ("forty-two", "It is called the 42-line Bible", True),
+    ("forty two", "It is called the 42-line Bible", True),
+    ("43", "It is called the forty-two-line Bible", False),
+    ("200", "more than two hundred European towns", True),
+    ("1/50", "about one fiftieth of a full circle", True),
+    ("a fiftieth", "about one fiftieth of a full circle", True),
+    ("1/40", "about one fiftieth of a full circle", False),
+    ("third round", "a third round of talks", True),  # an ordinal, not a fraction
+    ("nobody knows which stadion he used",
+     "nobody knows which stadion (στάδιον, the Greek unit of distance) he used", True),  # an aside left out
+    ("nobody knows which stadion he measured",
+     "nobody knows which stadion (στάδιον, the Greek unit of distance) he used", False),
+])
+def test_era_span_abbreviation_and_number_forms(key, quote, ok):
+    assert stated(q(answer=key, quotes=(quote,))) is ok
+
+
+CHRONOLOGY = (
+    "Around 240 BC he used two cities and the sun to measure the size of the Earth.",
+    "He was killed when Roman soldiers took Syracuse in 212 BC.",
+    "Bi Sheng made type from baked clay in the eleventh century",
+    "a Latin Bible finished around 1455",
+    "The first book printed entirely in Greek, a grammar by Constantine Lascaris, appeared in Milan in 1476.",
+)
+ITEMS = ("Eratosthenes measures the size of the Earth", "Roman soldiers take Syracuse",
+         "type is made from baked clay in China", "Gutenberg's Latin Bible is finished",
+         "the first book printed entirely in Greek appears")
+
+
+def test_ordering_reads_years_bc_centuries_and_approximate_years_not_the_dateline():
+    # the printed date of the source (2029) must not stand in for a year the quote prints
+    assert gaps(q("ordering", items=ITEMS, quotes=CHRONOLOGY), {"gazette": SOURCE}) == []
+    swapped = q("ordering", items=(ITEMS[1], ITEMS[0]) + ITEMS[2:], quotes=CHRONOLOGY)
+    assert [(g.path, g.why) for g in gaps(swapped, {"gazette": SOURCE})] == [
+        ("items[1]", "around 240 BC, which does not come after the item before")]
+
+
+@pytest.mark.parametrize("first, second, ok", [
+    ("In 1435", "Around 1440", False),  # within 5 years of an approximate year: order not stated
+    ("In 1434", "Around 1440", True),
+    ("Around 1440", "In 1445", False),
+    ("Around 1440", "In 1446", True),
+    ("Around 1440", "Around 1451", True),
+    ("Around 1440", "Around 1450", False),
+    ("In the 1440s", "In 1449", False),  # inside the span
+    ("In the 1440s", "In 1450", True),
+    ("In 250 BC", "In 240 BC", True),  # years BC count down
+    ("In 240 BC", "In 250 BC", False),
+    ("In 2016", "In December 2016", False),  # the same year, one date finer: order not stated
+    ("In November 2016", "In December 2016", True),
+])
+def test_ordering_compares_what_each_date_may_stand_for(first, second, ok):
+    question = q("ordering", items=("the press is built", "the guild meets"),
+                 quotes=(f"{first} the press was built.", f"{second} the guild met."))
+    assert (gaps(question, {}) == []) is ok
+
+
+def test_ordering_pairs_an_item_in_the_present_with_its_quote_in_the_past():
+    quotes = ("In September 1928 Alexander Fleming came back to his laboratory", "He published his observations in 1929")
+    assert stated(q("ordering", items=("Fleming comes back to his laboratory", "Fleming publishes his observations"),
+                    quotes=quotes))

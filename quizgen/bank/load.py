@@ -265,7 +265,11 @@ def _load_bank(root: Path) -> tuple[Bank | None, list[Diagnostic]]:
     if not errors_only(extras_diags):  # a fact dropped for an error would warn on every question using it
         diagnostics += check_lineage(questions, extras)
     diagnostics += check_glyphs(root, config, sources, questions, sets)
-    diagnostics += check_support(questions, sources)  # every key stated by its citations, or marked
+    # Every key stated by its citations, or marked. A question citing a source
+    # that failed validation was reported there: checking it again here would
+    # blame each of its keys for one broken record.
+    known = {s.id for s in sources}
+    diagnostics += check_support([q for q in questions if all(c.source in known for c in q.citations)], sources)
     diagnostics += check_duplicates(questions)  # no statement twice
     diagnostics = sort_diagnostics(diagnostics)
     if errors_only(diagnostics):

@@ -5,19 +5,27 @@ the printed metadata of a cited source (headline, outlet, printed date). The
 comparison forgives only what does not change meaning:
 
 - case, whitespace, typographic quotes, dashes and no-break spaces;
-- number words and digits ("two" = "2", "seventy" = "70");
-- date forms: "15 December" = "December 15" = "December 15th" and, at the
-  precision printed, "2016-12-15" = "15.12.2016" = "December 15, 2016". A key may be
-  *less* precise than the text ("December" or "2016" is found in
-  "2016-12-15"), never more ("2016-12-15" is not found in "December 15");
+- a bracketed aside of the quote ("which stadion (στάδιον, ...) he used" states
+  "which stadion he used");
+- number words and digits ("two" = "2", "seventy" = "70", "forty-two" = "42",
+  "two hundred" = "200"), and fractions in words ("one fiftieth" = "a fiftieth
+  of" = "1/50");
+- date forms: "15 December" = "December 15" = "December 15th" = "Dec. 15" and, at
+  the precision printed, "2016-12-15" = "15.12.2016" = "December 15, 2016"; "Sept
+  1928" = "September 1928". A key may be *less* precise than the text ("December"
+  or "2016" is found in "2016-12-15"), never more ("2016-12-15" is not found in
+  "December 15");
+- years with an era ("212 BC", "240 B.C.", "AD 79"; a range "287-212 BC" is BC
+  at both ends), centuries ("the eleventh century" = "11th century") and decades
+  ("the 1440s"). A bare four-digit number from 1000 to 2099 is a year;
 - a leading "the", "a" or "an" of the key, and a possessive "'s" in the text
-  ("Putin" is found in "Putin's").
+  ("Fleming" is found in "Fleming's").
 
 What counts as the key, by type:
 
 - mcq: the answer; short_answer: the answer and every accepted form; cloze:
   every blank; matching: every right side. A key is found as one contiguous
-  run of words; a key that lists parts ("Shikotan and Habomai", "A, B or C")
+  run of words; a key that lists parts ("Florey and Chain", "A, B or C")
   is also found when each part is.
 - true_false and the left sides of matching: the statement is ours, so its
   *key content words* must be found, each anywhere in the citations: its
@@ -26,10 +34,16 @@ What counts as the key, by type:
   on a name, year or place the sources do not print; it cannot check the
   claim's logic, which the curator reviews.
 - ordering: each item is paired with the cited quote that shares most words
-  with it (rare words weigh more); the item's date is the first date with a
-  year in that quote or, when it has none, the printed date of the quote's
-  source (what a dated report tells as news of "today" or "Monday"). The order
-  is quoted when every item has such a date and the dates rise strictly.
+  with it (rare words weigh more; words compare by their first six letters, so
+  "publishes" meets "published"); the item's date is the first date with a year
+  in that quote or, when it has none, the printed date of the quote's source
+  (what a dated report tells as news of "today" or "Monday"). The order is
+  quoted when every item has such a date and each date lies wholly after the
+  one before. A date stands for all the days it may mean: "2016" for the whole
+  year (so it is neither before nor after "December 2016"), a century or decade
+  for its span, and an approximate year ("around 1440", "c. 287 BC", "about
+  1455") for the years within wording.APPROXIMATE_YEARS of it. Years BC come first, in
+  astronomical order (240 BC before 212 BC before AD 1).
 
 A key that is not found needs a mark on the question,
 ``support: {status: inferred, reason: ...}`` or ``{status: outside, reason: ...}``;
@@ -41,12 +55,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from quizgen.bank.wording import (  # the comparison's terms; Date, found_in and tokens are re-exported
+    MONTHS, NUMBER_WORDS, TYPOGRAPHY, Date, Token, display, fold, found_in, same, tokens)
 from quizgen.errors import Diagnostic, Loc
 from quizgen.model import Question, Source
 
@@ -55,34 +70,6 @@ from quizgen.model import Question, Source
 # the generated pool has been regenerated with support marks.
 GENERATED_SEVERITY = "warning"
 
-# The same folding of typographic characters as quote verification (sources.py).
-_TYPOGRAPHY = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
-})
-
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-          "september", "october", "november", "december")
-_MONTH = r"(january|february|march|april|may|june|july|august|september|october|november|december)"
-# One alternation, so finditer takes the longest form that starts at a place.
-_DATE = re.compile(
-    r"\b(?P<iy>\d{4})-(?P<im>\d{2})(?:-(?P<id>\d{2}))?\b"
-    r"|\b(?P<dd>\d{1,2})\.(?P<dm>\d{1,2})\.(?P<dy>\d{4})\b"
-    rf"|\b{_MONTH.replace('(', '(?P<mdm>', 1)}\s+(?P<mdd>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<mdy>\d{{4}})\b)?"
-    rf"|\b(?P<dmd>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH.replace('(', '(?P<dmm>', 1)}\b(?:,?\s+(?P<dmy>\d{{4}})\b)?"
-    rf"|\b{_MONTH.replace('(', '(?P<mym>', 1)}\s+(?P<myy>\d{{4}})\b"
-    # a month alone is a date too, except "may", which is more often the verb
-    rf"|\b{_MONTH.replace('may|', '').replace('(', '(?P<mo>', 1)}\b"
-    r"|\b(?P<y>(?:1[6-9]|20)\d\d)\b(?![.:,]\d)"
-)
-_WORD = re.compile(r"\d+\+\d+|\d+(?:[.:,]\d+)*|'s\b|[^\W_]+")
-NUMBER_WORDS = {w: str(i) for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty".split())}
-NUMBER_WORDS.update({w: str(10 * i) for i, w in enumerate(
-    "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if w != "_"})
-NUMBER_WORDS["hundred"] = "100"
 _LEADING = ("the", "a", "an")
 # Capitalised words that are not names: sentence openers of our own prompts.
 _NOT_NAMES = frozenset("""
@@ -92,94 +79,6 @@ _NOT_NAMES = frozenset("""
     they their them this that these those there here is was were are be been has had have do did does
     true false one some any all each every many most none only also yet so if then than
     """.split())
-
-
-@dataclass(frozen=True, slots=True)
-class Date:
-    year: int | None = None
-    month: int | None = None
-    day: int | None = None
-
-    def within(self, other: "Date") -> bool:
-        """True when every part this date gives is given, equal, by ``other``."""
-        return all(mine is None or mine == theirs
-                   for mine, theirs in ((self.year, other.year), (self.month, other.month), (self.day, other.day)))
-
-    def sort_key(self) -> tuple[int, int, int]:
-        return (self.year or 0, self.month or 0, self.day or 0)
-
-
-Token = object  # a str (a word) or a Date
-
-
-def fold(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHY).casefold().split())
-
-
-@lru_cache(maxsize=16384)  # the same quotes and headlines come back for many questions
-def tokens(text: str) -> tuple[Token, ...]:
-    """Words and dates of ``text``, folded for comparison."""
-    return tuple(_tokens(text))
-
-
-def _tokens(text: str) -> list[Token]:
-    text = fold(text)
-    out: list[Token] = []
-    pos = 0
-    for m in _DATE.finditer(text):
-        out.extend(_words(text[pos:m.start()]))
-        out.append(_date(m))
-        pos = m.end()
-    out.extend(_words(text[pos:]))
-    return out
-
-
-def _words(text: str) -> list[str]:
-    return [NUMBER_WORDS.get(w, w) for w in _WORD.findall(text)]
-
-
-def _date(m: re.Match[str]) -> Date:
-    g = m.groupdict()
-    num = lambda k: int(g[k]) if g.get(k) else None  # noqa: E731
-    month = lambda k: MONTHS.index(g[k]) + 1 if g.get(k) else None  # noqa: E731
-    if g["iy"]:
-        return Date(num("iy"), num("im"), num("id"))
-    if g["dy"]:
-        return Date(num("dy"), num("dm"), num("dd"))
-    if g["mdm"]:
-        return Date(num("mdy"), month("mdm"), num("mdd"))
-    if g["dmm"]:
-        return Date(num("dmy"), month("dmm"), num("dmd"))
-    if g["mym"]:
-        return Date(num("myy"), month("mym"))
-    if g["mo"]:
-        return Date(None, month("mo"))
-    return Date(num("y"))
-
-
-def _same(key: Token, text: Token) -> bool:
-    if isinstance(key, Date):
-        return isinstance(text, Date) and key.within(text)
-    return key == text
-
-
-def _display(token: Token) -> str:
-    if isinstance(token, Date):
-        parts = [str(token.year) if token.year else "",
-                 MONTHS[token.month - 1].capitalize() if token.month else "",
-                 str(token.day) if token.day else ""]
-        return " ".join(p for p in (parts[1], parts[2], parts[0]) if p)
-    return str(token)
-
-
-def found_in(key: Sequence[Token], text: Sequence[Token]) -> bool:
-    """True when ``key`` occurs in ``text`` as one run (a possessive "'s" of
-    the text may follow any word of it)."""
-    text = [t for t in text if t != "'s"] if "'s" not in key else list(text)
-    n = len(key)
-    if n == 0:
-        return False
-    return any(all(_same(key[i], text[start + i]) for i in range(n)) for start in range(len(text) - n + 1))
 
 
 # -- what the key is, per question type -------------------------------------------
@@ -195,10 +94,15 @@ class Gap:
     why: str = ""  # for ordering items: why the order is not printed
 
 
+_WITHOUT_ASIDES = re.compile(r"\s*\([^()]*\)")
+
+
 def haystacks(q: Question, sources: dict[str, Source]) -> list[Sequence[Token]]:
     """Token lists the key may be found in: each quote, and each cited source's
     headline, outlet and printed date."""
     out = [tokens(c.quote) for c in q.citations]
+    # A key may leave out an aside in brackets: "which stadion (στάδιον, ...) he used".
+    out.extend(tokens(_WITHOUT_ASIDES.sub("", c.quote)) for c in q.citations if "(" in c.quote)
     for sid in q.source_ids:
         s = sources.get(sid)
         if s is None:
@@ -224,8 +128,8 @@ def phrase_gap(path: str, key: str, hay: list[list[Token]], needle: str = "") ->
     if len(parts) > 1 and all(_phrase_found(p, hay) for p in parts):
         return None
     everything = [t for h in hay for t in h]
-    missing = tuple(dict.fromkeys(_display(t) for t in _strip_leading(tokens(key))
-                                  if t not in _LEADING and not any(_same(t, e) for e in everything)))
+    missing = tuple(dict.fromkeys(display(t) for t in _strip_leading(tokens(key))
+                                  if t not in _LEADING and not any(same(t, e) for e in everything)))
     return Gap(path, key, missing, needle)
 
 
@@ -236,7 +140,7 @@ def _phrase_found(key: str, hay: list[list[Token]]) -> bool:
 
 def content_words(text: str) -> list[Token]:
     """The key content words of a statement: numbers, dates and capitalised names."""
-    text = unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHY)
+    text = unicodedata.normalize("NFKC", text).translate(TYPOGRAPHY)
     result: list[Token] = []
     # Dates and numbers written in digits come from the folded text, names from
     # the original case; number words ("the two sides") are phrasing, not keys.
@@ -249,7 +153,7 @@ def content_words(text: str) -> list[Token]:
         if word.endswith("'s"):
             word = word[:-2]
         # The first word of a sentence is capitalised anyway: it counts as a
-        # name only when written in capitals throughout ("TASS", "NHK").
+        # name only when written in capitals throughout ("NASA", "BBC").
         opener = not text[:m.start()].strip() or text[:m.start()].rstrip()[-1] in ".!?:"
         if opener and not (word.isupper() and len(word) > 1):
             continue
@@ -260,27 +164,34 @@ def content_words(text: str) -> list[Token]:
 
 def words_gap(path: str, text: str, hay: list[list[Token]]) -> Gap | None:
     everything = [t for h in hay for t in h]
-    missing = tuple(_display(t) for t in content_words(text) if not any(_same(t, e) for e in everything))
+    missing = tuple(display(t) for t in content_words(text) if not any(same(t, e) for e in everything))
     return Gap(path, text, missing) if missing else None
+
+
+def _stem(word: str) -> str:
+    return word[:6]
 
 
 def ordering_gaps(q: Question, sources: dict[str, Source]) -> list[Gap]:
     quotes = [(c.source, tokens(c.quote)) for c in q.citations]
     dated: list[tuple[int, Date | None]] = []
-    # Words many quotes share ("Japan", "Putin") say little about which quote
-    # an item is about; each shared word counts 1/(quotes that have it).
+    # Words many quotes share ("Earth", "Gutenberg") say little about which quote
+    # an item is about; each shared word counts 1/(quotes that have it). Words
+    # are compared by their first six letters, because items are told in the
+    # present ("publishes") and quotes mostly in the past ("published").
+    stems = [{_stem(t) for t in quote if isinstance(t, str)} for _, quote in quotes]
     seen_in: dict[str, int] = {}
-    for _, quote in quotes:
-        for w in {t for t in quote if isinstance(t, str)}:
+    for quote_stems in stems:
+        for w in quote_stems:
             seen_in[w] = seen_in.get(w, 0) + 1
     for i, item in enumerate(q.items):
-        words = {t for t in tokens(item) if isinstance(t, str) and len(t) > 3 and t not in _NOT_NAMES}
+        words = {_stem(t) for t in tokens(item) if isinstance(t, str) and len(t) > 3 and t not in _NOT_NAMES}
         best, best_score = None, 0.0
-        for source_id, quote in quotes:
-            score = sum(1 / seen_in[w] for w in words & {t for t in quote if isinstance(t, str)})
+        for (source_id, quote), quote_stems in zip(quotes, stems):
+            score = sum(1 / seen_in[w] for w in words & quote_stems)
             if score > best_score:
                 best, best_score = (source_id, quote), score
-        dates = [t for t in (best[1] if best else []) if isinstance(t, Date) and t.year]
+        dates = [t for t in (best[1] if best else []) if isinstance(t, Date) and t.year is not None]
         if not dates and best and sources.get(best[0]) and sources[best[0]].published:
             # what a dated report tells as news ("today", "on Monday") is dated by its dateline
             dates = [t for t in tokens(sources[best[0]].published or "") if isinstance(t, Date)]
@@ -290,9 +201,9 @@ def ordering_gaps(q: Question, sources: dict[str, Source]) -> list[Gap]:
     for i, date in dated:
         if date is None:
             gaps.append(Gap(f"items[{i}]", q.items[i], (), why="none in the cited quote about it"))
-        elif previous is not None and not date.sort_key() > previous.sort_key():
+        elif previous is not None and not previous.before(date):
             gaps.append(Gap(f"items[{i}]", q.items[i], (),
-                            why=f"{_display(date)}, which does not come after the item before"))
+                            why=f"{display(date)}, which does not come after the item before"))
         previous = date or previous
     return gaps
 

@@ -45,6 +45,9 @@ def key_entry(shown: ShownQuestion, sources: dict[str, Source], cx: Context) -> 
         para(prompt_markup(q.prompt, q.type, cx), st.quiet),
         para(f"<b>{cx.bold(cx.label('explanation'))}:</b> {cx.markup(q.explanation)}", st.detail),
     ]
+    if q.support.status != "quoted":  # the teacher sees which keys are reasoning, not quotation
+        label = cx.label(f"support_{q.support.status}")
+        parts.append(para(f"<b>{cx.bold(label)}:</b> {cx.markup(q.support.reason)}", st.detail))
     for c in q.citations:
         parts.append(para(citation_markup(sources.get(c.source), c.source, c.quote, cx), st.detail))
     return Block(parts, space_after=9)

@@ -80,6 +80,13 @@ def overlap(a: FactDate | None, b: FactDate | None) -> bool:
     return a0 <= b1 and b0 <= a1
 
 
+def spelled(record: Fact, citations: Sequence[Citation]) -> str:
+    """The record's name as the cited sources spell it (its title when they
+    list no spelling of their own)."""
+    cited = {c.source for c in citations}
+    return next((s.name for s in record.spellings if s.source in cited), record.title)
+
+
 def question_id(template: Template, key: Key) -> str:
     digest = hashlib.sha256("\x1f".join((template.name, *key)).encode("utf-8")).hexdigest()
     return f"gen-{template.name}-{digest[:10]}"

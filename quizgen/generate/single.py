@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from quizgen.generate.base import Draft, Generator, Key, overlap
+from quizgen.generate.base import Draft, Generator, Key, overlap, spelled
 from quizgen.generate.options import dedupe, fold
 from quizgen.model import Fact, FactDate, Point, Role
 
@@ -229,10 +229,10 @@ class RoleHolder(Generator):
         # the name as the role's own source spells it; other spellings are
         # accepted, with a quote of the source that prints each
         cited = {c.source for c in role.citations}
-        answer = next((s.name for s in p.spellings if s.source in cited), p.title)
+        answer = spelled(p, role.citations)
         others = sorted(({s.name for s in p.spellings} | {p.title}) - {answer})
-        spelled = {s.source for s in p.spellings if s.name in others}
-        citations = role.citations + tuple(c for c in p.own_citations if c.source in spelled - cited)
+        spelled_in = {s.source for s in p.spellings if s.name in others}
+        citations = role.citations + tuple(c for c in p.own_citations if c.source in spelled_in - cited)
         accept = tuple(others) + (p.title.split()[-1],)
         slots = {**slots, "answer": answer}
         pool = self._pool(holding)

@@ -86,7 +86,7 @@ class Chronology(Combinations):
             parts.append(f"{self._describe(r)} ({d.label()}{', inferred' if d.inferred else ''})")
         inferred = any(r.get(self.field.name).inferred for r in records)  # type: ignore[union-attr]
         notes = ("Dates marked inferred are not printed in full in the sources; they are worked out from "
-                 "each source's context." if inferred else "")
+                 "the sources' words or from outside knowledge." if inferred else "")
         slots = {"count": _number(len(records)), "timeline": "; ".join(parts) + ".", "date_notes": notes}
         return Draft(facts=key, citations=unique_citations(r.own_citations for r in records), slots=slots,
                      items=tuple(self._item(r) for r in records))

@@ -298,19 +298,21 @@ def pdf(bank_path: Path, sets: tuple[str, ...], variants: int, seed: int | None,
 @click.option("--topic", "topics", multiple=True, help="Only templates of this topic (repeatable).")
 @click.option("--count", type=click.IntRange(min=1),
               help="How many questions, spread evenly across templates (default: all the facts allow).")
+@click.option("--per-fact", type=click.IntRange(min=0), default=8, show_default=True,
+              help="At most this many questions on any one fact record (0: no cap).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for selection and option order.")
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
               help="The question file to write, e.g. questions/generated/dates.yaml.")
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 def generate(bank_path: Path, template_names: tuple[str, ...], topics: tuple[str, ...], count: int | None,
-             seed: int, output: Path, force: bool) -> None:
+             per_fact: int, seed: int, output: Path, force: bool) -> None:
     """Write a new question set built from the facts database and the templates."""
     from quizgen.generate.write import generate as generate_questions
 
     refuse_overwrite(output, force)
     try:
         result = generate_questions(bank_path, output, templates=template_names, topics=topics,
-                                    count=count, seed=seed, force=force)
+                                    count=count, seed=seed, force=force, per_fact=per_fact or None)
     except QuizgenError as exc:
         fail(exc.diagnostics)
     click.echo(result.summary())

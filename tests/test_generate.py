@@ -13,11 +13,10 @@ import yaml
 from click.testing import CliRunner
 
 from conftest import REAL_BANK, REAL_CORPUS
-from quizgen.bank.support import is_pending
 from quizgen.bank.load import load_bank
 from quizgen.cli import cli
 from quizgen.errors import QuizgenError
-from quizgen.generate.write import dump_questions, generate, question_record, scalar
+from quizgen.generate.write import PER_FACT, dump_questions, generate, question_record, scalar
 from quizgen.model import Citation, Question
 
 
@@ -48,10 +47,9 @@ def test_written_file_loads_cleanly_and_reads_back_exactly(bank: Path):
     out = bank / "generated" / "all.yaml"
     result = generate(bank, out, seed=2)
     loaded, diagnostics = load_bank(bank)
-    # not even a warning, but for support warnings pending the regenerated pool
-    assert [d for d in diagnostics if not is_pending(d)] == []
+    assert diagnostics == []  # not even a warning: every key quoted or marked, no near-duplicate
     generated = [q for q in loaded.questions if q.origin == "generated"]
-    assert len(generated) == result.written > 400
+    assert len(generated) == result.written > 50
     assert yaml.safe_load(out.read_text(encoding="utf-8")) == {"questions": [question_record(q) for q in generated]}
     for q in generated:
         assert q.template and q.facts and q.citations
@@ -85,23 +83,25 @@ def test_refuses_to_overwrite_without_force(bank: Path):
 
 def test_count_beyond_the_facts_writes_what_it_can(bank: Path):
     out = bank / "generated" / "x.yaml"
-    result = generate(bank, out, templates=["island-match-japanese", "island-group-name-short"], count=10)
+    result = generate(bank, out, templates=["island-group-sea-short", "island-group-name-short"], count=10)
     assert result.summary() == (
         f"wrote {out}: 3 questions from 2 templates\n"
-        "  island-match-japanese    1\n"
         "  island-group-name-short  2\n"
+        "  island-group-sea-short   1\n"
         "asked for 10; the facts allow only 3 new questions from these templates")
 
 
 def test_count_is_spread_across_templates(bank: Path):
     result = generate(bank, bank / "generated" / "x.yaml", topics=["dates"], count=14, seed=1)
-    assert dict(result.by_template) == {name: 2 for name in dict(result.by_template)}
+    shares = dict(result.by_template).values()
+    # templates take turns; a turn whose candidate repeats a statement is lost
+    assert sum(shares) == 14 and len(shares) == 7 and min(shares) >= 1 and max(shares) <= 3
 
 
 def test_ids_never_collide_with_the_bank(bank: Path):
     generate(bank, bank / "generated" / "a.yaml", templates=["island-group-name-short"])
     result = generate(bank, bank / "generated" / "b.yaml", templates=["island-group-name-short",
-                                                                      "island-match-japanese"])
+                                                                      "island-group-sea-short"])
     assert result.skipped_existing == 2 and result.written == 1
     with pytest.raises(QuizgenError) as err:
         generate(bank, bank / "generated" / "c.yaml", templates=["island-group-name-short"])
@@ -110,7 +110,7 @@ def test_ids_never_collide_with_the_bank(bank: Path):
         "(all 2 are already in the bank)"]
     assert not (bank / "generated" / "c.yaml").exists()
     loaded, diagnostics = load_bank(bank)
-    assert loaded is not None and not [d for d in diagnostics if not is_pending(d)]
+    assert loaded is not None and diagnostics == []
 
 
 def test_unknown_names_are_errors_and_nothing_is_written(bank: Path):
@@ -144,7 +144,8 @@ def test_cli_generate_and_force(bank: Path):
     runner = CliRunner()
     first = runner.invoke(cli, args)
     assert (first.exit_code, first.output) == (
-        0, f"wrote {out}: 4 questions from 1 template\n  island-group-name-true-false  4\n")
+        0, f"wrote {out}: 1 question from 1 template\n  island-group-name-true-false  1\n"
+           "not written:\n  near-duplicates  3\n")
     again = runner.invoke(cli, args)
     assert again.exit_code == 1
     assert again.output == f"Error: {out} exists; pass --force to overwrite it\n"
@@ -175,8 +176,8 @@ def shipped() -> list[Path]:
     return sorted((REAL_BANK / "generated").glob("*.yaml"))
 
 
-def test_the_bank_ships_a_pool_of_150_to_250_generated_questions():
-    assert 150 <= sum(len(ids_in(p)) for p in shipped()) <= 250
+def test_the_bank_ships_a_pruned_pool_of_60_to_120_generated_questions():
+    assert 60 <= sum(len(ids_in(p)) for p in shipped()) <= 120
 
 
 def test_bad_kinds_stop_generation_with_one_message(bank: Path):
@@ -205,7 +206,8 @@ def test_shipped_files_are_what_generate_writes(path: Path, tmp_path: Path):
         opts.setdefault(flag, []).append(value)
     generate(root, root / "generated" / path.name, templates=opts.get("--template", []),
              topics=opts.get("--topic", []), count=int(opts["--count"][0]) if "--count" in opts else None,
-             seed=int(opts["--seed"][0]), force=True)
+             seed=int(opts["--seed"][0]), force=True,
+             per_fact=int(opts["--per-fact"][0]) or None if "--per-fact" in opts else PER_FACT)
     assert (root / "generated" / path.name).read_bytes() == path.read_bytes()
 
 
@@ -228,3 +230,74 @@ def test_long_prose_folds_and_reads_back():
     text = dump_questions([q])
     assert ">-" in text and max(len(line) for line in text.splitlines()) <= 88
     assert yaml.safe_load(text) == {"questions": [question_record(q)]}
+
+
+# -- what generate writes: supported, marked, new ------------------------------------
+
+def test_every_shipped_generated_key_is_quoted_or_marked():
+    """The support check at its strictest: no generated question of the shipped
+    bank has a key its citations do not state unless it is marked."""
+    from quizgen.bank.support import check_support
+
+    bank, _ = load_bank(REAL_BANK)
+    generated = [q for q in bank.questions if q.origin == "generated"]
+    assert generated and check_support(generated, bank.sources) == []
+    statuses = {q.support.status for q in generated}
+    assert statuses <= {"quoted", "inferred"}  # nothing outside the sources
+    for q in generated:
+        if q.support.status == "inferred":
+            assert q.support.reason and "inferred" in q.prompt.casefold(), q.id
+
+
+def test_a_key_resting_on_an_inferred_date_is_marked_and_says_so(bank: Path):
+    out = bank / "generated" / "cloze.yaml"
+    generate(bank, out, templates=["event-date-cloze"])
+    loaded, diagnostics = load_bank(bank)
+    assert diagnostics == []
+    by_fact = {q.facts[0]: q for q in loaded.questions if q.template == "event-date-cloze"}
+    singapore = by_fact["event-singapore-meeting-2018"]
+    assert singapore.support.status == "inferred"
+    assert singapore.support.reason.startswith("14 November 2018 is inferred, not printed in full.")
+    assert "outside knowledge" in singapore.support.reason
+    assert "it is inferred" in singapore.prompt
+    assert by_fact["event-nagato-talks-2016"].support.status == "quoted"  # printed by the report's date
+
+
+def test_a_key_the_quotes_do_not_state_is_not_written(bank: Path):
+    facts = bank / "facts.yaml"
+    text = facts.read_text(encoding="utf-8")
+    # our wording, not TASS's ("between the countries"): no longer a run of the quote
+    facts.write_text(text.replace("text: the state of war between the countries",
+                                  "text: the state of war between the two nations"), encoding="utf-8")
+    out = bank / "generated" / "x.yaml"
+    result = generate(bank, out, templates=["declaration-ended", "declaration-restored"])
+    assert dict(result.by_template) == {"declaration-ended": 0, "declaration-restored": 1}
+    assert result.dropped.unsupported == 1
+    assert "  key not stated by the cited quotes  1" in result.summary()
+    with pytest.raises(QuizgenError) as err:
+        generate(bank, bank / "generated" / "y.yaml", templates=["declaration-ended"])
+    assert "the facts allow none that pass" in str(err.value.diagnostics[0])
+
+
+def test_the_cap_per_fact_holds(bank: Path):
+    out = bank / "generated" / "all.yaml"
+    generate(bank, out, seed=3, per_fact=2)
+    loaded, _ = load_bank(bank)
+    uses: dict[str, int] = {}
+    for q in loaded.questions:
+        for f in q.facts:
+            uses[f] = uses.get(f, 0) + 1
+    # each claim and point of the document counts as its own fact
+    document = uses.pop("document-joint-declaration-1956")
+    assert max(uses.values()) == 2 and 2 < document <= 2 * (9 + 5)
+
+
+def test_a_role_holder_is_spelled_as_the_cited_source_spells_him(bank: Path):
+    out = bank / "generated" / "who.yaml"
+    generate(bank, out, templates=["role-holder-short"], per_fact=None)
+    loaded, diagnostics = load_bank(bank)
+    assert diagnostics == []
+    spelled = {q.facts: (q.answer, set(q.accept)) for q in loaded.questions if q.template == "role-holder-short"}
+    assert spelled[("person-lavrov", "event-un-meeting-plan-2018")] == ("Sergei Lavrov", {"Sergey Lavrov", "Lavrov"})
+    assert spelled[("person-lavrov", "event-moscow-consultations-2019")] == ("Sergey Lavrov",
+                                                                          {"Sergei Lavrov", "Lavrov"})

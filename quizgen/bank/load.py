@@ -16,6 +16,7 @@ from quizgen.bank import records as validate
 from quizgen.bank.config import CONFIG_FILE, check_topics, load_config
 from quizgen.bank.glyphs import check_glyphs
 from quizgen.bank.check import Checker, did_you_mean
+from quizgen.bank.duplicates import check_duplicates
 from quizgen.bank.support import check_support
 from quizgen.errors import Diagnostic, Loc, errors_only, sort_diagnostics
 from quizgen.bank.marks import load_yaml
@@ -311,6 +312,7 @@ def _load_bank(root: Path) -> tuple[Bank | None, list[Diagnostic]]:
     if not questions and not errors_only(diagnostics):  # nothing to build a deck or a worksheet from
         diagnostics.append(Diagnostic(Loc(shown_path(root)), "expected at least one question in the bank, "
                                                              "found none"))
+    diagnostics += check_duplicates(questions)  # no statement twice
     diagnostics = sort_diagnostics(diagnostics)
     if errors_only(diagnostics):
         return None, diagnostics

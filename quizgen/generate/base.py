@@ -80,6 +80,13 @@ def overlap(a: FactDate | None, b: FactDate | None) -> bool:
     return a0 <= b1 and b0 <= a1
 
 
+def spelled(record: Fact, citations: Sequence[Citation]) -> str:
+    """The record's name as the cited sources spell it (its title when they
+    list no spelling of their own)."""
+    cited = {c.source for c in citations}
+    return next((s.name for s in record.spellings if s.source in cited), record.title)
+
+
 def question_id(template: Template, key: Key) -> str:
     digest = hashlib.sha256("\x1f".join((template.name, *key)).encode("utf-8")).hexdigest()
     return f"gen-{template.name}-{digest[:10]}"
@@ -110,6 +117,7 @@ class Draft:
     accept: tuple[str, ...] = ()
     truth: bool | None = None  # true_false: whether the prompt is true
     stated: str = ""  # true_false: the value the prompt states
+    stated_citations: tuple[Citation, ...] = ()  # true_false: where a false statement's value comes from
     pairs: tuple[tuple[str, str], ...] = ()
     items: tuple[str, ...] = ()
     order_options: Callable[[list[str]], list[str]] | None = None  # default: shuffled
@@ -148,7 +156,8 @@ def finish(template: Template, key: Key, draft: Draft, seed: int) -> Question:
     used = slots_used(template.prompt) | slots_used(template.explanation)
     citations = unique_citations([draft.citations,
                                   *(c for s, c in sorted(draft.extra_citations.items()) if s in used),
-                                  *(draft.option_citations[o] for o in shown if o in draft.option_citations)])
+                                  *(draft.option_citations[o] for o in shown if o in draft.option_citations),
+                                  draft.stated_citations if template.type == "true_false" else ()])
     return Question(
         id=qid, type=template.type, topic=template.topic, prompt=prompt, answer=answer,
         explanation=explanation, citations=citations, tags=template.tags, difficulty=template.difficulty,
@@ -206,6 +215,15 @@ class Generator:
     def _keys(self) -> Iterator[Key]:
         raise NotImplementedError
 
+    def units(self, key: Key, q: Question) -> tuple[str, ...]:
+        """What the cap per fact counts a question against: its fact records."""
+        return q.facts
+
+    def variant_of(self, key: Key) -> Key:
+        """The item a key asks about: the true and the false statements of one
+        item are one statement, written at most once."""
+        return self._base(key)
+
     def build(self, key: Key, seed: int = 0) -> Question:
         return finish(self.template, key, self.draft(key), seed)
 
@@ -232,6 +250,10 @@ class Generator:
             is_true = key[-1] == "true"
             value = draft.answer if is_true else next(v for v, tok in pool.items() if tok == key[-1])
             draft.truth, draft.stated = is_true, stated_form(value)
+            other = None if is_true else self.index.by_id.get(key[-1])
+            if other is not None:  # the record the false value is taken from is used and cited
+                draft.stated_citations = other.own_citations
+                draft.facts = (*draft.facts, other.id)
         return draft
 
     @staticmethod

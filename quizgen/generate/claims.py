@@ -35,6 +35,12 @@ class Claims(Generator):
                     for i in range(len(claim.false)):
                         yield (d.id, claim.key, str(i))
 
+    def variant_of(self, key: Key) -> Key:
+        return key[:2]  # a claim, however stated
+
+    def units(self, key: Key, q) -> tuple[str, ...]:
+        return (f"{key[0]}#{key[1]}",)  # each claim is a fact of its own
+
     def draft(self, key: Key) -> Draft:
         d = self.index.by_id[key[0]]
         claims = self._claims(d)
@@ -44,7 +50,8 @@ class Claims(Generator):
         if self.template.type == "true_false":
             is_true = key[2] == "true"
             statement = claim.statement if is_true else claim.false[int(key[2].split("-")[1])]
-            return Draft(facts=(d.id,), citations=claim.citations, slots={**slots, "statement": statement},
+            return Draft(facts=(d.id,), citations=claim.citations + d.own_citations,
+                         slots={**slots, "statement": statement},
                          truth=is_true, stated=statement, extra_citations=cites)
         others = [c for c in claims if c.key != claim.key]
         shown: dict[str, tuple[Citation, ...]] = {}

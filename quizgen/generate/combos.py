@@ -8,7 +8,7 @@ import itertools
 import random
 from typing import Iterator
 
-from quizgen.generate.base import Combinations, Draft, Key, bounds_of
+from quizgen.generate.base import Combinations, Draft, Key, bounds_of, spelled
 from quizgen.generate.names import _number
 from quizgen.generate.options import unique_citations
 from quizgen.model import Fact, FactDate, Role
@@ -86,7 +86,7 @@ class Chronology(Combinations):
             parts.append(f"{self._describe(r)} ({d.label()}{', inferred' if d.inferred else ''})")
         inferred = any(r.get(self.field.name).inferred for r in records)  # type: ignore[union-attr]
         notes = ("Dates marked inferred are not printed in full in the sources; they are worked out from "
-                 "each source's context." if inferred else "")
+                 "the sources' words or from outside knowledge." if inferred else "")
         slots = {"count": _number(len(records)), "timeline": "; ".join(parts) + ".", "date_notes": notes}
         return Draft(facts=key, citations=unique_citations(r.own_citations for r in records), slots=slots,
                      items=tuple(self._item(r) for r in records))
@@ -141,7 +141,7 @@ class Match(Combinations):
     def draft(self, key: Key) -> Draft:
         records = [self.index.by_id[i] for i in key]
         found = [self._value(r) for r in records]
-        pairs = tuple((r.title, v[0]) for r, v in zip(records, found))  # type: ignore[index]
+        pairs = tuple((spelled(r, v[1]), v[0]) for r, v in zip(records, found))  # type: ignore[index]
         text = "; ".join(f"{a}: {b}" for a, b in pairs) + "."
         notes = " ".join(r.note for r in records if r.note)
         slots = {"count": _number(len(pairs)), "pairs_text": text, "notes": notes}

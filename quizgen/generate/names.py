@@ -28,6 +28,12 @@ class Names(Combinations):
     def _usable(self) -> list[Fact]:
         return [r for r in self.records if self._names(r)]
 
+    def _printed(self, fact: Fact, *langs: object) -> bool:
+        """Whether the sources print the record's names in these languages: a
+        name marked not_in_sources is never asked for, shown nor offered."""
+        names = self._names(fact)
+        return all(lang is None or (str(lang) in names and names[str(lang)].in_sources) for lang in langs)
+
     # -- one name ---------------------------------------------------------
 
     def _pool(self, fact: Fact, lang: str) -> dict[str, str]:
@@ -37,11 +43,12 @@ class Names(Combinations):
         if self.params.get("distractors") == "languages":
             langs = self._languages()
             given = self.params.get("given")
-            names = {n.text: str(langs.index(k)) for k, n in self._names(fact).items() if k not in (lang, given)}
+            names = {n.text: str(langs.index(k)) for k, n in self._names(fact).items()
+                     if k not in (lang, given) and n.in_sources}
         else:
             names = {}
             for r in sorted(self._usable(), key=lambda r: r.title):
-                if r.id != fact.id:
+                if r.id != fact.id and self._printed(r, lang):
                     names.setdefault(self._names(r)[lang].text, r.id)
         return {n: names[n] for n in dedupe(names, exclude=[own])}
 
@@ -52,6 +59,8 @@ class Names(Combinations):
             if not self.shows(r):
                 continue
             for lang in self._asked():
+                if not self._printed(r, lang, self.params.get("given")):
+                    continue
                 key = (r.id,) if fixed else (r.id, str(langs.index(lang)))
                 yield from self._item_keys([(key, self._pool(r, lang))])
 
@@ -83,15 +92,18 @@ class Names(Combinations):
     def count(self) -> int:
         if self.template.type != "matching":
             return sum(1 for _ in self._one_keys())
-        return comb(len(self._usable()), self.size)
+        return comb(len(self._matchable()), self.size)
 
     def _keys(self) -> Iterator[Key]:
         if self.template.type != "matching":
             return self._one_keys()
-        return (tuple(r.id for r in combo) for combo in itertools.combinations(self._usable(), self.size))
+        return (tuple(r.id for r in combo) for combo in itertools.combinations(self._matchable(), self.size))
+
+    def _matchable(self) -> list[Fact]:
+        return [r for r in self._usable() if self._printed(r, self.params.get("given"), self.params.get("ask"))]
 
     def _random_key(self, rng: random.Random) -> Key | None:
-        usable = self._usable()
+        usable = self._matchable()
         if len(usable) < self.size:
             return None
         return tuple(usable[i].id for i in sorted(rng.sample(range(len(usable)), self.size)))

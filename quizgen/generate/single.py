@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from quizgen.generate.base import Draft, Generator, Key, overlap
+from quizgen.generate.base import Draft, Generator, Key, overlap, spelled
 from quizgen.generate.options import dedupe, fold
 from quizgen.model import Fact, FactDate, Point, Role
 
@@ -66,6 +66,11 @@ class Attribute(Generator):
 
     def _keys(self) -> Iterator[Key]:
         return self._item_keys(((r.id,), self._pool(r)) for r in self._eligible())
+
+    def units(self, key: Key, q) -> tuple[str, ...]:
+        if self.field.type == "point":  # type: ignore[union-attr]
+            return (f"{key[0]}#{self.field.name}",)  # type: ignore[union-attr]
+        return q.facts
 
     def draft(self, key: Key) -> Draft:
         fact = self.index.by_id[self._base(key)[0]]
@@ -221,10 +226,17 @@ class RoleHolder(Generator):
         holding = next(h for h in self._holdings() if h[0].id == pid and h[1] == int(i))
         p, _, role, at = holding
         slots, cites = self._slots(holding)
-        others = sorted({s.name for s in p.spellings} - {p.title})
+        # the name as the role's own source spells it; other spellings are
+        # accepted, with a quote of the source that prints each
+        cited = {c.source for c in role.citations}
+        answer = spelled(p, role.citations)
+        others = sorted(({s.name for s in p.spellings} | {p.title}) - {answer})
+        spelled_in = {s.source for s in p.spellings if s.name in others}
+        citations = role.citations + tuple(c for c in p.own_citations if c.source in spelled_in - cited)
         accept = tuple(others) + (p.title.split()[-1],)
+        slots = {**slots, "answer": answer}
         pool = self._pool(holding)
-        draft = Draft(facts=(p.id, at.id), citations=role.citations, slots=slots, answer=p.title,
+        draft = Draft(facts=(p.id, at.id), citations=citations, slots=slots, answer=answer,
                       wrong=list(pool), preferred=list(self._pool(holding, plausible_only=True)),
                       accept=accept, extra_citations=cites)
         return self._stated(key, draft, pool)

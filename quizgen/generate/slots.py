@@ -18,8 +18,8 @@ def date_values(date: FactDate | None, base: str) -> dict[str, str]:
     prep = date.preposition()
     on = f"{prep} {when}".strip()
     mark = " (inferred)" if date.inferred else ""
-    note = (f"The source does not print this date in full; it is inferred. {date.basis}" if date.inferred
-            else date.basis)
+    note = (f"{when[:1].upper()}{when[1:]} is inferred: the source does not print it in full. {date.basis}"
+            if date.inferred else date.basis)
     return {base: when, base + "_on": on, base + "_prep": prep, base + "_marked": when + mark,
             base + "_on_marked": on + mark, base + "_note": note}
 
@@ -45,6 +45,8 @@ def record_values(fact: Fact | None, kind: Kind, by_id: Mapping[str, Fact],
         p = prefix + spec.name
         if spec.type in ("text", "name"):
             values[p] = str(value or "")
+            if prefix and value and fact is not None:  # another record's words: its quotes back them
+                cites[p] = fact.own_citations
         elif spec.type == "date":
             values.update(date_values(value, p))  # type: ignore[arg-type]
         elif spec.type == "ref":

@@ -23,6 +23,8 @@ import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from quizgen.bank.check import did_you_mean
+from quizgen.bank.duplicates import DuplicateIndex
+from quizgen.bank.load import load_sources
 from quizgen.errors import Diagnostic, Loc, QuizgenError, errors_only
 from quizgen.generate.expand import FactIndex, Generator, Key, generator_for
 from quizgen.bank.facts import load_facts, shown_path
@@ -30,10 +32,12 @@ from quizgen.bank.kinds import load_kinds
 from quizgen.bank.marks import load_yaml
 from quizgen.model import Question, Template
 from quizgen.bank.templates import load_templates
+from quizgen.generate.vetting import vet, well_formed
 from quizgen.writefile import write_text_atomic
 
 SCHEMA = "schema/questions.schema.json"
 WIDTH = 88  # folded prose is wrapped here; the loader joins the lines again
+PER_FACT = 8  # questions one fact record may appear in, per generated file (--per-fact)
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,7 @@ class GenerateResult:
     available: int  # new questions the selected templates could make
     skipped_existing: int  # candidates whose ids the bank already has in other files
     warnings: tuple[Diagnostic, ...] = ()
+    dropped: "Dropped | None" = None
 
     @property
     def short(self) -> bool:
@@ -70,6 +75,9 @@ class GenerateResult:
         if self.skipped_existing:
             lines.append(f"skipped {self.skipped_existing} question{'s' if self.skipped_existing != 1 else ''} "
                          "already in the bank")
+        if self.dropped is not None and self.dropped.lines():
+            lines.append("not written:")
+            lines += self.dropped.lines()
         if self.short:
             lines.append(f"asked for {self.requested}; the facts allow only {self.available} new "
                          f"question{'s' if self.available != 1 else ''} from these templates")
@@ -115,41 +123,71 @@ def choose_templates(templates: Sequence[Template], names: Sequence[str] = (),
     return chosen
 
 
-def select(candidates: dict[str, list[Key]], count: int | None, seed: int) -> dict[str, list[Key]]:
-    """Up to ``count`` keys, spread evenly across templates (round robin in a
-    seeded order), each template's share drawn with the seed."""
-    if count is None:
-        return {name: list(keys) for name, keys in candidates.items()}
+def interleave(candidates: dict[str, list[Key]], seed: int,
+               generators: dict[str, Generator] | None = None) -> list[tuple[str, Key]]:
+    """Every candidate once, templates taken in turn (round robin, in a seeded
+    order) and each template's keys in a seeded order, so that a count, a cap
+    per fact and duplicate removal spread over the templates instead of
+    exhausting the first one. Only one statement of an item is written, so a
+    true/false template's items come true or false by a seeded coin, not
+    false nine times in ten because most variants of an item are false."""
     rng = random.Random(f"quizgen-select\x1f{seed}")
-    shares = dict.fromkeys(candidates, 0)
-    left = count
-    names = [n for n in candidates if candidates[n]]
-    rng.shuffle(names)
-    while left and names:
-        for name in list(names):
-            if not left:
-                break
-            shares[name] += 1
-            left -= 1
-            if shares[name] == len(candidates[name]):
-                names.remove(name)
-    chosen = {}
+    queues = {}
     for name, keys in candidates.items():
-        picked = random.Random(f"quizgen-select\x1f{seed}\x1f{name}").sample(keys, shares[name])
-        chosen[name] = sorted(picked)
-    return chosen
+        if not keys:
+            continue
+        pick = random.Random(f"quizgen-select\x1f{seed}\x1f{name}")
+        queue = pick.sample(keys, len(keys))
+        gen = generators.get(name) if generators else None
+        if gen is not None and gen.template.type == "true_false":
+            groups: dict[Key, list[Key]] = {}
+            for key in queue:
+                groups.setdefault(gen.variant_of(key), []).append(key)
+            queue = []
+            for variants in groups.values():
+                true_first = pick.random() < 0.5
+                queue += sorted(variants, key=lambda k: (k[-1] == "true") != true_first)
+        queues[name] = queue
+    names = list(queues)
+    rng.shuffle(names)
+    out: list[tuple[str, Key]] = []
+    while names:
+        for name in list(names):
+            out.append((name, queues[name].pop(0)))
+            if not queues[name]:
+                names.remove(name)
+    return out
+
+
+@dataclass
+class Dropped:
+    """Candidates generate did not write, by reason (shown in its summary)."""
+
+    unsupported: int = 0  # key not stated by the citations, nor resting on an inferred date
+    malformed: int = 0  # too few options, pairs or items
+    duplicate: int = 0  # repeats a statement already in the bank or the file
+    capped: int = 0  # a fact already quizzed per_fact times
+    over_count: int = 0  # beyond --count
+
+    def lines(self) -> list[str]:
+        why = {"unsupported": "key not stated by the cited quotes", "malformed": "too few options, pairs or items",
+               "duplicate": "near-duplicates", "capped": "over the cap per fact", "over_count": "beyond --count"}
+        return [f"  {why[k]}  {getattr(self, k)}" for k in why if getattr(self, k)]
 
 
 def generate(root: Path, out: Path, *, templates: Sequence[str] = (), topics: Sequence[str] = (),
-             count: int | None = None, seed: int = 0, force: bool = False) -> GenerateResult:
-    """Select, build and write generated questions; see the module docstring."""
+             count: int | None = None, seed: int = 0, force: bool = False,
+             per_fact: int | None = PER_FACT) -> GenerateResult:
+    """Select, build, vet and write generated questions; see the module docstring."""
     root, out = Path(root), Path(out)
     if out.exists() and not force:
         raise QuizgenError([Diagnostic(Loc(shown_path(out)), "expected a new file, found an existing one; "
                                                              "pass --force to overwrite it")])
     all_templates, index = load_inputs(root)
     chosen = choose_templates(all_templates, templates, topics)
-    existing = existing_ids(root, skip=out)
+    others = other_questions(root, skip=out)
+    existing = {q.id for q in others}
+    sources = {s.id: s for s in load_sources(root)[0]}
     generators: dict[str, Generator] = {t.name: generator_for(t, index) for t in chosen}
     candidates: dict[str, list[Key]] = {}
     skipped = 0
@@ -158,17 +196,55 @@ def generate(root: Path, out: Path, *, templates: Sequence[str] = (), topics: Se
         fresh = [k for k in keys if question_id_of(t, k) not in existing] if existing else keys
         skipped += len(keys) - len(fresh)
         candidates[t.name] = fresh
-    picked = select(candidates, count, seed)
-    questions = [generators[t.name].build(k, seed) for t in chosen for k in picked[t.name]]
+    # Compared with the hand-written questions only: each generated file can
+    # then be written again alone and come out the same.
+    seen = DuplicateIndex(q for q in others if q.origin != "generated")
+    uses: dict[str, int] = {}  # questions written per fact record (Generator.units)
+    variants: set[tuple[str, Key]] = set()  # (template, item) written: one statement per item
+    matched: set[tuple[str, tuple[str, str]]] = set()  # (template, pair) of the matchings written
+    dropped = Dropped()
+    kept: dict[str, list[tuple[Key, Question]]] = {t.name: [] for t in chosen}
+    written = 0
+    for name, key in interleave(candidates, seed, generators):
+        if count is not None and written >= count:
+            dropped.over_count += 1
+            continue
+        q = generators[name].build(key, seed)
+        if not well_formed(q):
+            dropped.malformed += 1
+            continue
+        vetted = vet(q, index, sources)
+        if vetted is None:
+            dropped.unsupported += 1
+            continue
+        variant = (name, generators[name].variant_of(key))
+        # a pair already matched under this template is that statement again
+        pairs = {(name, pair) for pair in vetted.pairs}
+        if variant in variants or pairs & matched or seen.first_of(vetted) is not None:
+            dropped.duplicate += 1
+            continue
+        units = generators[name].units(key, vetted)
+        if per_fact is not None and any(uses.get(u, 0) >= per_fact for u in units):
+            dropped.capped += 1
+            continue
+        seen.add(vetted)
+        variants.add(variant)
+        matched |= pairs
+        for u in units:
+            uses[u] = uses.get(u, 0) + 1
+        kept[name].append((key, vetted))
+        written += 1
+    questions = [q for t in chosen for _, q in sorted(kept[t.name], key=lambda kq: kq[0])]
     if not questions:
-        why = f"all {skipped} are already in the bank" if skipped else "the facts allow none"
+        why = f"all {skipped} are already in the bank" if skipped else "the facts allow none that pass"
         raise QuizgenError([Diagnostic(Loc(shown_path(out)), f"expected new questions to write, found none "
                                                              f"({why})")])
-    text = dump_questions(questions, header(chosen, templates, topics, count, seed, out, root))
+    text = dump_questions(questions, header(chosen, templates, topics, count, seed, out, root, per_fact))
     write_text_atomic(out, text)
     return GenerateResult(
-        path=out, written=len(questions), by_template=tuple((t.name, len(picked[t.name])) for t in chosen),
-        requested=count, available=sum(len(v) for v in candidates.values()), skipped_existing=skipped)
+        path=out, written=len(questions), by_template=tuple((t.name, len(kept[t.name])) for t in chosen),
+        requested=count, available=sum(len(v) for v in candidates.values()) - dropped.unsupported
+        - dropped.malformed - dropped.duplicate - dropped.capped, skipped_existing=skipped, dropped=dropped)
 
 
 def question_id_of(template: Template, key: Key) -> str:
@@ -177,35 +253,26 @@ def question_id_of(template: Template, key: Key) -> str:
     return question_id(template, key)
 
 
-def existing_ids(root: Path, skip: Path | None = None) -> set[str]:
-    """Question ids already in the bank, except in ``skip`` (the file about to
-    be replaced). Read loosely: validating the bank is `quizgen validate`'s job."""
-    from quizgen.bank.load import question_files
+def other_questions(root: Path, skip: Path | None = None) -> list[Question]:
+    """The bank's questions outside ``skip`` (the file about to be replaced),
+    read loosely: validating the bank is `quizgen validate`'s job."""
+    from quizgen.bank.load import load_questions, question_files
 
     skip_resolved = skip.resolve() if skip is not None and skip.exists() else None
-    ids: set[str] = set()
-    for path in question_files(root):
-        if skip_resolved is not None and path.resolve() == skip_resolved:
-            continue
-        node, _ = load_yaml(path)
-        if not isinstance(node, MappingNode):
-            continue
-        for key, value in node.value:
-            if key.value == "questions" and isinstance(value, SequenceNode):
-                for item in value.value:
-                    if isinstance(item, MappingNode):
-                        ids.update(v.value for k, v in item.value
-                                   if k.value == "id" and isinstance(v, ScalarNode))
-    return ids
+    paths = [p for p in question_files(root) if skip_resolved is None or p.resolve() != skip_resolved]
+    questions, _, _ = load_questions(paths, None)
+    return questions
 
 
 def header(chosen: Sequence[Template], names: Sequence[str], topics: Sequence[str], count: int | None,
-           seed: int, out: Path, root: Path) -> list[str]:
+           seed: int, out: Path, root: Path, per_fact: int | None = PER_FACT) -> list[str]:
     """Comment lines naming the command that wrote the file, so it can be re-run."""
     schema = Path(os.path.relpath(Path(root).resolve() / SCHEMA, Path(out).resolve().parent)).as_posix()
     args = [f"--template {n}" for n in names] + [f"--topic {t}" for t in topics]
     if count is not None:
         args.append(f"--count {count}")
+    if per_fact != PER_FACT:
+        args.append(f"--per-fact {per_fact}" if per_fact is not None else "--per-fact 0")
     args.append(f"--seed {seed}")
     text = (f"Written by `quizgen generate {' '.join(args)}` from kinds.yaml, facts.yaml and {len(chosen)} "
             f"template{'s' if len(chosen) != 1 else ''} under templates/. Edit freely: this file loads like "
@@ -236,6 +303,8 @@ def question_record(q: Question) -> dict[str, object]:
     elif q.type == "ordering":
         rec["items"] = list(q.items)
     rec["explanation"] = q.explanation
+    if q.support.status != "quoted":
+        rec["support"] = {"status": q.support.status, "reason": q.support.reason}
     rec["citations"] = [{"source": c.source, "quote": c.quote} for c in q.citations]
     return rec
 
@@ -302,6 +371,10 @@ def dump_questions(questions: Iterable[Question], header_lines: Sequence[str] = 
                 for pair in value:  # type: ignore[union-attr]
                     out.append(f"      - left: {scalar(pair['left'])}")
                     out.append(f"        right: {scalar(pair['right'])}")
+            elif key == "support":
+                out.append("    support:")
+                out.append(f"      status: {scalar(value['status'])}")  # type: ignore[index]
+                out += prose("reason", value["reason"], 6)  # type: ignore[index]
             elif key == "citations":
                 out.append("    citations:")
                 for cit in value:  # type: ignore[union-attr]

@@ -1,0 +1,132 @@
+"""Near-duplicate questions: the same statement asked twice.
+
+Two questions are near-duplicates when
+
+- their *shape* is the same and they rest on the same material: the text a
+  student reads (the prompt, and the items or pairs of an ordering or
+  matching), with every name, number and date masked, is equal, they share a
+  fact record (generated questions) or a cited quote (any question), and they
+  are true/false statements or have the same key. This catches a statement
+  made once true and once with another name, and one prompt asked as multiple
+  choice and as a short answer; or
+- they key the same answer on the same facts: generated multiple choice,
+  short answer or cloze questions whose fact records and key are equal, under
+  whatever templates.
+
+`validate` warns at the later of two; `quizgen generate` keeps the first it
+meets and drops the others. Neither looks at explanations: they may repeat.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Iterable
+
+from quizgen.errors import Diagnostic
+from quizgen.model import Question
+
+_WORD = re.compile(r"\S+")
+_KEYED_TYPES = ("mcq", "short_answer", "cloze")
+
+
+def _fold(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def shape(q: Question) -> str:
+    """The student-facing text of ``q`` with names, numbers and dates masked."""
+    parts = [q.prompt]
+    if q.type == "ordering":
+        parts += sorted(q.items)
+    elif q.type == "matching":
+        parts += sorted(f"{a} = {b}" for a, b in q.pairs)
+    return _fold(mask(" | ".join(parts)))
+
+
+def mask(text: str) -> str:
+    """Each run of names, numbers and dates as one "#": a word that opens with
+    a capital or a digit (any script with case), so "14 November 2018" and
+    "Ada Lovelace" are masked alike."""
+    out: list[str] = []
+    for word in _WORD.findall(unicodedata.normalize("NFKC", text)):
+        core = word.lstrip("\"'“‘([")
+        if core[:1].isupper() or core[:1].isdigit():
+            tail = re.sub(r"^.*?([^\w]*)$", r"\1", core)
+            if out and out[-1].startswith("#") and not out[-1][1:]:
+                out[-1] = "#" + tail
+            else:
+                out.append("#" + tail)
+        else:
+            out.append(word)
+    return " ".join(out)
+
+
+def _anchors(q: Question, facts: bool) -> set[str]:
+    if facts:
+        return {f"fact:{f}" for f in q.facts}
+    return {f"quote:{c.source}:{_fold(c.quote)}" for c in q.citations}
+
+
+def statement(q: Question) -> tuple[object, ...] | None:
+    """The keyed statement of a generated question: its facts and its key."""
+    if not q.facts or q.type not in _KEYED_TYPES:
+        return None
+    return (frozenset(q.facts), _fold(q.answer))
+
+
+class DuplicateIndex:
+    """Questions seen so far, and which earlier one a new question repeats."""
+
+    def __init__(self, questions: Iterable[Question] = ()):
+        self._shapes: dict[str, list[Question]] = {}
+        self._statements: dict[tuple[object, ...], Question] = {}
+        for q in questions:
+            self.add(q)
+
+    def first_of(self, q: Question) -> Question | None:
+        """The earlier question ``q`` repeats, or None."""
+        key = statement(q)
+        if key is not None and key in self._statements:
+            return self._statements[key]
+        for other in self._shapes.get(shape(q), ()):
+            # a question with another key asks something else ("what does A
+            # call it" and "what does B call it"); statements are true or false
+            if q.type != "true_false" and _fold(q.answer) != _fold(other.answer):
+                continue
+            # fact records say best what a question is about; quotes where one has none
+            both = bool(q.facts and other.facts)
+            if _anchors(q, both) & _anchors(other, both):
+                return other
+        return None
+
+    def add(self, q: Question) -> None:
+        key = statement(q)
+        if key is not None:
+            self._statements.setdefault(key, q)
+        self._shapes.setdefault(shape(q), []).append(q)
+
+
+def duplicate_groups(questions: Iterable[Question]) -> list[list[Question]]:
+    """Groups of near-duplicates, each led by the first question of its group."""
+    index = DuplicateIndex()
+    groups: dict[str, list[Question]] = {}
+    for q in questions:
+        first = index.first_of(q)
+        if first is None:
+            index.add(q)
+        else:
+            groups.setdefault(first.id, [first]).append(q)
+    return list(groups.values())
+
+
+def check_duplicates(questions: Iterable[Question]) -> list[Diagnostic]:
+    """A warning at every question that repeats an earlier one."""
+    out = []
+    for group in duplicate_groups(questions):
+        first = group[0]
+        for q in group[1:]:
+            out.append(Diagnostic(q.loc, f"expected a question that states something new, found a near-duplicate "
+                                         f"of '{first.id}' ({first.loc}): the same statement with other names "
+                                         "or another format", "warning", "prompt"))
+    return out

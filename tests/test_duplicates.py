@@ -1,0 +1,62 @@
+"""Near-duplicate questions (quizgen/bank/duplicates.py): the same statement
+with other names or in another format is reported once, at the later one."""
+
+from __future__ import annotations
+
+from conftest import REAL_BANK
+from quizgen.bank.duplicates import check_duplicates, duplicate_groups, mask, shape
+from quizgen.bank.load import load_bank
+from quizgen.errors import Loc
+from quizgen.model import Citation, Question
+
+CITE = (Citation("notes", "Ada Quill made the lens in 1590"),)
+
+
+def q(qid: str, qtype: str, prompt: str, answer: str, facts: tuple[str, ...] = ("f1",), line: int = 1,
+      **extra) -> Question:
+    return Question(id=qid, type=qtype, topic="t", prompt=prompt, answer=answer, explanation="x",
+                    citations=extra.pop("citations", CITE), facts=facts, origin="generated" if facts else "curated",
+                    loc=Loc("bank/q.yaml", line, 5), **extra)
+
+
+def test_masking_hides_names_numbers_and_dates_alike():
+    assert mask("Ada Quill made it on 14 November 1590, in Lyon.") == "# made it on #, in #."
+    assert shape(q("a", "true_false", "Ada Quill made the lens.", "True")) == \
+        shape(q("b", "true_false", "Bo Tarn made the lens.", "False"))
+
+
+def test_a_statement_made_again_with_another_name_is_a_duplicate():
+    first = q("a", "true_false", "Ada Quill made the lens.", "True", line=1)
+    again = q("b", "true_false", "Bo Tarn made the lens.", "False", line=9)
+    other_fact = q("c", "true_false", "Di Orm made the lens.", "False", facts=("f2",), line=20)
+    assert [[x.id for x in g] for g in duplicate_groups([first, again, other_fact])] == [["a", "b"]]
+    [d] = check_duplicates([first, again, other_fact])
+    assert (str(d.loc), d.severity, d.path) == ("bank/q.yaml:9:5", "warning", "prompt")
+    assert "near-duplicate of 'a' (bank/q.yaml:1:5)" in d.message
+
+
+def test_one_key_on_the_same_facts_in_two_formats_is_a_duplicate():
+    mcq = q("a", "mcq", "Who made the lens?", "Ada Quill", options=("Ada Quill", "Bo Tarn", "Di Orm"))
+    short = q("b", "short_answer", "Name the maker of the lens.", "Ada Quill")
+    cloze = q("c", "cloze", "The lens was made in [[1590]].", "1590")
+    assert [[x.id for x in g] for g in duplicate_groups([mcq, short, cloze])] == [["a", "b"]]
+
+
+def test_prompts_alike_but_keyed_apart_ask_different_things():
+    russia = q("a", "short_answer", "What does Russia call the islands?", "Southern Kurils")
+    japan = q("b", "short_answer", "What does Japan call the islands?", "Northern Territories")
+    assert duplicate_groups([russia, japan]) == []
+
+
+def test_hand_written_questions_are_compared_by_their_quotes():
+    one = q("a", "true_false", "Ada Quill made the lens.", "True", facts=())
+    two = q("b", "true_false", "Bo Tarn made the lens.", "True", facts=())
+    elsewhere = q("c", "true_false", "Di Orm made the lens.", "True", facts=(),
+                  citations=(Citation("notes", "something else"),))
+    assert [[x.id for x in g] for g in duplicate_groups([one, two, elsewhere])] == [["a", "b"]]
+
+
+def test_the_shipped_bank_states_nothing_twice():
+    bank, diagnostics = load_bank(REAL_BANK)
+    assert bank is not None
+    assert [str(d) for d in diagnostics if "near-duplicate" in d.message] == []

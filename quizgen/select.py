@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from quizgen.model import Bank, Question, QuestionSet
+
+if TYPE_CHECKING:
+    from quizgen.select_leaks import Leak
 
 # Options that only make sense in last place ("All of the above") stay there.
 _PINNED_LAST = ("of the above", "all of these", "none of these")
@@ -70,14 +73,36 @@ def matches(question: Question, qset: QuestionSet) -> bool:
     return True
 
 
-def select(questions: Sequence[Question], qset: QuestionSet, seed: int | None = None) -> tuple[Question, ...]:
-    """The set's questions in the set's order, sampled to ``count`` when given."""
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """A set's questions in order, and the leaks that kept others off the sheet."""
+
+    questions: tuple[Question, ...]
+    left_out: tuple["Leak", ...] = ()
+
+
+def selection(questions: Sequence[Question], qset: QuestionSet, seed: int | None = None) -> Selection:
+    """The set's questions in the set's order, sampled to ``count`` when given,
+    without any question whose key the sheet would print elsewhere (another
+    question's text, the title or the instructions; quizgen.select_leaks).
+    Candidates are taken in bank order, or in a seeded random order when
+    sampling, so a question left out makes room for the next candidate."""
+    from quizgen.select_leaks import without_leaks
+
     seed = qset.seed if seed is None else seed
     chosen = [q for q in questions if matches(q, qset)]
-    if qset.count is not None and qset.count < len(chosen):
-        picked = set(_rng(qset.name, seed, "sample").sample(range(len(chosen)), qset.count))
-        chosen = [q for i, q in enumerate(chosen) if i in picked]
-    return tuple(_ordered(chosen, qset, seed))
+    limit = qset.count if qset.count is not None and qset.count < len(chosen) else None
+    candidates = chosen
+    if limit is not None:
+        candidates = [chosen[i] for i in _rng(qset.name, seed, "sample").sample(range(len(chosen)), len(chosen))]
+    kept, left_out = without_leaks(candidates, qset.title, qset.instructions or "", limit)
+    picked = {id(q) for q in kept}
+    return Selection(tuple(_ordered([q for q in chosen if id(q) in picked], qset, seed)), tuple(left_out))
+
+
+def select(questions: Sequence[Question], qset: QuestionSet, seed: int | None = None) -> tuple[Question, ...]:
+    """The set's questions in the set's order (see ``selection``)."""
+    return selection(questions, qset, seed).questions
 
 
 def _ordered(chosen: list[Question], qset: QuestionSet, seed: int) -> list[Question]:

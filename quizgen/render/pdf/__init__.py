@@ -22,7 +22,7 @@ from pathlib import Path
 from quizgen.errors import Diagnostic, Loc, QuizgenError
 from quizgen.model import Bank, Question, QuestionSet
 from quizgen.render import RenderOptions, staged
-from quizgen.select import make_variants, select
+from quizgen.select import Selection, make_variants, selection
 from quizgen.staging import Output, Stage
 
 
@@ -66,7 +66,9 @@ def render_set(bank: Bank, qset: QuestionSet, options: RenderOptions) -> list[tu
     from quizgen.render.pdf.key import grid_pdf, key_pdf
     from quizgen.render.pdf.worksheet import worksheet_pdf
 
-    questions = set_questions(bank, qset, options.seed)
+    chosen = set_selection(bank, qset, options.seed)
+    questions = chosen.questions
+    report_left_out(qset, chosen, options)
     if not questions:
         raise QuizgenError([Diagnostic(qset.loc, "expected at least one question of the bank to match "
                                                  "this set, found none", path="set")])
@@ -85,10 +87,36 @@ def render_set(bank: Bank, qset: QuestionSet, options: RenderOptions) -> list[tu
     return files
 
 
+def set_selection(bank: Bank, qset: QuestionSet, seed: int | None = None) -> Selection:
+    """The set's questions in the order its sheets print them, and what was left out."""
+    chosen = selection(bank.questions, qset, seed)
+    if qset.order != "topic":
+        return chosen
+    return Selection(in_topic_order(chosen.questions, qset, bank), chosen.left_out)
+
+
 def set_questions(bank: Bank, qset: QuestionSet, seed: int | None = None) -> tuple[Question, ...]:
     """The set's questions in the order its sheets print them."""
-    questions = select(bank.questions, qset, seed)
-    return in_topic_order(questions, qset, bank) if qset.order == "topic" else questions
+    return set_selection(bank, qset, seed).questions
+
+
+def report_left_out(qset: QuestionSet, chosen: Selection, options: RenderOptions) -> None:
+    """A warning per question the sheet could not carry: at the question, naming the set."""
+    for leak in chosen.left_out:
+        d = Diagnostic(leak.question.loc, f"left out of set '{qset.name}': {leak.describe()}", severity="warning")
+        if options.warn is not None:
+            options.warn(d)
+        else:
+            import warnings
+
+            warnings.warn(str(d), LeftOutWarning, stacklevel=3)
+    if chosen.left_out and options.progress:
+        options.progress(f"pdf: {qset.name}: {len(chosen.left_out)} question"
+                         f"{'s' if len(chosen.left_out) > 1 else ''} left out: they would give another's key away")
+
+
+class LeftOutWarning(UserWarning):
+    """Raised through warnings.warn when the caller gave no options.warn."""
 
 
 def in_topic_order(questions: tuple[Question, ...], qset: QuestionSet, bank: Bank) -> tuple[Question, ...]:

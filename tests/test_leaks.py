@@ -1,0 +1,125 @@
+"""No leaks within a sheet: selection leaves out a question whose key other
+printed text on the sheet gives away, says so, and the printed PDFs of the
+shipped bank carry no question's key in another question's text."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from quizgen.model import Citation, Question, QuestionSet
+from quizgen.render import RenderOptions
+from quizgen.render.pdf import render, set_questions
+from quizgen.select import selection
+from quizgen.select_leaks import contains, header_gives_away, header_texts, normalise, settles, sheet_leaks, words
+
+REAL_BANK = Path(__file__).parents[1] / "questions"
+CITE = (Citation("s", "a quote"),)
+
+
+def q(qid, qtype, prompt, answer="", **kw) -> Question:
+    return Question(qid, qtype, "t", prompt, answer, "why", CITE, **kw)
+
+
+YEAR_CLOZE = q("year", "cloze", "The treaty of [[1888]] ended the border quarrel.", "1888")
+CITY = q("city", "short_answer", "In which city did the two mayors sign the border treaty?", "Wolfsberg")
+CITY_OPTION = q("city-mcq", "mcq", "Who signed the border treaty for the city?",
+                "Anna Moser", options=("Anna Moser", "Wolfsberg", "Karl Brand"))
+UNRELATED = q("colour", "mcq", "Which colour is the flag?", "Green", options=("Green", "Red", "Wolfsberg"))
+PAIRS = q("posts", "matching", "Match each person to their post.", pairs=(("Anna Moser", "mayor"), ("Karl Brand", "clerk")))
+STATEMENT = q("stmt", "true_false", "Anna Moser, the mayor, opened the fair.", "True", options=("True", "False"))
+
+
+def test_whole_words_and_folded_quotes():
+    assert contains(normalise("Kono’s plan"), "Kono's")
+    assert not contains(normalise("Abenomics"), "Abe")
+    assert contains(normalise("択捉島 is an island"), "択捉")
+
+
+def test_a_title_that_prints_a_key_keeps_the_question_off_the_sheet():
+    qset = QuestionSet("s", "The treaty of 1888", seed=1)
+    chosen = selection([YEAR_CLOZE, CITY], qset)
+    assert [x.id for x in chosen.questions] == ["city"]
+    assert [(leak.question.id, leak.by, leak.key) for leak in chosen.left_out] == [("year", "title", "1888")]
+
+
+def test_another_questions_option_that_settles_an_open_answer_is_a_leak():
+    qset = QuestionSet("s", "Border", seed=1)
+    chosen = selection([CITY, CITY_OPTION, UNRELATED], qset)
+    # the option "Wolfsberg" sits under a prompt about the same treaty: CITY_OPTION goes.
+    # the colour question prints it too, but about something else: it stays.
+    assert [x.id for x in chosen.questions] == ["city", "colour"]
+    assert chosen.left_out[0].question.id == "city-mcq" and chosen.left_out[0].key == "Wolfsberg"
+    assert sheet_leaks(chosen.questions, qset.title) == []
+
+
+def test_a_pair_printed_together_gives_a_matching_away():
+    chosen = selection([PAIRS, STATEMENT], QuestionSet("s", "People", seed=1))
+    assert [x.id for x in chosen.questions] == ["posts"]
+    assert "Anna Moser → mayor" in chosen.left_out[0].describe()
+
+
+def test_sampling_takes_another_candidate_instead():
+    qset = QuestionSet("s", "The treaty of 1888", count=2, seed=3)
+    chosen = selection([YEAR_CLOZE, CITY, UNRELATED], qset)
+    assert {x.id for x in chosen.questions} == {"city", "colour"}
+
+
+def test_the_renderer_reports_what_it_left_out(tmp_path):
+    from quizgen.model import Bank, Source
+
+    bank = Bank("b", (Source("s", "s.txt", "0" * 64, "Herald", "Treaty"),), (YEAR_CLOZE, CITY),
+                (QuestionSet("s", "The treaty of 1888"),))
+    warned, said = [], []
+    render(bank, tmp_path, RenderOptions(warn=warned.append, progress=said.append))
+    assert len(warned) == 1 and warned[0].severity == "warning"
+    assert "left out of set 's'" in str(warned[0]) and "1888" in str(warned[0])
+    assert any("1 question left out" in line for line in said)
+
+
+def chunks(text: str, questions) -> dict[int, str]:
+    """The worksheet text of each question number, read back from the PDF:
+    from the line "N. <start of its prompt>" to the next question's."""
+    flat = " ".join(text.split())
+    starts = []
+    at = 0
+    for n, question in enumerate(questions, start=1):
+        head = f"{n}. " + " ".join(re.sub(r"\[\[.+?\]\]", " ", question.prompt).split())[:12]
+        at = flat.index(head, at)
+        starts.append(at)
+    ends = starts[1:] + [len(flat)]
+    return {n: flat[a:b] for n, (a, b) in enumerate(zip(starts, ends), start=1)}
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory):
+    from quizgen.bank.load import load_bank
+    from quizgen.select import deliverable
+
+    bank, diagnostics = load_bank(REAL_BANK)
+    assert bank is not None, [str(d) for d in diagnostics]
+    bank = deliverable(bank)
+    out = tmp_path_factory.mktemp("leaks")
+    render(bank, out, RenderOptions(timestamp=0, warn=lambda d: None))
+    return bank, out
+
+
+def test_no_printed_sheet_of_the_shipped_bank_gives_a_key_away(real):
+    bank, out = real
+    for qset in bank.sets:
+        questions = set_questions(bank, qset)
+        text = "\n".join(p.extract_text() for p in pypdf.PdfReader(out / f"{qset.name}.pdf").pages)
+        # the timeline exercise follows the last question: not a question's text
+        text = text.split(bank.config.label("timeline_task"))[0]
+        texts = chunks(text, questions)
+        for n, question in enumerate(questions, start=1):
+            for who, header in header_texts(qset.title, qset.instructions or ""):
+                assert header_gives_away(header, question) is None, (qset.name, question.id, who)
+            for m, chunk in texts.items():
+                if m == n or (question.type == "mcq" and questions[m - 1].type == "mcq"):
+                    continue  # an MCQ's options list answers anyway (see select_leaks.gives_away)
+                key = settles(question, chunk, words(chunk))
+                assert key is None, (qset.name, n, question.id, key, m, chunk[:200])

@@ -188,8 +188,10 @@ DEFAULT_LABELS: Mapping[str, str] = {
     "timeline_key": "Timeline of the events the cited articles date. * date inferred: the article prints none.",
     "date_inferred": "Date inferred",
     "all_variants": "answers of all variants",
-    "grid_note": "Letters are the boxes printed on each variant; matching: item number and letter; "
+    "grid_note": "One row per question: its number on each variant, then the answer that variant's key "
+                 "gives. Letters are the boxes printed on each variant; matching: item number and letter; "
                  "ordering: letters from first to last.",
+    "question": "Question",
     "set": "set",
     "seed": "seed",
     "variants": "variants",

@@ -15,7 +15,8 @@ from quizgen.errors import QuizgenError
 from quizgen.model import Bank, BankConfig, Citation, Question, QuestionSet, Source, Topic
 from quizgen.render import RenderOptions, renderer
 from quizgen.render.pdf import render, set_questions
-from quizgen.render.pdf.key import answer_text, grid_code
+from quizgen.render.pdf.grid import GRID_VARIANTS, grid_answer, grid_label, grid_rows
+from quizgen.render.pdf.key import answer_text
 from quizgen.render.pdf.page import context
 from quizgen.select import letters, make_variants, select, selection
 
@@ -245,22 +246,47 @@ def test_each_variant_key_matches_its_own_worksheet(three):
     assert len(seen_orders) > 1, "the variants print their questions in one order"
 
 
-def test_teacher_grid_lists_every_variants_answers(three):
-    text = read_text(three["review-grid-key.pdf"])
+def grid_row_text(row) -> str:
+    """A grid row as pypdf reads it back (cell by cell): the label, then each
+    variant's number and full answer."""
+    named = next(x for x in row if x is not None)
+    cells = [grid_label(named)] + [grid_answer(x, CX) if x is not None else "" for x in row]
+    return flat(" ".join(cells))
+
+
+def test_teacher_grid_lists_every_variants_answers_in_full(three):
+    text = flat(read_text(three["review-grid-key.pdf"]))
     assert len(pypdf.PdfReader(three["review-grid-key.pdf"]).pages) == 1
     qset = SETS[0]
     variants = make_variants(set_questions(BANK, qset), qset, 3)
-    cells = flat(text)
+    assert "Question Variant A Variant B Variant C" in text
+    for row in grid_rows(variants):
+        assert grid_row_text(row) in text
+    # every cell is what that variant's own key prints for the question
     for v in variants:
-        assert f"Variant {v.letter}" in text
+        key = flat(read_text(three[f"review-{v.letter}-key.pdf"]))
         for shown in v.questions:
-            if shown.question.type == "mcq":
-                assert shown.answer_letter in cells
-    # pypdf reads the table cell by cell, row by row: rebuild that sequence
-    rows = []
-    for i in range(len(variants[0].questions)):
-        rows.append(" ".join([str(i + 1)] + [grid_code(v.questions[i], CX) for v in variants]))
-    assert flat(" ".join(rows)) in cells
+            assert grid_answer(shown, CX) in key, (v.letter, shown.question.id)
+
+
+def test_a_long_set_in_many_variants_pages_cleanly(tmp_path):
+    long_answers = tuple(
+        Question(f"q{i:02d}", "short_answer", "meetings", f"Long question number {i} about the treaty talks?",
+                 f"An answer of many words, number {i}, that never fits a narrow grid cell on one line",
+                 "EXPLAIN", (Citation("tass", "QUOTE"),)) for i in range(34))
+    bank = Bank("fixture", SOURCES, long_answers + QUESTIONS, SETS, config=CONFIG)
+    options = RenderOptions(timestamp=1, variants=10, set_names=("review",))
+    paths = {p.name: p for p in render(bank, tmp_path, options)}
+    reader = pypdf.PdfReader(paths["review-grid-key.pdf"])
+    pages = [flat(page.extract_text()) for page in reader.pages]
+    assert len(pages) > 3
+    for page in pages:  # every page starts its table with the header row
+        assert re.search(r"Question Variant [A-J]( Variant [A-J])*", page), page[:200]
+    variants = make_variants(set_questions(bank, SETS[0]), SETS[0], 10)
+    text = " ".join(pages)
+    for start in range(0, 10, GRID_VARIANTS):
+        for row in grid_rows(variants):
+            assert grid_row_text(row[start:start + GRID_VARIANTS]) in text
 
 
 def test_same_seed_same_bytes_and_timestamp_is_the_creation_date(tmp_path, single):

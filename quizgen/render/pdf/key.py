@@ -1,20 +1,17 @@
 """Answer keys: for each printed question its answer, why, and where the
-answer comes from; then the sources. And the teacher grid that lists the
-answers of every variant side by side."""
+answer comes from; then the sources. The teacher grid, which lists the
+answers of every variant side by side, is in grid.py."""
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from quizgen.model import CLOZE_BLANK, Bank, QuestionSet, Source
 from quizgen.render.pdf import timeline as pdf_timeline
 from quizgen.render.pdf.flowables import Block, Bookmark, para
-from quizgen.render.pdf.page import FRAME_WIDTH, GREY, Context, build_pdf, context, meta, variant_meta
+from quizgen.render.pdf.page import Context, build_pdf, context, variant_meta
 from quizgen.render.pdf.worksheet import header, timeline_block, true_false
 from quizgen.select import ShownQuestion, Variant, letters
-
-GRID_COLUMNS = 8  # variants per grid table; more variants continue in another table
-
 
 def key_pdf(variant: Variant, qset: QuestionSet, bank: Bank, timestamp: int,
             events: tuple[pdf_timeline.Event, ...] = ()) -> bytes:
@@ -136,110 +133,4 @@ def source_line(s: Source, cx: Context) -> str:
     return line
 
 
-# -- the teacher grid --------------------------------------------------------------
-
-def grid_code(shown: ShownQuestion, cx: Context, limit: int = 22) -> str:
-    """An answer short enough for a grid cell."""
-    q = shown.question
-    if q.type == "mcq":
-        return shown.answer_letter
-    if q.type == "true_false":
-        return true_false(cx, q.answer)
-    if q.type == "matching":
-        return " ".join(f"{i}{letter}" for i, letter in enumerate(shown.matching_key, start=1))
-    if q.type == "ordering":
-        return " ".join(shown.ordering_key)
-    text = answer_text(shown, cx)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-GRID_ROWS = 42  # one-line rows of one table on a page; longer sets go in side-by-side bands
-
-
-def grid_pdf(variants: tuple[Variant, ...], qset: QuestionSet, bank: Bank, timestamp: int) -> bytes:
-    """One page for a few variants of a set of any usual size: the rows go in
-    side-by-side bands when they would not fit under each other. Many
-    variants take one table per GRID_COLUMNS variants."""
-    cx = context(bank)
-    st = cx.st
-    first = variants[0]
-    title = f"{qset.title}: {cx.label('all_variants')}"
-    grid = cx.label("teacher_grid")
-    story: list[Flowable] = [
-        Bookmark("grid", title, 0),
-        Paragraph(cx.bold(title), st.title),
-        Paragraph(cx.markup(f"{grid} · {cx.label('set')} {first.set_name} · {cx.label('seed')} {first.seed} · "
-                            f"{len(variants)} {cx.label('variants')}. {cx.label('grid_note')}"), st.subtitle),
-    ]
-    rows = max(len(v.questions) for v in variants)
-    columns = min(len(variants), GRID_COLUMNS)
-    bands = 1
-    while rows > bands * GRID_ROWS and (bands + 1) * (columns + 1) <= GRID_COLUMNS + 1:
-        bands += 1
-    band_width = FRAME_WIDTH / bands
-    number_width = 20
-    cell_width = (band_width - number_width - (6 if bands > 1 else 0)) / columns
-    per_page = bands * GRID_ROWS if bands > 1 else rows  # a single band splits across pages by itself
-    for start in range(0, len(variants), GRID_COLUMNS):
-        chunk = variants[start:start + GRID_COLUMNS]
-        for first_row in range(0, rows, per_page):
-            page_rows = range(first_row, min(rows, first_row + per_page))
-            per_band = -(-len(page_rows) // bands)
-            tables = [_grid_table(chunk, page_rows[b * per_band:(b + 1) * per_band], number_width, cell_width, cx)
-                      for b in range(bands)]
-            if bands == 1:
-                story.append(tables[0])
-            else:
-                outer = Table([tables], colWidths=[band_width] * bands, hAlign="LEFT")
-                outer.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                           ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                           ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-                                           ("FONTNAME", (0, 0), (-1, -1), cx.fonts.base)]))
-                story.append(outer)
-            story.append(Spacer(1, 10))
-    info = meta(cx, title=title, subject=f"{grid} · {first.set_name} · {len(variants)} {cx.label('variants')}",
-                footer=f"{first.set_name}/s{first.seed} · {grid}", keywords=f"quizgen, {grid}, {first.set_name}")
-    return build_pdf(story, info, timestamp, cx)
-
-
-def _grid_table(chunk: tuple[Variant, ...], numbers: range, number_width: float, cell_width: float,
-                cx: Context) -> Table:
-    st, fonts = cx.st, cx.fonts
-    size = st.cell.fontSize
-    heads = [f"{cx.label('variant')} {v.letter}" for v in chunk]
-    data: list[list[object]] = [["#"] + [h if fonts.plain(h) else para(cx.bold(h), st.cell_head) for h in heads]]
-    for i in numbers:
-        row: list[object] = [str(i + 1)]
-        for v in chunk:
-            code = grid_code(v.questions[i], cx) if i < len(v.questions) else ""
-            # Plain strings are much faster for a table of 500 variants; a
-            # code in another font of the chain needs a paragraph for its
-            # font runs. Either way one line, so that GRID_ROWS rows fit on a page.
-            code = _fit(code, cell_width - 6, size, fonts)
-            row.append(code if fonts.plain(code) else para(cx.markup(code), st.cell))
-        data.append(row)
-    table = Table(data, colWidths=[number_width] + [cell_width] * len(chunk), repeatRows=1, hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), fonts.base),  # the default would be Helvetica, not embedded
-        ("FONTNAME", (0, 0), (-1, 0), fonts.base_bold),
-        ("FONTNAME", (0, 0), (0, -1), fonts.base_bold),
-        ("FONTSIZE", (0, 0), (-1, -1), size),
-        ("LEADING", (0, 0), (-1, -1), size + 2),
-        ("GRID", (0, 0), (-1, -1), 0.4, GREY),
-        ("BACKGROUND", (0, 0), (-1, 0), "#e8e8e8"),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-    ]))
-    return table
-
-
-def _fit(text: str, width: float, size: float, fonts) -> str:
-    """Text cut with an ellipsis to fit a cell of the grid."""
-    if fonts.string_width(text, size) <= width:
-        return text
-    while text and fonts.string_width(text + "…", size) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
+from quizgen.render.pdf.grid import grid_pdf  # noqa: E402,F401  (the key's companion; callers import it from here)

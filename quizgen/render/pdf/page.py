@@ -52,6 +52,7 @@ class Styles:
     quiet: ParagraphStyle
     cell: ParagraphStyle
     cell_head: ParagraphStyle
+    cell_quiet: ParagraphStyle
 
 
 @functools.cache
@@ -85,6 +86,7 @@ def styles(fonts: Fonts) -> Styles:
         quiet=ParagraphStyle("quiet", parent=detail, textColor=GREY),
         cell=cell,
         cell_head=ParagraphStyle("cell-head", parent=cell, fontName=SANS_BOLD),
+        cell_quiet=ParagraphStyle("cell-quiet", parent=cell, fontSize=8, leading=9.8, textColor=GREY),
     )
 
 

@@ -127,6 +127,29 @@ def _topic_rank(chosen: Iterable[Question], qset: QuestionSet) -> dict[str, int]
     return rank
 
 
+# -- points --------------------------------------------------------------------
+
+# What a question is worth when neither it nor its set says: one point per
+# thing the student must get right (a box, a blank, a pair), two for an answer
+# written out or a whole order.
+DEFAULT_POINTS = {"mcq": 1, "true_false": 1, "short_answer": 2, "cloze": None, "matching": None, "ordering": 2}
+
+
+def question_points(q: Question, qset: QuestionSet | None = None) -> int:
+    """The question's own ``points:``, else the set's points for its type,
+    else DEFAULT_POINTS (a cloze: one per blank; a matching: one per pair)."""
+    own = getattr(q, "points", None)
+    if own is not None:
+        return own
+    by_type = dict(getattr(qset, "points", None) or ()) if qset is not None else {}
+    if q.type in by_type:
+        return by_type[q.type]
+    fixed = DEFAULT_POINTS.get(q.type)
+    if fixed is not None:
+        return fixed
+    return max(1, len(q.cloze_blanks) if q.type == "cloze" else len(q.pairs))
+
+
 # -- variants ------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +164,7 @@ class ShownQuestion:
     number: int
     question: Question
     order: tuple[int, ...] = ()
+    points: int = 1
 
     @property
     def choices(self) -> tuple[str, ...]:
@@ -195,6 +219,10 @@ class Variant:
     questions: tuple[ShownQuestion, ...]
 
     @property
+    def total_points(self) -> int:
+        return sum(s.points for s in self.questions)
+
+    @property
     def label(self) -> str:
         """A name for files and headings: the set name, plus the letter if any."""
         return f"{self.set_name}-{self.letter}" if self.letter else self.set_name
@@ -227,7 +255,8 @@ def _variant(questions: Sequence[Question], qset: QuestionSet, count: int, seed:
     ordered = list(questions)
     if count > 1:
         ordered = _shuffle_questions(ordered, qset, rng)
-    shown = tuple(ShownQuestion(number=i + 1, question=q, order=_choice_order(q, rng))
+    shown = tuple(ShownQuestion(number=i + 1, question=q, order=_choice_order(q, rng),
+                                points=question_points(q, qset))
                   for i, q in enumerate(ordered))
     return Variant(set_name=qset.name, title=qset.title, letter=letters(index) if count > 1 else "",
                    index=index, count=count, seed=seed, questions=shown)

@@ -345,11 +345,12 @@ def test_unchanged_files_keep_their_mtime(built_mini):
     bank, out, before = built_mini
     result = run_build(bank, out)
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[-4:] == [
+    assert result.output.splitlines()[-5:] == [
         f"unchanged {out / 'harbour-talks.apkg'} ({(out / 'harbour-talks.apkg').stat().st_size:,} bytes)",
         f"unchanged {out / 'all.pdf'} ({(out / 'all.pdf').stat().st_size:,} bytes)",
         f"unchanged {out / 'all-key.pdf'} ({(out / 'all-key.pdf').stat().st_size:,} bytes)",
-        "3 files from 2 questions (3 unchanged, left as they were)",
+        f"unchanged {out / 'all.manifest.json'} ({(out / 'all.manifest.json').stat().st_size:,} bytes)",
+        "4 files from 2 questions (4 unchanged, left as they were)",
     ]
     assert_untouched(bank, out, before)
 
@@ -377,7 +378,8 @@ def test_leftovers_of_a_killed_build_are_removed(built_mini):
         f"{out}/: warning: removed .quizgen-staging-abcd1234, the unfinished files of an interrupted build\n"
         f"{out / '.all.pdf.k2j4h5g6.tmp'}: warning: removed a temporary file left by an interrupted build\n"
         f"{bank / '.anki-lock.json.zz99yy88.tmp'}: warning: removed a temporary file left by an interrupted build\n")
-    assert sorted(p.name for p in out.iterdir()) == ["all-key.pdf", "all.pdf", "harbour-talks.apkg", "notes.tmp"]
+    assert sorted(p.name for p in out.iterdir()) == ["all-key.pdf", "all.manifest.json", "all.pdf", "harbour-talks.apkg",
+                                                         "notes.tmp"]
     assert not list(bank.glob(".*.tmp"))
 
 
@@ -416,7 +418,7 @@ def test_an_interrupted_commit_is_rolled_forward_by_the_next_build(built_mini, m
         assert hashlib.sha256(Path(dest).read_bytes()).hexdigest() == digest
     assert not list(out.glob(STAGING_PREFIX + "*"))
     again = run_build(bank, out)  # and the rolled-forward state is what a build makes
-    assert again.exit_code == 0 and "3 files from 2 questions (3 unchanged" in again.output
+    assert again.exit_code == 0 and "4 files from 2 questions (4 unchanged" in again.output
 
 
 # --- killed builds (a real SIGKILL, in a subprocess) -------------------------

@@ -37,7 +37,8 @@ def test_init_then_validate_then_build(tmp_path: Path):
     out = tmp_path / "out"
     result = runner.invoke(cli, ["build", "--bank", str(bank), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["all-key.pdf", "all.pdf", "printing-penicillin.apkg"]
+    assert sorted(p.name for p in out.iterdir()) == ["all-key.pdf", "all.manifest.json", "all.pdf",
+                                                         "printing-penicillin.apkg"]
     from pypdf import PdfReader
 
     text = "".join(page.extract_text() for page in PdfReader(out / "all.pdf").pages)

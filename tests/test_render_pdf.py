@@ -14,7 +14,7 @@ import pytest
 from quizgen.errors import QuizgenError
 from quizgen.model import Bank, BankConfig, Citation, Question, QuestionSet, Source, Topic
 from quizgen.render import RenderOptions, renderer
-from quizgen.render.pdf import render, set_questions
+from quizgen.render.pdf import render as render_all, set_questions
 from quizgen.render.pdf.grid import GRID_VARIANTS, grid_answer, grid_label, grid_rows
 from quizgen.render.pdf.key import answer_text
 from quizgen.render.pdf.page import context
@@ -76,6 +76,11 @@ CX = context(BANK)
 OPTIONS = RenderOptions(timestamp=1_700_000_000)
 
 
+def render(*args, **kwargs) -> list[Path]:
+    """The PDFs a render wrote (its manifests are tested in test_manifest.py)."""
+    return [p for p in render_all(*args, **kwargs) if p.suffix == ".pdf"]
+
+
 def read_text(path: Path) -> str:
     return "\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
 
@@ -104,7 +109,7 @@ def test_file_names_say_set_variant_and_key(single, three):
 
 
 def test_registered_under_pdf():
-    assert renderer("pdf") is render
+    assert renderer("pdf") is render_all
 
 
 def test_worksheet_prints_every_question_and_no_answer(single):
@@ -428,6 +433,7 @@ def test_real_bank_end_to_end(tmp_path):
     assert {"key-dates", "whos-who", "declaration-1956", "islands", "full-review"} <= names
     paths = render(bank, tmp_path, RenderOptions(timestamp=0, warn=lambda d: None))
     assert len(paths) == 2 * len(bank.sets)
+    assert len(list(tmp_path.glob("*.manifest.json"))) == len(bank.sets)
     full = next(s for s in bank.sets if s.name == "full-review")
     chosen = selection(bank.questions, full)
     # everything, but for the questions another's text would give away

@@ -7,8 +7,10 @@ File names, in the output folder:
     one version (variants == 1)    NAME.pdf      NAME-key.pdf
     several (variants == N > 1)    NAME-A.pdf    NAME-A-key.pdf   ...
                                    NAME-grid-key.pdf  (answers of all variants)
+    always                         NAME.manifest.json (every copy's questions and keys)
 
-Everything a teacher must not hand out ends in ``-key.pdf``.
+Every PDF a teacher must not hand out ends in ``-key.pdf``; the manifest
+holds the keys too.
 
 Each set's PDFs are staged as soon as they are laid out (so memory holds one
 set at a time); quizgen.build renames them into place only when every set and
@@ -63,7 +65,9 @@ def _set_loc(bank: Bank) -> Loc:
 def render_set(bank: Bank, qset: QuestionSet, options: RenderOptions) -> list[tuple[str, bytes]]:
     """File names and bytes for one set; nothing is written."""
     from quizgen.render.pdf import timeline as pdf_timeline
-    from quizgen.render.pdf.key import grid_pdf, key_pdf
+    from quizgen.render.pdf.grid import grid_pdf
+    from quizgen.render.pdf.key import key_pdf
+    from quizgen.render.pdf.manifest import manifest_json
     from quizgen.render.pdf.worksheet import worksheet_pdf
 
     chosen = set_selection(bank, qset, options.seed)
@@ -76,11 +80,15 @@ def render_set(bank: Bank, qset: QuestionSet, options: RenderOptions) -> list[tu
     events = pdf_timeline.events(questions, bank.sources, bank.config.label("bc")) if qset.timeline else ()
     variants = make_variants(questions, qset, max(1, options.variants), options.seed)
     files = []
+    names = {}
     for v in variants:
-        files.append((f"{v.label}.pdf", worksheet_pdf(v, qset, bank, options.timestamp, events)))
-        files.append((f"{v.label}-key.pdf", key_pdf(v, qset, bank, options.timestamp, events)))
+        names[v.label] = (f"{v.label}.pdf", f"{v.label}-key.pdf")
+        files.append((names[v.label][0], worksheet_pdf(v, qset, bank, options.timestamp, events)))
+        files.append((names[v.label][1], key_pdf(v, qset, bank, options.timestamp, events)))
     if len(variants) > 1:
         files.append((f"{qset.name}-grid-key.pdf", grid_pdf(variants, qset, bank, options.timestamp)))
+    # the keyed answers of every copy: a teacher's file, though not a PDF
+    files.append((f"{qset.name}.manifest.json", manifest_json(variants, qset, names, chosen.left_out)))
     if options.progress:
         options.progress(f"pdf: {qset.name}: {len(questions)} questions, {len(variants)} "
                          f"variant{'s' if len(variants) > 1 else ''}, seed {variants[0].seed}")

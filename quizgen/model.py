@@ -106,6 +106,7 @@ class Question:
     facts: tuple[str, ...] = ()
     loc: Loc = NO_LOC
     support: Support = QUOTED
+    points: int | None = None  # None: the set's or the type's default (quizgen.select.question_points)
 
     @property
     def correct_index(self) -> int:
@@ -150,6 +151,7 @@ class QuestionSet:
     seed: int = 0
     timeline: bool = False
     loc: Loc = NO_LOC
+    points: tuple[tuple[str, int], ...] = ()  # (type, points): overrides the type's default on this set
 
 
 # The words a worksheet, key or card prints around the bank's own text. A bank
@@ -171,7 +173,7 @@ DEFAULT_LABELS: Mapping[str, str] = {
     "explanation": "Why",
     "inferred": "inferred",
     "undated": "undated",
-    "outlet_unknown": "outlet not named",
+    "outlet_unknown": "no outlet printed",  # a fact about the article, not a fault of the bank
     "timeline": "Timeline",
     "support_inferred": "Inferred",  # before the reason of a key the sources do not state word for word
     "support_outside": "Not from the sources",
@@ -192,6 +194,13 @@ DEFAULT_LABELS: Mapping[str, str] = {
                  "gives. Letters are the boxes printed on each variant; matching: item number and letter; "
                  "ordering: letters from first to last.",
     "question": "Question",
+    "score": "Score",
+    "point": "point",  # "1 point"
+    "points": "points",  # "2 points"
+    "points_head": "Points",  # the key summary's column head
+    "total": "total",
+    "answer": "Answer",
+    "explanations": "Explanations and sources",
     "set": "set",
     "seed": "seed",
     "variants": "variants",

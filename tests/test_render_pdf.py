@@ -174,7 +174,7 @@ def test_key_gives_answer_explanation_and_citation_for_every_question(single):
         for c in q.citations:
             source = BANK.source(c.source)
             assert c.quote in body
-            assert (source.outlet or "outlet not named") in body and source.headline in body
+            assert (source.outlet or "no outlet printed") in body and source.headline in body
             assert source.date_label in body
     assert positions == sorted(positions), "key entries out of worksheet order"
     assert "2018-09 (inferred)" in body

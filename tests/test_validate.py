@@ -79,7 +79,7 @@ def test_every_problem_reported_at_once(mini_bank: Path):
         "(did you mean 'hard'?)",
         f"{f}:19:13: error: questions[1].prompt: expected non-empty text, found an empty string",
         f"{f}:22:5: error: questions[1].explanaton: expected one of the keys id, type, topic, tags, difficulty, "
-        "prompt, explanation, citations, options, answer, origin, template, facts, support; found unknown key "
+        "prompt, explanation, citations, options, answer, origin, template, facts, support, points; found unknown key "
         "'explanaton' (did you mean 'explanation'?)",
         f"{f}:24:17: error: questions[1].citations[0].source: expected a source id from sources.yaml, "
         "found 'harbor' (did you mean 'harbour'?)",

@@ -33,7 +33,7 @@ SHA256_PATTERN = re.compile(r"[0-9a-f]{64}\Z")
 MAX_QUOTE_WORDS = 30
 
 COMMON_REQUIRED = ("id", "type", "topic", "tags", "difficulty", "prompt", "explanation", "citations")
-COMMON_OPTIONAL = ("origin", "template", "facts", "support")
+COMMON_OPTIONAL = ("origin", "template", "facts", "support", "points")
 TYPE_KEYS = {
     "mcq": (("options", "answer"), ()),
     "true_false": (("answer",), ()),
@@ -118,6 +118,9 @@ def question(c: Checker, node: Node, path: str) -> Question | None:
     template = text("template")
     facts = c.strings(fields["facts"], f"{path}.facts", min_len=1) if "facts" in fields else ()
     support_mark = support_field(c, fields["support"], f"{path}.support") if "support" in fields else Support()
+    points = c.integer(fields["points"], f"{path}.points", minimum=1) if "points" in fields else None
+    if "points" in fields and points is None:
+        ok = False
     if origin == "generated" and ("template" not in fields or "facts" not in fields):
         c.error(node, path, "expected 'template' and 'facts' on a generated question, found them missing")
         ok = False
@@ -137,7 +140,7 @@ def question(c: Checker, node: Node, path: str) -> Question | None:
         explanation=explanation, citations=cites, tags=tags,  # type: ignore[arg-type]
         difficulty=difficulty, options=options, accept=accept, pairs=pairs,  # type: ignore[arg-type]
         items=items, origin=origin, template=template, facts=facts,  # type: ignore[arg-type]
-        loc=c.loc(node), support=support_mark,  # type: ignore[arg-type]
+        loc=c.loc(node), support=support_mark, points=points,  # type: ignore[arg-type]
     )
     _quality_warnings(c, q, fields, path)
     return q
@@ -421,7 +424,7 @@ def set_file(c: Checker, root: Node | None) -> QuestionSet | None:
     node = fields["set"]
     f = c.mapping(node, "set", required=("name", "title"),
                   optional=("instructions", "topics", "tags", "types", "ids", "origins",
-                            "count", "order", "seed", "timeline"))
+                            "count", "order", "seed", "timeline", "points"))
     if f is None or "name" not in f or "title" not in f:
         return None
     before = len(c.diagnostics)
@@ -440,8 +443,16 @@ def set_file(c: Checker, root: Node | None) -> QuestionSet | None:
     order = c.choice(f["order"], "set.order", SET_ORDERS) if "order" in f else "bank"
     seed = c.integer(f["seed"], "set.seed", minimum=0) if "seed" in f else 0
     timeline = c.boolean(f["timeline"], "set.timeline") if "timeline" in f else False
+    points = set_points(c, f["points"]) if "points" in f else ()
     if len(c.diagnostics) > before:
         return None
     return QuestionSet(name=name, title=title, instructions=instructions,  # type: ignore[arg-type]
                        count=count, order=order, seed=seed, timeline=timeline,  # type: ignore[arg-type]
-                       loc=c.loc(node), **lists)  # type: ignore[arg-type]
+                       points=points, loc=c.loc(node), **lists)  # type: ignore[arg-type]
+
+
+def set_points(c: Checker, node: Node) -> tuple[tuple[str, int], ...]:
+    """`points: {mcq: 2, short_answer: 3}`: what each type is worth on this set's sheets."""
+    f = c.mapping(node, "set.points", optional=QUESTION_TYPES) or {}
+    found = ((t, c.integer(v, f"set.points.{t}", minimum=1)) for t, v in f.items())
+    return tuple((t, n) for t, n in found if n is not None)

@@ -199,3 +199,27 @@ class NameLines(Flowable):
             canv.setLineWidth(0.6)
             canv.line(start, 6, x + span - 14, 6)
             x += span
+
+
+class ScoreBox(Flowable):
+    """A box at the right margin to write the score in: "Score ___ / 21"."""
+
+    WIDTH, HEIGHT = 150.0, 30.0
+
+    def __init__(self, cx: Context, total: int):
+        super().__init__()
+        self.label, self.total, self.fonts = cx.label("score"), total, cx.fonts
+
+    def wrap(self, avail_width, avail_height):
+        self.width, self.height = avail_width, self.HEIGHT + 4
+        return self.width, self.height
+
+    def draw(self):
+        canv = self.canv
+        x = self.width - self.WIDTH
+        canv.setLineWidth(1.2)
+        canv.rect(x, 2, self.WIDTH, self.HEIGHT, stroke=1, fill=0)
+        self.fonts.draw(canv, x + 7, 2 + self.HEIGHT - 12, self.label, 9, bold=True)
+        out_of = f"/ {self.total}"
+        size = 14
+        self.fonts.draw(canv, x + self.WIDTH - 8 - self.fonts.string_width(out_of, size), 9, out_of, size, bold=True)

@@ -93,7 +93,8 @@ def _table(chunk: tuple[Variant, ...], rows: list[list[ShownQuestion | None]], c
                 continue
             cells.append(para(grid_markup(shown, cx), st.cell))
         data.append(cells)
-    table = Table(data, colWidths=[LABEL_WIDTH] + [cell_width] * len(chunk), repeatRows=1, hAlign="LEFT")
+    table = Table(data, colWidths=[LABEL_WIDTH] + [cell_width] * len(chunk), repeatRows=1, hAlign="LEFT",
+                  splitInRow=1)  # a row taller than a page (a very long answer) goes on
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), cx.fonts.base),  # the default would be Helvetica, not embedded
         ("GRID", (0, 0), (-1, -1), 0.4, GREY),

@@ -4,23 +4,29 @@ answers of every variant side by side, is in grid.py."""
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from quizgen.model import CLOZE_BLANK, Bank, QuestionSet, Source
 from quizgen.render.pdf import timeline as pdf_timeline
 from quizgen.render.pdf.flowables import Block, Bookmark, para
-from quizgen.render.pdf.page import Context, build_pdf, context, variant_meta
+from quizgen.render.pdf.page import FRAME_WIDTH, GREY, NUMBER_INDENT, Context, build_pdf, context, variant_meta
 from quizgen.render.pdf.worksheet import header, timeline_block, true_false
 from quizgen.select import ShownQuestion, Variant, letters
 
 def key_pdf(variant: Variant, qset: QuestionSet, bank: Bank, timestamp: int,
             events: tuple[pdf_timeline.Event, ...] = ()) -> bytes:
+    """Page 1: every answer at a glance (number, answer, points). Then, for
+    checking and discussing, each question's explanation and citations,
+    flowing on without keeping whole entries together; then the sources."""
     cx = context(bank)
     st = cx.st
     by_id = {s.id: s for s in bank.sources}
     story: list[Flowable] = header(variant, qset, cx, "answer_key", name_lines=False)
+    story.append(summary_table(variant, cx))
+    story.append(Bookmark("explanations", cx.label("explanations"), 0))
+    story.append(Paragraph(cx.bold(cx.label("explanations")), st.section))
     for shown in variant.questions:
-        story.append(key_entry(shown, by_id, cx))
+        story.extend(key_entry(shown, by_id, cx))
     used = used_sources(variant, by_id)
     story.append(Bookmark("sources", cx.label("sources"), 0))
     story.append(Paragraph(cx.bold(cx.label("sources")), st.section))
@@ -32,22 +38,55 @@ def key_pdf(variant: Variant, qset: QuestionSet, bank: Bank, timestamp: int,
     return build_pdf(story, variant_meta(cx, qset.title, variant, "answer_key"), timestamp, cx)
 
 
-def key_entry(shown: ShownQuestion, sources: dict[str, Source], cx: Context) -> Block:
+def summary_table(variant: Variant, cx: Context) -> Table:
+    """Number -> answer (in full, as the entries below give it) -> points, and the total."""
+    st = cx.st
+    rows: list[list[object]] = [[para(cx.bold("#"), st.cell_head), para(cx.bold(cx.label("answer")), st.cell_head),
+                                 para(cx.bold(cx.label("points_head")), st.cell_head)]]
+    for shown in variant.questions:
+        rows.append([para(cx.bold(f"{shown.number}."), st.cell), para(cx.markup(answer_text(shown, cx)), st.cell),
+                     para(str(shown.points), st.cell)])
+    rows.append(["", para(cx.bold(cx.label("total")), st.cell), para(cx.bold(str(variant.total_points)), st.cell)])
+    table = Table(rows, colWidths=[NUMBER_INDENT + 8, FRAME_WIDTH - NUMBER_INDENT - 8 - 44, 44],
+                  repeatRows=1, hAlign="LEFT", splitInRow=1)  # an answer longer than a page goes on
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), cx.fonts.base),  # the default would be Helvetica, not embedded
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, GREY),
+        ("LINEABOVE", (0, -1), (-1, -1), 0.8, GREY),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -2), ["#ffffff", "#f2f2f2"]),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+    ]))
+    return table
+
+
+def key_entry(shown: ShownQuestion, sources: dict[str, Source], cx: Context) -> list[Flowable]:
+    """The answer and the question kept together; the explanation and the
+    citations flow on, so no half-empty page waits for a long entry."""
     q = shown.question
     n = shown.number
     st = cx.st
-    parts: list[Flowable] = [
+    head = Block([
         Bookmark(f"a{n}", f"{n}. {answer_text(shown, cx)}", 0),
         para(answer_markup(shown, cx), st.prompt, f"{n}."),
         para(prompt_markup(q.prompt, q.type, cx), st.quiet),
-        para(f"<b>{cx.bold(cx.label('explanation'))}:</b> {cx.markup(q.explanation)}", st.detail),
-    ]
+    ], space_after=1)
+    # Fresh paragraphs, not the shared cached ones: these flow in the frame
+    # themselves, and a frame marks the flowables it places (a shared one
+    # that once waited for the next page would be taken for one that never fits).
+    parts: list[Flowable] = [head,
+                             Paragraph(f"<b>{cx.bold(cx.label('explanation'))}:</b> {cx.markup(q.explanation)}",
+                                       st.detail)]
     if q.support.status != "quoted":  # the teacher sees which keys are reasoning, not quotation
         label = cx.label(f"support_{q.support.status}")
-        parts.append(para(f"<b>{cx.bold(label)}:</b> {cx.markup(q.support.reason)}", st.detail))
+        parts.append(Paragraph(f"<b>{cx.bold(label)}:</b> {cx.markup(q.support.reason)}", st.detail))
     for c in q.citations:
-        parts.append(para(citation_markup(sources.get(c.source), c.source, c.quote, cx), st.detail))
-    return Block(parts, space_after=9)
+        parts.append(Paragraph(citation_markup(sources.get(c.source), c.source, c.quote, cx), st.detail))
+    parts.append(Spacer(1, 6))
+    return parts
 
 
 def outlet(s: Source, cx: Context) -> str:

@@ -7,7 +7,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from quizgen.model import CLOZE_BLANK, TRUE_FALSE_OPTIONS, Bank, QuestionSet
 from quizgen.render.pdf import timeline as pdf_timeline
-from quizgen.render.pdf.flowables import Block, Bookmark, NameLines, TrueFalseRow, WriteLines, boxed, para
+from quizgen.render.pdf.flowables import Block, Bookmark, NameLines, ScoreBox, TrueFalseRow, WriteLines, boxed, para
 from quizgen.render.pdf.page import FRAME_WIDTH, NUMBER_INDENT, ORDER_BOX, Context, build_pdf, context, variant_meta
 from quizgen.select import ShownQuestion, Variant, letters
 
@@ -18,6 +18,7 @@ def worksheet_pdf(variant: Variant, qset: QuestionSet, bank: Bank, timestamp: in
                   events: tuple[pdf_timeline.Event, ...] = ()) -> bytes:
     cx = context(bank)
     story: list[Flowable] = header(variant, qset, cx, "worksheet")
+    story.insert(-1, ScoreBox(cx, variant.total_points))
     if qset.instructions:
         story.append(Paragraph(cx.markup(qset.instructions), cx.st.body))
     story.append(Spacer(1, 4))
@@ -83,7 +84,7 @@ def question_block(shown: ShownQuestion, cx: Context, level: int = 0, before: li
     st = cx.st
     parts: list[Flowable] = [*before, Bookmark(f"q{n}", f"{n}. {outline_text(q.prompt)}", level)]
     prompt = cloze_markup(q.prompt, cx) if q.type == "cloze" else cx.markup(q.prompt)
-    parts.append(para(prompt, st.prompt, f"{n}."))
+    parts.append(para(f"{prompt} {points_markup(shown.points, cx)}", st.prompt, f"{n}."))
     if q.type == "mcq":
         parts += [boxed(cx.markup(text), st.choice, letters(i))
                   for i, text in enumerate(shown.choices)]
@@ -104,6 +105,15 @@ def question_block(shown: ShownQuestion, cx: Context, level: int = 0, before: li
         parts += [boxed(cx.markup(text), st.ordering, letters(i), box=ORDER_BOX)
                   for i, text in enumerate(shown.choices)]
     return Block(parts, space_after=11)
+
+
+def points_text(points: int, cx: Context) -> str:
+    return f"{points} {cx.label('point' if points == 1 else 'points')}"
+
+
+def points_markup(points: int, cx: Context) -> str:
+    """What a question is worth, after its prompt: small, grey, in brackets."""
+    return f"<font size='8.5' color='#606060'>({cx.markup(points_text(points, cx))})</font>"
 
 
 def cloze_markup(prompt: str, cx: Context) -> str:

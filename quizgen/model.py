@@ -185,8 +185,11 @@ DEFAULT_LABELS: Mapping[str, str] = {
     "boxes": "boxes",
     "match_note": "Write the letter of the match in each box.",
     "order_note": "Number the boxes 1 to {count}, 1 first.",
-    "timeline_task": "Timeline. For each numbered mark on the axis, write the date and what happened, "
-                     "and which article reports it.",
+    "timeline_task": "Timeline. For each numbered mark on the axis, write in the table the date, what "
+                     "happened, and which article reports it.",
+    "timeline_event": "What happened",
+    "timeline_article": "Article",
+    "timeline_published": "the article is published",  # a timeline mark that is an article's own date
     "timeline_key": "Timeline of the events the cited articles date. * date inferred: the article prints none.",
     "date_inferred": "Date inferred",
     "all_variants": "answers of all variants",

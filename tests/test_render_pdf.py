@@ -389,6 +389,27 @@ def test_timeline_is_an_exercise_on_the_sheet_and_labelled_in_the_key(single):
     assert "Timeline" not in read_text(single["islands.pdf"])
 
 
+def test_timeline_marks_are_numbered_alike_on_the_sheet_and_the_key(single):
+    from quizgen.render.pdf import timeline as pdf_timeline
+
+    qset = SETS[0]
+    evts = pdf_timeline.events(set_questions(BANK, qset), BANK.sources)
+    assert len(evts) >= 3
+    sheet = flat(read_text(single["review.pdf"]).split("Timeline. For each numbered mark")[1])
+    key = flat(read_text(single["review-key.pdf"]).split("Timeline of the events")[1])
+    by_id = {s.id: s for s in SOURCES}
+    # the sheet: the numbered marks, then a table with a row to write in per mark
+    assert "# Date What happened Article " + " ".join(f"{n}." for n in range(1, len(evts) + 1)) in sheet
+    for n, e in enumerate(evts, start=1):
+        date = e.date_text + ("*" if e.inferred else "")
+        assert f"{n}. {date}" in key  # the figure's label
+        row = f"{n}. {date} {e.label if e.kind == 'quote' else 'the article is published'}"
+        assert row in key, row  # the table's row: number, date, event, then the article
+        headline = by_id[e.source_ids[0]].headline
+        assert flat(key.split(row)[1])[:200].find(flat(headline)[:20]) >= 0
+        assert flat(e.label)[:25] not in sheet and f"{n}. {date}" not in sheet  # no answer on the sheet
+
+
 def test_a_character_no_font_has_fails_loudly(tmp_path):
     odd = Question("odd", "short_answer", "dates", "Which face is this? \U0001F642", "a smile", "why",
                    (Citation("tass", "quote"),))

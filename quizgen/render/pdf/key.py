@@ -34,7 +34,7 @@ def key_pdf(variant: Variant, qset: QuestionSet, bank: Bank, timestamp: int,
         story.append(Paragraph(source_line(s, cx), st.small))
     if qset.timeline and events:
         story.append(Spacer(1, 8))
-        story.append(timeline_block(events, cx, blank=False))
+        story.extend(timeline_block(events, cx, blank=False, sources=by_id))
     return build_pdf(story, variant_meta(cx, qset.title, variant, "answer_key"), timestamp, cx)
 
 

@@ -171,7 +171,7 @@ _GAP_SHARE = 0.5  # ... and longer than this share of the whole span
 _PAD = 6
 _LABEL_WIDTH = 150.0
 _RIGHT_ROOM = 104.0  # room right of the last event for its label
-_BLANK_WIDTH = 92.0
+_BLANK_WIDTH = 16.0  # a mark's number; the writing room is the table under the figure
 _TICK_ROOM = 34.0  # at least this much axis between two year labels
 _MINOR_ROOM = 6.0  # and between two tick marks
 _NICE = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500)
@@ -202,7 +202,8 @@ def drawing(evts: tuple[Event, ...], width: float, blank: bool, cx):
         if blank:
             labels.append(_Label(n, x, min(_BLANK_WIDTH, room), str(n), ()))
             continue
-        date = e.date_text + ("*" if e.inferred else "")
+        # numbered as on the worksheet, so the key's table and figure match the exercise
+        date = f"{n}. {e.date_text}" + ("*" if e.inferred else "")
         lines = _wrap(e.label, room, lambda t: fonts.string_width(t, _LABEL_SIZE))
         w = max([fonts.string_width(date, _LABEL_SIZE, bold=True)] +
                 [fonts.string_width(t, _LABEL_SIZE) for t in lines])
@@ -241,11 +242,8 @@ def drawing(evts: tuple[Event, ...], width: float, blank: bool, cx):
         d.add(Line(lab.x, axis_y, lab.x, top, strokeColor=stem, strokeWidth=0.5))
         d.add(Circle(lab.x, axis_y, 2.4, fillColor=colors.black, strokeColor=None))
         baseline = top - _LABEL_SIZE
-        if blank:
-            text(left, baseline, lab.date, _LABEL_SIZE + 1, bold=True)
-            for i, y in enumerate((baseline, baseline - _LINE - 3, baseline - 2 * _LINE - 4)):
-                d.add(Line(left + (10 if i == 0 else 0), y - 1, left + lab.width, y - 1,
-                           strokeWidth=0.5, strokeColor=stem))
+        if blank:  # the number only: the answers go in the table under the figure
+            text(left, baseline, lab.date, _LABEL_SIZE + 3, bold=True)
             continue
         text(left, baseline, lab.date, _LABEL_SIZE, bold=True)
         for line in lab.lines:

@@ -8,7 +8,8 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 from quizgen.model import CLOZE_BLANK, TRUE_FALSE_OPTIONS, Bank, QuestionSet
 from quizgen.render.pdf import timeline as pdf_timeline
 from quizgen.render.pdf.flowables import Block, Bookmark, NameLines, ScoreBox, TrueFalseRow, WriteLines, boxed, para
-from quizgen.render.pdf.page import FRAME_WIDTH, NUMBER_INDENT, ORDER_BOX, Context, build_pdf, context, variant_meta
+from quizgen.render.pdf.page import (FRAME_WIDTH, NUMBER_INDENT, ORDER_BOX, RULE, Context, build_pdf, context,
+                                     variant_meta)
 from quizgen.select import ShownQuestion, Variant, letters
 
 BLANK = "\u00a0" * 28  # underlined no-break spaces: a line to write on that pypdf reads as space
@@ -26,7 +27,7 @@ def worksheet_pdf(variant: Variant, qset: QuestionSet, bank: Bank, timestamp: in
     if qset.timeline and events:
         # Last, as a closing task: marks on a dated axis hint at the answers
         # of date questions, so students meet it after answering them.
-        story.append(timeline_block(events, cx, blank=True))
+        story.extend(timeline_block(events, cx, blank=True))
     return build_pdf(story, variant_meta(cx, qset.title, variant, "worksheet"), timestamp, cx)
 
 
@@ -46,13 +47,55 @@ def header(variant: Variant, qset: QuestionSet, cx: Context, kind: str, name_lin
     ]
 
 
-def timeline_block(events, cx: Context, blank: bool) -> Flowable:
+def timeline_block(events, cx: Context, blank: bool, sources: dict | None = None) -> list[Flowable]:
+    """The figure with numbered marks, then a table with a row per mark: on
+    the worksheet lines to write the date, the event and the article on; in
+    the key the same numbers with the answers."""
     intro = cx.label("timeline_task" if blank else "timeline_key")
-    return Block([
+    figure = Block([
         Bookmark("timeline", cx.label("timeline"), 0),
         Paragraph(cx.markup(intro), cx.st.small),
         pdf_timeline.drawing(events, FRAME_WIDTH, blank, cx),
-    ], space_after=12)
+    ], space_after=8)
+    return [figure, timeline_table(events, cx, blank, sources or {}), Spacer(1, 12)]
+
+
+def timeline_table(events, cx: Context, blank: bool, sources: dict) -> Table:
+    st = cx.st
+    head = [para(cx.bold(t), st.cell_head) for t in
+            ("#", cx.label("date"), cx.label("timeline_event"), cx.label("timeline_article"))]
+    rows: list[list[object]] = [head]
+    for n, e in enumerate(events, start=1):
+        if blank:
+            rows.append([para(cx.bold(f"{n}."), st.cell), "", "", ""])
+            continue
+        date = e.date_text + ("*" if e.inferred else "")
+        what = cx.label("timeline_published") if e.kind == "article" else e.label
+        article = "; ".join(_article(sources.get(sid), sid, cx) for sid in e.source_ids)
+        rows.append([para(cx.bold(f"{n}."), st.cell), para(cx.markup(date), st.cell),
+                     para(cx.markup(what), st.cell), para(cx.markup(article), st.cell)])
+    widths = [24, 78, (FRAME_WIDTH - 102) * 0.55, (FRAME_WIDTH - 102) * 0.45]
+    # room to write: rows a finger apart on the sheet
+    table = Table(rows, colWidths=widths, rowHeights=[None] + ([30] * len(events) if blank else [None] * len(events)),
+                  repeatRows=1, hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), cx.fonts.base),  # the default would be Helvetica, not embedded
+        ("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "BOTTOM" if blank else "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+    ]))
+    return table
+
+
+def _article(source, source_id: str, cx: Context) -> str:
+    """An article as the timeline's key names it: outlet and full headline."""
+    if source is None:
+        return source_id
+    outlet = source.outlet or cx.label("outlet_unknown")
+    return f"{outlet}: “{source.headline}”"
 
 
 def questions(variant: Variant, qset: QuestionSet, cx: Context) -> list[Flowable]:

@@ -81,7 +81,8 @@ class Selection:
     left_out: tuple["Leak", ...] = ()
 
 
-def selection(questions: Sequence[Question], qset: QuestionSet, seed: int | None = None) -> Selection:
+def selection(questions: Sequence[Question], qset: QuestionSet, seed: int | None = None,
+              headings: Sequence[str] = ()) -> Selection:
     """The set's questions in the set's order, sampled to ``count`` when given,
     without any question whose key the sheet would print elsewhere (another
     question's text, the title or the instructions; quizgen.select_leaks).
@@ -95,7 +96,7 @@ def selection(questions: Sequence[Question], qset: QuestionSet, seed: int | None
     candidates = chosen
     if limit is not None:
         candidates = [chosen[i] for i in _rng(qset.name, seed, "sample").sample(range(len(chosen)), len(chosen))]
-    kept, left_out = without_leaks(candidates, qset.title, qset.instructions or "", limit)
+    kept, left_out = without_leaks(candidates, qset.title, qset.instructions or "", limit, headings)
     picked = {id(q) for q in kept}
     return Selection(tuple(_ordered([q for q in chosen if id(q) in picked], qset, seed)), tuple(left_out))
 

@@ -90,7 +90,8 @@ class Leak:
     text: str
 
     def describe(self) -> str:
-        where = f"question '{self.by}'" if self.by not in ("title", "instructions") else f"the set's {self.by}"
+        where = (f"question '{self.by}'" if self.by not in ("title", "instructions", "section heading")
+                 else f"the set's {self.by}" if self.by != "section heading" else "a section heading")
         return f"its key '{self.key}' is printed in {where}: \"{self.text}\""
 
 
@@ -150,8 +151,10 @@ def header_gives_away(text: str, q: Question) -> tuple[str, str] | None:
     return None
 
 
-def header_texts(title: str = "", instructions: str = "") -> tuple[tuple[str, str], ...]:
-    return tuple((who, text) for who, text in (("title", title), ("instructions", instructions)) if text)
+def header_texts(title: str = "", instructions: str = "", headings: Sequence[str] = ()) -> tuple[tuple[str, str], ...]:
+    """What the sheet prints above the questions, named for a message."""
+    named = [("title", title), ("instructions", instructions)] + [("section heading", h) for h in headings]
+    return tuple((who, text) for who, text in named if text)
 
 
 def leak_between(q: Question, header: Sequence[tuple[str, str]], kept: Sequence[Question]) -> Leak | None:
@@ -171,10 +174,11 @@ def leak_between(q: Question, header: Sequence[tuple[str, str]], kept: Sequence[
     return None
 
 
-def sheet_leaks(questions: Sequence[Question], title: str = "", instructions: str = "") -> list[Leak]:
+def sheet_leaks(questions: Sequence[Question], title: str = "", instructions: str = "",
+                headings: Sequence[str] = ()) -> list[Leak]:
     """Every leak on a sheet of these questions: the check a finished sheet
     must pass (empty)."""
-    header = header_texts(title, instructions)
+    header = header_texts(title, instructions, headings)
     found: list[Leak] = []
     for q in questions:
         for who, text in header:
@@ -190,10 +194,10 @@ def sheet_leaks(questions: Sequence[Question], title: str = "", instructions: st
 
 
 def without_leaks(candidates: Sequence[Question], title: str = "", instructions: str = "",
-                  limit: int | None = None) -> tuple[list[Question], list[Leak]]:
+                  limit: int | None = None, headings: Sequence[str] = ()) -> tuple[list[Question], list[Leak]]:
     """Questions taken in the given order, each unless it would leak or be
     leaked on the sheet so far, up to ``limit``; and why each other one was left out."""
-    header = header_texts(title, instructions)
+    header = header_texts(title, instructions, headings)
     kept: list[Question] = []
     left_out: list[Leak] = []
     for q in candidates:

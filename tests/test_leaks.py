@@ -116,10 +116,23 @@ def test_no_printed_sheet_of_the_shipped_bank_gives_a_key_away(real):
         text = text.split(bank.config.label("timeline_task"))[0]
         texts = chunks(text, questions)
         for n, question in enumerate(questions, start=1):
-            for who, header in header_texts(qset.title, qset.instructions or ""):
+            headings = {bank.config.topic_name(x.topic) for x in questions} if qset.order == "topic" else ()
+            for who, header in header_texts(qset.title, qset.instructions or "", tuple(headings)):
                 assert header_gives_away(header, question) is None, (qset.name, question.id, who)
             for m, chunk in texts.items():
                 if m == n or (question.type == "mcq" and questions[m - 1].type == "mcq"):
                     continue  # an MCQ's options list answers anyway (see select_leaks.gives_away)
                 key = settles(question, chunk, words(chunk))
                 assert key is None, (qset.name, n, question.id, key, m, chunk[:200])
+
+
+def test_a_section_heading_that_prints_a_key_keeps_the_question_off(tmp_path):
+    from quizgen.model import Bank, BankConfig, Source, Topic
+
+    config = BankConfig(title="B", topics=(Topic("t", "The treaty of 1888"),))
+    bank = Bank("b", (Source("s", "s.txt", "0" * 64, "Herald", "Treaty"),), (YEAR_CLOZE, CITY),
+                (QuestionSet("s", "Border", order="topic"),), config=config)
+    warned = []
+    render(bank, tmp_path, RenderOptions(warn=warned.append))
+    assert [q.id for q in set_questions(bank, bank.sets[0])] == ["city"]
+    assert "a section heading" in str(warned[0])

@@ -24,7 +24,7 @@ from pathlib import Path
 from quizgen.errors import Diagnostic, Loc, QuizgenError
 from quizgen.model import Bank, Question, QuestionSet
 from quizgen.render import RenderOptions, staged
-from quizgen.select import Selection, make_variants, selection
+from quizgen.select import Selection, make_variants, matches, selection
 from quizgen.staging import Output, Stage
 
 
@@ -97,9 +97,12 @@ def render_set(bank: Bank, qset: QuestionSet, options: RenderOptions) -> list[tu
 
 def set_selection(bank: Bank, qset: QuestionSet, seed: int | None = None) -> Selection:
     """The set's questions in the order its sheets print them, and what was left out."""
-    chosen = selection(bank.questions, qset, seed)
     if qset.order != "topic":
-        return chosen
+        return selection(bank.questions, qset, seed)
+    # the section headings print too: a topic named for a year must not sit above the question asking it
+    headings = tuple(bank.config.topic_name(t) for t in dict.fromkeys(q.topic for q in bank.questions
+                                                                      if matches(q, qset)))
+    chosen = selection(bank.questions, qset, seed, headings)
     return Selection(in_topic_order(chosen.questions, qset, bank), chosen.left_out)
 
 

@@ -29,7 +29,7 @@ GREY = colors.Color(0.38, 0.38, 0.38)
 RULE = colors.Color(0.55, 0.55, 0.55)
 
 BODY = 10.5
-NUMBER_INDENT = 22  # room for "12." in front of a prompt
+NUMBER_INDENT = 27  # room for "123." in front of a prompt
 CHOICE_INDENT = NUMBER_INDENT + 30  # box and letter sit between the two
 BOX = 9.0
 ORDER_BOX = BOX + 4  # a box to write a number in, not just a tick
@@ -126,6 +126,7 @@ class Meta:
     author: str = "quizgen"
     keywords: str = ""
     language: str = "en"
+    badge: str = ""  # the variant letter, printed large at the top right of every page
 
 
 def document_title(cx: Context, title: str) -> str:
@@ -134,9 +135,9 @@ def document_title(cx: Context, title: str) -> str:
     return title if not bank or title.startswith(bank) else f"{title} — {bank}"
 
 
-def meta(cx: Context, title: str, subject: str, footer: str, keywords: str) -> Meta:
+def meta(cx: Context, title: str, subject: str, footer: str, keywords: str, badge: str = "") -> Meta:
     return Meta(title=document_title(cx, title), subject=subject, footer=footer,
-                author=cx.config.author or "quizgen", keywords=keywords, language=cx.config.language)
+                author=cx.config.author or "quizgen", keywords=keywords, language=cx.config.language, badge=badge)
 
 
 def variant_meta(cx: Context, title: str, variant, kind: str) -> Meta:
@@ -148,7 +149,7 @@ def variant_meta(cx: Context, title: str, variant, kind: str) -> Meta:
                 title=title + ("" if kind == "worksheet" else f": {name}") + which,
                 subject=f"{name} · {variant.set_name}{of}",
                 footer=f"{variant.code} · {name}",
-                keywords=f"quizgen, {name}, {variant.set_name}")
+                keywords=f"quizgen, {name}, {variant.set_name}", badge=variant.letter)
 
 
 _PAGE_COUNT_FORM = "quizgenPageCount"
@@ -195,6 +196,7 @@ def _footer(meta: Meta, cx: Context):
     fonts = cx.fonts
     fonts.check(meta.footer)
     page, of = cx.label("page"), cx.label("page_of")
+    variant_word = cx.label("variant")
 
     def draw(canv: Canvas, doc) -> None:
         canv.saveState()
@@ -207,8 +209,21 @@ def _footer(meta: Meta, cx: Context):
         canv.translate(x, y)
         canv.doForm(_PAGE_COUNT_FORM)
         canv.restoreState()
+        if meta.badge:  # a version a teacher tells apart across the room, on every page
+            _badge(canv, fonts, f"{variant_word} {meta.badge}")
 
     return draw
+
+
+def _badge(canv: Canvas, fonts: Fonts, text: str) -> None:
+    size = 13
+    width = fonts.string_width(text, size, True) + 14
+    x, top = PAGE_SIZE[0] - MARGIN - width, PAGE_SIZE[1] - MARGIN * 0.45
+    canv.saveState()
+    canv.setLineWidth(1.4)
+    canv.rect(x, top - 20, width, 20, stroke=1, fill=0)
+    fonts.draw(canv, x + 7, top - 15, text, size, bold=True)
+    canv.restoreState()
 
 
 def build_pdf(story: list[Flowable], meta: Meta, timestamp: int, cx: Context) -> bytes:

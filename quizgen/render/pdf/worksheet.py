@@ -151,7 +151,7 @@ def question_block(shown: ShownQuestion, cx: Context, level: int = 0, before: li
 
 
 def points_text(points: int, cx: Context) -> str:
-    return f"{points} {cx.label('point' if points == 1 else 'points')}"
+    return f"{points}\u00a0{cx.label('point' if points == 1 else 'points')}"  # never parted at a line end
 
 
 def points_markup(points: int, cx: Context) -> str:
@@ -169,8 +169,11 @@ def cloze_markup(prompt: str, cx: Context) -> str:
         if i % 2 == 0:
             out.append(cx.markup(piece))
         else:
-            label = f"<sub>({i // 2 + 1})</sub>" if several else ""
-            out.append(f"<u>{BLANK}</u>{label}")
+            # The number in front, on the line's level and tied to it by a
+            # no-break space; the text after the blank follows it directly,
+            # so a full stop or comma never starts the next line.
+            label = f"<b>({i // 2 + 1})</b>\u00a0" if several else ""
+            out.append(f"{label}<u>{BLANK}</u>")
     return "".join(out)
 
 

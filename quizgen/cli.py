@@ -285,10 +285,21 @@ def anki(bank_path: Path, out: Path, corpus: Path | None, deck_name: str | None)
 @click.option("--out", default=DEFAULT_OUT, show_default=True, type=click.Path(path_type=Path),
               help="Output folder.")
 @corpus_option
+@click.option("--students", "roster", type=click.Path(path_type=Path, dir_okay=False),
+              help="A CSV roster (a 'name' column): one copy per student, with the name printed, "
+                   "its own key and seed, and a class grid; instead of --variants.")
 def pdf(bank_path: Path, sets: tuple[str, ...], variants: int, seed: int | None, out: Path,
-        corpus: Path | None) -> None:
+        corpus: Path | None, roster: Path | None) -> None:
     """Build worksheets and answer keys for SETS (default: every set)."""
-    run_renderers(bank_path, out, ("pdf",), set_names=sets, variants=variants, seed=seed)
+    students: tuple[str, ...] = ()
+    if roster is not None:
+        from quizgen.render.pdf.roster import read_roster
+
+        try:
+            students = read_roster(roster)
+        except QuizgenError as exc:
+            fail(exc.diagnostics)
+    run_renderers(bank_path, out, ("pdf",), set_names=sets, variants=variants, seed=seed, students=students)
 
 
 @cli.command()

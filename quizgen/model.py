@@ -197,6 +197,8 @@ DEFAULT_LABELS: Mapping[str, str] = {
                  "gives. Letters are the boxes printed on each variant; matching: item number and letter; "
                  "ordering: letters from first to last.",
     "question": "Question",
+    "copy": "Copy",  # a per-student copy: "Copy 03: Ada Lovelace"
+    "copies": "copies",
     "score": "Score",
     "point": "point",  # "1 point"
     "points": "points",  # "2 points"

@@ -218,6 +218,7 @@ class Variant:
     count: int  # how many variants were made
     seed: int
     questions: tuple[ShownQuestion, ...]
+    student: str = ""  # the name printed on a per-student copy
 
     @property
     def total_points(self) -> int:
@@ -249,6 +250,27 @@ def make_variants(questions: Sequence[Question], qset: QuestionSet, count: int =
         raise ValueError(f"expected at least one variant, got {count}")
     seed = qset.seed if seed is None else seed
     return tuple(_variant(questions, qset, count, seed, index) for index in range(count))
+
+
+def student_seed(qset_name: str, seed: int, student: str) -> int:
+    """A student's own seed, from the set's seed and the name: the same
+    roster always gives the same copies, whatever its order."""
+    return _rng(qset_name, seed, "student", student).randrange(10 ** 6)
+
+
+def make_student_copies(questions: Sequence[Question], qset: QuestionSet, students: Sequence[str],
+                        seed: int | None = None) -> tuple[Variant, ...]:
+    """One copy per student, numbered 01, 02, … in roster order, each shuffled
+    (questions and choices) from the student's own seed."""
+    seed = qset.seed if seed is None else seed
+    width = max(2, len(str(len(students))))
+    copies = []
+    for index, name in enumerate(students):
+        own = student_seed(qset.name, seed, name)
+        v = _variant(questions, qset, max(2, len(students)), own, 0)
+        copies.append(Variant(set_name=qset.name, title=qset.title, letter=f"{index + 1:0{width}d}", index=index,
+                              count=len(students), seed=own, questions=v.questions, student=name))
+    return tuple(copies)
 
 
 def _variant(questions: Sequence[Question], qset: QuestionSet, count: int, seed: int, index: int) -> Variant:

@@ -40,6 +40,7 @@ class RenderOptions:
     variants: int = 1
     deck_name: str | None = None
     set_names: tuple[str, ...] = ()  # empty: all sets
+    students: tuple[str, ...] = ()  # a roster: one PDF copy per student instead of variants
     progress: Callable[[str], None] | None = field(default=None, compare=False)
     # Non-fatal notices from a renderer (e.g. an Anki note type whose fields changed);
     # when None, renderers fall back to warnings.warn.

@@ -7,6 +7,8 @@ File names, in the output folder:
     one version (variants == 1)    NAME.pdf      NAME-key.pdf
     several (variants == N > 1)    NAME-A.pdf    NAME-A-key.pdf   ...
                                    NAME-grid-key.pdf  (answers of all variants)
+    a roster (students: names)     NAME-01.pdf   NAME-01-key.pdf  ... one per student, in roster order
+                                   NAME-grid-key.pdf  (the class grid)
     always                         NAME.manifest.json (every copy's questions and keys)
 
 Every PDF a teacher must not hand out ends in ``-key.pdf``; the manifest
@@ -24,7 +26,7 @@ from pathlib import Path
 from quizgen.errors import Diagnostic, Loc, QuizgenError
 from quizgen.model import Bank, Question, QuestionSet
 from quizgen.render import RenderOptions, staged
-from quizgen.select import Selection, make_variants, matches, selection
+from quizgen.select import Selection, make_student_copies, make_variants, matches, selection
 from quizgen.staging import Output, Stage
 
 
@@ -78,14 +80,17 @@ def render_set(bank: Bank, qset: QuestionSet, options: RenderOptions) -> list[tu
                                                  "this set, found none", path="set")])
     check_glyphs(bank, qset, questions)
     events = pdf_timeline.events(questions, bank.sources, bank.config.label("bc")) if qset.timeline else ()
-    variants = make_variants(questions, qset, max(1, options.variants), options.seed)
+    if options.students:
+        variants = make_student_copies(questions, qset, options.students, options.seed)
+    else:
+        variants = make_variants(questions, qset, max(1, options.variants), options.seed)
     files = []
     names = {}
     for v in variants:
         names[v.label] = (f"{v.label}.pdf", f"{v.label}-key.pdf")
         files.append((names[v.label][0], worksheet_pdf(v, qset, bank, options.timestamp, events)))
         files.append((names[v.label][1], key_pdf(v, qset, bank, options.timestamp, events)))
-    if len(variants) > 1:
+    if len(variants) > 1 or options.students:
         files.append((f"{qset.name}-grid-key.pdf", grid_pdf(variants, qset, bank, options.timestamp)))
     # the keyed answers of every copy: a teacher's file, though not a PDF
     files.append((f"{qset.name}.manifest.json", manifest_json(variants, qset, names, chosen.left_out)))

@@ -181,10 +181,11 @@ class NameLines(Flowable):
 
     SHARES = (("name", 0.52), ("class", 0.22), ("date", 0.26))
 
-    def __init__(self, cx: Context):
+    def __init__(self, cx: Context, name: str = ""):
         super().__init__()
         self.fields = tuple((cx.label(key), share) for key, share in self.SHARES)
         self.fonts = cx.fonts
+        self.name = name  # printed on the line of a per-student copy
 
     def wrap(self, avail_width, avail_height):
         self.width, self.height = avail_width, 26
@@ -198,6 +199,8 @@ class NameLines(Flowable):
             start = self.fonts.draw(canv, x, 8, label, BODY, bold=True) + 5
             canv.setLineWidth(0.6)
             canv.line(start, 6, x + span - 14, 6)
+            if self.name and x == 0:
+                self.fonts.draw(canv, start + 4, 8.5, self.name, BODY + 1)
             x += span
 
 

@@ -21,6 +21,13 @@ LABEL_WIDTH = 128
 LABEL_LIMIT = 60  # characters of the prompt that name a row (the answers are never cut)
 
 
+def column_head(v: Variant, cx: Context) -> str:
+    """ "Variant B", or for a student's copy its number and the name."""
+    if v.student:
+        return f"{v.letter} {v.student}"
+    return f"{cx.label('variant')} {v.letter}"
+
+
 def grid_label(shown: ShownQuestion) -> str:
     """What names a row: the start of the prompt, blanks as ____."""
     from quizgen.render.pdf.worksheet import outline_text
@@ -61,11 +68,14 @@ def grid_pdf(variants: tuple[Variant, ...], qset: QuestionSet, bank: Bank, times
     first = variants[0]
     title = f"{qset.title}: {cx.label('all_variants')}"
     grid = cx.label("teacher_grid")
+    # student copies each have their own seed (in the manifest and on each sheet)
+    seed = "" if first.student else f"{cx.label('seed')} {first.seed} · "
+    many = "copies" if first.student else "variants"
     story: list[Flowable] = [
         Bookmark("grid", title, 0),
         Paragraph(cx.bold(title), st.title),
-        Paragraph(cx.markup(f"{grid} · {cx.label('set')} {first.set_name} · {cx.label('seed')} {first.seed} · "
-                            f"{len(variants)} {cx.label('variants')}. {cx.label('grid_note')}"), st.subtitle),
+        Paragraph(cx.markup(f"{grid} · {cx.label('set')} {first.set_name} · {seed}"
+                            f"{len(variants)} {cx.label(many)}. {cx.label('grid_note')}"), st.subtitle),
     ]
     rows = grid_rows(variants)
     per_table = min(len(variants), GRID_VARIANTS)
@@ -74,8 +84,8 @@ def grid_pdf(variants: tuple[Variant, ...], qset: QuestionSet, bank: Bank, times
         story.append(_table(variants[start:start + GRID_VARIANTS], [r[start:start + GRID_VARIANTS] for r in rows],
                             cell_width, cx))
         story.append(Spacer(1, 12))
-    info = meta(cx, title=title, subject=f"{grid} · {first.set_name} · {len(variants)} {cx.label('variants')}",
-                footer=f"{first.set_name}/s{first.seed} · {grid}", keywords=f"quizgen, {grid}, {first.set_name}")
+    info = meta(cx, title=title, subject=f"{grid} · {first.set_name} · {len(variants)} {cx.label(many)}",
+                footer=f"{first.set_name}{'' if first.student else f'/s{first.seed}'} · {grid}", keywords=f"quizgen, {grid}, {first.set_name}")
     return build_pdf(story, info, timestamp, cx)
 
 
@@ -83,7 +93,7 @@ def _table(chunk: tuple[Variant, ...], rows: list[list[ShownQuestion | None]], c
            cx: Context) -> Table:
     st, markup = cx.st, cx.markup
     data: list[list[object]] = [[para(cx.bold(cx.label("question")), st.cell_head)]
-                                + [para(cx.bold(f"{cx.label('variant')} {v.letter}"), st.cell_head) for v in chunk]]
+                                + [para(cx.bold(column_head(v, cx)), st.cell_head) for v in chunk]]
     for row in rows:
         named = next(s for s in row if s is not None) if any(row) else None
         cells: list[object] = [para(markup(grid_label(named)), st.cell_quiet) if named else ""]

@@ -65,6 +65,7 @@ def manifest_json(variants: Sequence[Variant], qset: QuestionSet, files: dict[st
         "copies": [
             {
                 "variant": v.letter,
+                **({"student": v.student} if v.student else {}),
                 "code": v.code,
                 "seed": v.seed,
                 "worksheet": files[v.label][0],

@@ -143,13 +143,16 @@ def meta(cx: Context, title: str, subject: str, footer: str, keywords: str, badg
 def variant_meta(cx: Context, title: str, variant, kind: str) -> Meta:
     """Metadata of one variant's PDF; ``kind`` is the label key "worksheet" or "answer_key"."""
     name = cx.label(kind)
-    which = f" ({cx.label('variant')} {variant.letter})" if variant.letter else ""
+    word = cx.label("copy") if variant.student else cx.label("variant")
+    which = f" ({word} {variant.letter})" if variant.letter else ""
+    which += f": {variant.student}" if variant.student else ""
     of = f" · {cx.label('variant')} {variant.letter}/{variant.count}" if variant.letter else ""
     return meta(cx,
                 title=title + ("" if kind == "worksheet" else f": {name}") + which,
                 subject=f"{name} · {variant.set_name}{of}",
                 footer=f"{variant.code} · {name}",
-                keywords=f"quizgen, {name}, {variant.set_name}", badge=variant.letter)
+                keywords=f"quizgen, {name}, {variant.set_name}",
+                badge=f"{word} {variant.letter}" if variant.letter else "")
 
 
 _PAGE_COUNT_FORM = "quizgenPageCount"
@@ -196,7 +199,6 @@ def _footer(meta: Meta, cx: Context):
     fonts = cx.fonts
     fonts.check(meta.footer)
     page, of = cx.label("page"), cx.label("page_of")
-    variant_word = cx.label("variant")
 
     def draw(canv: Canvas, doc) -> None:
         canv.saveState()
@@ -210,7 +212,7 @@ def _footer(meta: Meta, cx: Context):
         canv.doForm(_PAGE_COUNT_FORM)
         canv.restoreState()
         if meta.badge:  # a version a teacher tells apart across the room, on every page
-            _badge(canv, fonts, f"{variant_word} {meta.badge}")
+            _badge(canv, fonts, meta.badge)
 
     return draw
 

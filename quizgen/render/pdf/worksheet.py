@@ -35,14 +35,16 @@ def header(variant: Variant, qset: QuestionSet, cx: Context, kind: str, name_lin
     """Title, then the bank, the kind of sheet (a label key), the variant and the code."""
     bank = cx.config.title
     sub = ([bank] if bank and bank != qset.title else []) + [cx.label(kind)]
-    if variant.letter:
+    if variant.student:
+        sub.append(f"{cx.label('copy')} {variant.letter}: {variant.student}")
+    elif variant.letter:
         sub.append(f"{cx.label('variant')} {variant.letter}")
     sub.append(f"{cx.label('code')} {variant.code}")
     return [
         Bookmark(f"{variant.label}-top", qset.title, 0),
         Paragraph(cx.bold(qset.title), cx.st.title),
         Paragraph(cx.markup(" · ".join(sub)), cx.st.subtitle),
-        *([NameLines(cx)] if name_lines else []),
+        *([NameLines(cx, variant.student)] if name_lines else []),
         Spacer(1, 6),
     ]
 

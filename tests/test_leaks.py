@@ -12,7 +12,7 @@ import pytest
 
 from quizgen.model import Citation, Question, QuestionSet
 from quizgen.render import RenderOptions
-from quizgen.render.pdf import render, set_questions
+from quizgen.render.pdf import render, set_questions, set_selection
 from quizgen.select import selection
 from quizgen.select_leaks import contains, header_gives_away, header_texts, normalise, settles, sheet_leaks, words
 
@@ -71,13 +71,17 @@ def test_sampling_takes_another_candidate_instead():
 def test_the_renderer_reports_what_it_left_out(tmp_path):
     from quizgen.model import Bank, Source
 
-    bank = Bank("b", (Source("s", "s.txt", "0" * 64, "Herald", "Treaty"),), (YEAR_CLOZE, CITY),
-                (QuestionSet("s", "The treaty of 1888"),))
-    warned, said = [], []
-    render(bank, tmp_path, RenderOptions(warn=warned.append, progress=said.append))
-    assert len(warned) == 1 and warned[0].severity == "warning"
-    assert "left out of set 's'" in str(warned[0]) and "1888" in str(warned[0])
-    assert any("1 question left out" in line for line in said)
+    source = Source("s", "s.txt", "0" * 64, "Herald", "Treaty")
+    by_filter = QuestionSet("s", "The treaty of 1888")
+    by_id = QuestionSet("t", "The treaty of 1888", ids=(YEAR_CLOZE.id, CITY.id), order="ids")
+    for qset, warnings_expected in ((by_filter, 0), (by_id, 1)):
+        warned, said = [], []
+        render(Bank("b", (source,), (YEAR_CLOZE, CITY), (qset,)), tmp_path / qset.name,
+               RenderOptions(warn=warned.append, progress=said.append))
+        # a warning only where the set named the question itself; the count always
+        assert len(warned) == warnings_expected and all(w.severity == "warning" for w in warned)
+        assert all(f"left out of set '{qset.name}'" in str(w) and "1888" in str(w) for w in warned)
+        assert any(f"1 question left out" in line and f"{qset.name}.manifest.json" in line for line in said)
 
 
 def chunks(text: str, questions) -> dict[int, str]:
@@ -132,7 +136,6 @@ def test_a_section_heading_that_prints_a_key_keeps_the_question_off(tmp_path):
     config = BankConfig(title="B", topics=(Topic("t", "The treaty of 1888"),))
     bank = Bank("b", (Source("s", "s.txt", "0" * 64, "Herald", "Treaty"),), (YEAR_CLOZE, CITY),
                 (QuestionSet("s", "Border", order="topic"),), config=config)
-    warned = []
-    render(bank, tmp_path, RenderOptions(warn=warned.append))
+    render(bank, tmp_path, RenderOptions())
     assert [q.id for q in set_questions(bank, bank.sets[0])] == ["city"]
-    assert "a section heading" in str(warned[0])
+    assert "a section heading" in set_selection(bank, bank.sets[0]).left_out[0].describe()

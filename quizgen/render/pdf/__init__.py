@@ -117,8 +117,13 @@ def set_questions(bank: Bank, qset: QuestionSet, seed: int | None = None) -> tup
 
 
 def report_left_out(qset: QuestionSet, chosen: Selection, options: RenderOptions) -> None:
-    """A warning per question the sheet could not carry: at the question, naming the set."""
+    """A warning at each question the set names by id but the sheet could not
+    carry: the author asked for it. What a set's filters matched and the sheet
+    left out is counted on the progress line and listed in the manifest, so a
+    broad set (every question of a topic) does not bury other warnings."""
     for leak in chosen.left_out:
+        if leak.question.id not in qset.ids:
+            continue
         d = Diagnostic(leak.question.loc, f"left out of set '{qset.name}': {leak.describe()}", severity="warning")
         if options.warn is not None:
             options.warn(d)
@@ -128,7 +133,8 @@ def report_left_out(qset: QuestionSet, chosen: Selection, options: RenderOptions
             warnings.warn(str(d), LeftOutWarning, stacklevel=3)
     if chosen.left_out and options.progress:
         options.progress(f"pdf: {qset.name}: {len(chosen.left_out)} question"
-                         f"{'s' if len(chosen.left_out) > 1 else ''} left out: they would give another's key away")
+                         f"{'s' if len(chosen.left_out) > 1 else ''} left out: they would give another's key away "
+                         f"(listed in {qset.name}.manifest.json)")
 
 
 class LeftOutWarning(UserWarning):

@@ -27,7 +27,8 @@ DEFAULT_DECK_NAME = "Russia–Japan Peace Treaty"  # the shipped bank's deck, fr
 CONFIG = BankConfig(title=DEFAULT_DECK_NAME, deck_description="Answers cite a verbatim quote.",
                     topics=(Topic("declaration-1956", "Declaration 1956"),))
 from quizgen.render.anki.lock import LOCK_NAME, next_mod
-from quizgen.render.anki.notes import shuffled_order
+from quizgen.bank.balance import balance, keyed_index, option_order
+from quizgen.render.anki.notes import reversible, shuffled_order, tag_names, tags_for
 from quizgen.render.anki.notetypes import MULTIPLE_CHOICE, NOTE_TYPES
 
 anki_collection = pytest.importorskip("anki.collection")
@@ -235,7 +236,8 @@ def test_card_contents_by_type(bank, col, tmp_path):
 
     mcq = card("dates-visit-day")
     assert all(o in visible_text(mcq.question()) for o in ("15 December", "14 November", "20 March"))
-    assert "A 15 December" in visible_text(mcq.answer().split('id="answer"')[1])
+    letter = "ABC"[keyed_index(QUESTIONS[0])]
+    assert f"{letter} 15 December" in visible_text(mcq.answer().split('id="answer"')[1])
 
     short = card("actors-lavrov")
     assert "Сергей Лавров" not in visible_text(short.question())
@@ -275,7 +277,7 @@ def test_tags_are_hierarchical(bank, col, tmp_path):
     import_apkg(col, build(bank, tmp_path / "out"))
     tags = set(note_by_question(col, "actors-lavrov").tags)
     assert {"quizgen::topic::actors", "quizgen::type::short_answer", "quizgen::difficulty::medium",
-            "quizgen::source::undated-test", "lavrov"} <= tags
+            "quizgen::source::undated-test", "quizgen::tag::lavrov"} <= tags
     assert len(col.find_notes("tag:quizgen::type::mcq")) == 2
 
 
@@ -557,8 +559,10 @@ def test_progress_reports_a_summary(bank, tmp_path):
     messages = []
     build(bank, tmp_path / "out", progress=messages.append)
     assert messages == [
-        "anki: 7 notes (7 new, 0 changed, 0 unchanged), 9 cards in 5 topic decks"
+        "anki: 7 notes (7 new, 0 changed, 0 unchanged), 9 cards in 5 topic decks; "
+        f"mcq keys {balance(QUESTIONS).summary().split('mcq keys ')[1]}"
     ]
+    assert "true/false 0 True, 1 False" in messages[0]
 
 
 def test_progress_counts_through_big_builds(tmp_path):
@@ -611,8 +615,10 @@ def test_the_real_bank_builds_and_imports(tmp_path, col):
     apkg = build(real, tmp_path / "out")
     log = import_apkg(col, apkg)
     assert len(log.new) == len(real.questions) == col.note_count()
+    reverse = reversible(real.questions)
     expected_cards = sum(
-        2 if q.type == "short_answer" else len(q.cloze_blanks) if q.type == "cloze" else 1
+        (2 if q.id in reverse else 1) if q.type == "short_answer" else len(q.cloze_blanks) if q.type == "cloze"
+        else 1
         for q in real.questions
     )
     assert col.card_count() == expected_cards

@@ -22,7 +22,8 @@ from quizgen.ids import deck_id, note_guid
 from quizgen.model import Bank, Source
 from quizgen.render import RenderOptions, staged
 from quizgen.render.anki.lock import LOCK_NAME, Plan, dump_lock, plan, read_lock
-from quizgen.render.anki.notes import NoteContent, SourcesHtml, note_content, text
+from quizgen.bank.balance import balance
+from quizgen.render.anki.notes import NoteContent, SourcesHtml, note_content, reversible, tag_names, text
 from quizgen.render.anki.notetypes import NOTE_TYPES
 from quizgen.staging import Output, Stage
 
@@ -85,9 +86,13 @@ def render(bank: Bank, stage: Stage, options: RenderOptions) -> list[Output]:
 
     sources_html = SourcesHtml({s.id: s for s in bank.sources})
     total = len(bank.questions)
+    reverse = reversible(bank.questions)
+    names = tag_names(bank.questions)
+    labels = {s: bank.config.label(f"support_{s}") for s in ("inferred", "outside")}
     contents: list[NoteContent] = []
     for i, question in enumerate(bank.questions, start=1):
-        contents.append(note_content(question, sources_html))
+        contents.append(note_content(question, sources_html, reverse=question.id in reverse,
+                                     tag_names=names, labels=labels))
         if progress and total >= 2 * PROGRESS_EVERY and i % PROGRESS_EVERY == 0:
             progress(f"anki: prepared {i}/{total} notes")
 
@@ -112,7 +117,8 @@ def render(bank: Bank, stage: Stage, options: RenderOptions) -> list[Output]:
         topics = len({c.topic for c in contents})
         progress(
             f"anki: {total} notes ({build.new} new, {build.changed} changed, "
-            f"{build.unchanged} unchanged), {cards} cards in {topics} topic decks"
+            f"{build.unchanged} unchanged), {cards} cards in {topics} topic decks; "
+            f"{balance(bank.questions).summary()}"
         )
     return written
 

@@ -171,7 +171,9 @@ def test_one_citation_shown_the_rest_folded_by_article(tmp_path):
     assert "expected to visit Japan on December 15" in shown  # the quote that states the key
     assert "Kishida spoke" not in shown
     assert "3 more quotes from 2 articles" in folded
-    assert folded.count(PUBLISHED.headline.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")) == 1
+    # The shown article's other quotes first, its header not repeated; each other article once.
+    assert PUBLISHED.outlet not in folded and folded.count(INFERRED.headline) == 1
+    assert folded.index("long awaited") < folded.index("Kishida also spoke")
 
 
 # --- the shipped deck ------------------------------------------------------------------

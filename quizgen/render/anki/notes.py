@@ -6,6 +6,7 @@ HTML-escaped here, at the boundary.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import re
 import unicodedata
@@ -120,22 +121,40 @@ class SourcesHtml:
         summary = f"{quotes} more quote{'s' if quotes != 1 else ''}"
         if articles > 1:
             summary += f" from {articles} articles"
-        folded = "".join(self._block(sid, quotes) for sid, quotes in rest.items())
+        # The shown article's other quotes come first, without its header again.
+        first = cites[best].source
+        folded = "".join(self._block(sid, quotes, head=sid != first)
+                         for sid, quotes in sorted(rest.items(), key=lambda item: item[0] != first))
         return f'{shown}<details class="qg-more"><summary>{summary}</summary>{folded}</details>'
 
-    def _block(self, source_id: str, quotes: list[str]) -> str:
+    def _block(self, source_id: str, quotes: list[str], head: bool = True) -> str:
         body = "".join(f'<blockquote class="qg-quote">{text(quote)}</blockquote>' for quote in quotes)
-        return f'<div class="qg-cite">{self.head(source_id)}{body}</div>'
+        return f'<div class="qg-cite">{self.head(source_id) if head else ""}{body}</div>'
 
 
 def best_citation(q: Question, sources: Mapping[str, Source]) -> int:
-    """The index of the citation that states the key on its own (the support
-    check's own test, one citation at a time), else the one leaving fewest
-    keys unstated; the first on a tie."""
+    """The index of the citation that states the key on its own: first one
+    whose quote holds the key letter for letter, else the first that passes
+    the support check's own test alone (quizgen.bank.support.gaps), else the
+    first. Only keys a single quote can state are compared (an mcq or short
+    answer, cloze blanks): an order, a set of pairs or a statement of ours is
+    told by its citations together, and an inferred or outside key by none,
+    so the curator's first citation is shown for those."""
+    if q.support.status != "quoted" or q.type not in ("mcq", "short_answer", "cloze"):
+        return 0
+    keys = list(q.cloze_blanks) if q.type == "cloze" else [q.answer]
+    folded = [k.casefold() for k in keys if k]
+    for i, c in enumerate(q.citations):  # the cheap test first: most keys are printed as written
+        quote = c.quote.casefold()
+        if folded and all(k in quote for k in folded):
+            return i
     from quizgen.bank.support import gaps  # the wording tables load only for decks that need them
 
-    scores = [len(gaps(dataclasses.replace(q, citations=(c,)), dict(sources))) for c in q.citations]
-    return scores.index(min(scores))
+    by_id = dict(sources)
+    for i, c in enumerate(q.citations):
+        if not gaps(dataclasses.replace(q, citations=(c,)), by_id):
+            return i
+    return 0
 
 
 def _lettered(items: list[str]) -> str:
@@ -291,6 +310,7 @@ def tag_word(value: str) -> str:
     return "-".join(words) or "-"
 
 
+@functools.lru_cache(maxsize=4096)  # a bank repeats a few hundred tags thousands of times
 def _near_key(value: str) -> str:
     # "Meetings", "meeting", "two-plus-two" and "2plus2" meet here.
     words = [_DIGITS.get(w, w) for w in re.findall(r"[^\W_]+", tag_word(value))]

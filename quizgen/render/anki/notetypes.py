@@ -216,7 +216,10 @@ CSS = """\
 .qg-answer { font-size: 1.1em; font-weight: 700; color: #1b7a3a; margin: .5em 0; }
 .qg-accept { color: #55555c; font-size: .9em; }
 .qg-solution table { border-collapse: collapse; width: 100%; }
-.qg-solution td { padding: .3em .4em; border-bottom: 1px solid #e2e2e8; vertical-align: top; }
+.qg-solution td {
+  padding: .3em .4em; border-bottom: 1px solid #e2e2e8; vertical-align: top;
+  overflow-wrap: break-word; /* not "anywhere": a column must fit its longest word */
+}
 .qg-solution ol { padding-left: 1.6em; }
 .qg-explanation { margin: .8em 0; }
 .qg-cite {

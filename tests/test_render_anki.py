@@ -439,7 +439,7 @@ def test_the_lock_records_each_note_sorted_one_per_line(bank, tmp_path):
     assert written == [tmp_path / "out" / "russia-japan-peace-treaty.apkg", lock_path]
     text = lock_path.read_text(encoding="utf-8")
     lock = json.loads(text)
-    assert lock["format"] == "quizgen-anki-lock/1"
+    assert lock["format"] == "quizgen-anki-lock/2"
     assert list(lock["notes"]) == sorted(q.id for q in QUESTIONS)
     assert all(entry["mod"] == TS for entry in lock["notes"].values())
     for q in QUESTIONS:
@@ -459,11 +459,15 @@ def test_a_changed_question_moves_one_line_of_the_lock(bank, tmp_path):
     assert '"islands-tf"' in changed[0][1] and f'"mod": {TS + 100}' in changed[0][1]
 
 
-def test_removed_questions_leave_the_lock(bank, tmp_path):
+def test_removed_questions_stay_in_the_lock_retired(bank, tmp_path):
     build(bank, tmp_path / "v1")
-    build(make_bank(Path(bank.root), QUESTIONS[:2]), tmp_path / "v2")
+    warned = []
+    build(make_bank(Path(bank.root), QUESTIONS[:2]), tmp_path / "v2", warn=warned.append)
     lock = json.loads((Path(bank.root) / LOCK_NAME).read_text(encoding="utf-8"))
-    assert set(lock["notes"]) == {QUESTIONS[0].id, QUESTIONS[1].id}
+    assert set(lock["notes"]) == {q.id for q in QUESTIONS}
+    assert {k for k, v in lock["notes"].items() if v.get("retired")} == {q.id for q in QUESTIONS[2:]}
+    (warning,) = warned
+    assert "5 questions left the bank" in warning.message and "tag:quizgen::retired" in warning.message
 
 
 def test_a_malformed_lock_is_an_error_not_a_traceback(bank, tmp_path):
@@ -473,7 +477,7 @@ def test_a_malformed_lock_is_an_error_not_a_traceback(bank, tmp_path):
     with pytest.raises(QuizgenError) as excinfo:
         build(bank, tmp_path / "out")
     (diagnostic,) = excinfo.value.diagnostics
-    assert diagnostic.message == "expected format 'quizgen-anki-lock/1', found 'something-else'"
+    assert diagnostic.message == "expected format 'quizgen-anki-lock/2', found 'something-else'"
     assert not (tmp_path / "out").exists()
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from quizgen.build import DEFAULT_EPOCH
+from quizgen.model import Question
 from quizgen.render.anki import RETIRED_TAG
 from quizgen.render.anki.lock import LOCK_NAME
 from test_render_anki import QUESTIONS, build, import_apkg, make_bank, new_collection, note_by_question
@@ -134,3 +135,35 @@ def test_the_lock_keeps_first_build_ids_and_is_reproducible_with_it(tmp_path, cl
     clock[0] += 999
     again = build(make_bank(root, QUESTIONS), tmp_path / "v2", timestamp=DEFAULT_EPOCH).read_bytes()
     assert again == first  # the clock only matters for what the lock does not know yet
+
+
+def test_a_type_change_lands_as_a_new_note_and_retires_the_old(tmp_path, clock):
+    root = tmp_path / "bank"
+    col = new_collection(tmp_path / "anki")
+    try:
+        step(root, QUESTIONS, tmp_path / "v1", col)
+        review_all(col)
+        old_nid = note_by_question(col, MCQ.id).id
+        reviews = revlog_count(col, MCQ.id)
+        short = Question(id=MCQ.id, type="short_answer", topic=MCQ.topic, prompt="On what day was the visit due?",
+                         answer="15 December", explanation="Now a short answer.", citations=MCQ.citations)
+        clock[0] += 3600
+        warned = []
+        changed = tuple(short if q.id == MCQ.id else q for q in QUESTIONS)
+        step(root, changed, tmp_path / "v2", col, warned)
+        assert any("changed type (mcq -> short_answer)" in d.message for d in warned)
+        notes = [col.get_note(n) for n in col.find_notes(f'"Question ID:{MCQ.id}"')]
+        assert len(notes) == 2 and col.note_count() == len(QUESTIONS) + 1
+        (old,) = [n for n in notes if RETIRED_TAG in n.tags]
+        (new,) = [n for n in notes if RETIRED_TAG not in n.tags]
+        assert old.id == old_nid and new.note_type()["name"].startswith("quizgen Short answer")
+        assert "Now a short answer." in new["Explanation"]
+        assert col.db.scalar(f"SELECT count() FROM revlog WHERE cid IN (SELECT id FROM cards WHERE nid = {old_nid})") \
+            == reviews  # the history stays with the old note until the user deletes it
+
+        # An unchanged rebuild changes nothing more.
+        clock[0] += 3600
+        log = step(root, changed, tmp_path / "v3", col)
+        assert not log.new and col.note_count() == len(QUESTIONS) + 1
+    finally:
+        col.close()

@@ -23,7 +23,7 @@ from quizgen.errors import Diagnostic, Loc, QuizgenError
 from quizgen.ids import deck_id, note_guid
 from quizgen.model import Bank, Source
 from quizgen.render import RenderOptions, staged
-from quizgen.render.anki.lock import LOCK_NAME, NoteState, Plan, dump_lock, plan, read_lock
+from quizgen.render.anki.lock import LOCK_NAME, NoteState, Plan, dump_lock, plan, question_of, read_lock
 from quizgen.bank.balance import balance
 from quizgen.render.anki.notes import NoteContent, SourcesHtml, note_content, reversible, tag_names, text
 from quizgen.render.anki.notetypes import NOTE_TYPES
@@ -154,7 +154,7 @@ def _package(bank, parent, contents, used_types, build: Plan, timestamp: int) ->
     type_ids = {t.key: t.id for t in used_types}  # NoteTypeSpec.id hashes on every call
     rows = (
         NoteRow(
-            guid=note_guid(c.question_id, bank.config.id_namespace),
+            guid=note_guid(build.guid_keys[c.question_id], bank.config.id_namespace),
             note_type_id=type_ids[c.kind],
             deck_id=topic_deck[c.topic],
             mod=build.note_mods[c.question_id],
@@ -167,17 +167,17 @@ def _package(bank, parent, contents, used_types, build: Plan, timestamp: int) ->
     )
     stubs = (
         NoteRow(
-            guid=note_guid(qid, bank.config.id_namespace),
+            guid=note_guid(build.guid_keys[key], bank.config.id_namespace),
             note_type_id=type_ids[state.kind],
             deck_id=decks[0].deck_id,
             mod=state.mod,
             id=state.id,
-            fields=retired_fields(qid, state),
+            fields=retired_fields(question_of(key), state),
             tags=(RETIRED_TAG,),
             card_ords=(0,),
             suspended=True,
         )
-        for qid, state in build.retired
+        for key, state in build.retired
         if state.kind in type_ids
     )
     return HermeticPackage(decks, note_types, [*rows, *stubs]).to_bytes(timestamp)

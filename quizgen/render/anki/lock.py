@@ -43,9 +43,12 @@ class NoteState:
     id: int = 0  # the Anki note id: first build's time in ms, counting up; 0 = not yet given (a /1 lock)
     kind: str = ""  # the note type key it was last shipped with; "" = unknown (a /1 lock)
     retired: bool = False  # the question left the bank; shipped as a retired stub
+    gen: int = 0  # bumped when the question changes type: a new GUID (guid_key)
 
     def as_json(self) -> str:
         out = f'{{"hash": {json.dumps(self.hash)}, "id": {int(self.id)}, "mod": {int(self.mod)}'
+        if self.gen:
+            out += f', "gen": {int(self.gen)}'
         if self.retired:
             out += ', "retired": true'
         return out + f', "type": {json.dumps(self.kind)}}}'
@@ -67,6 +70,17 @@ class Lock:
 
 
 EMPTY = Lock({}, {})
+GEN_MARK = "~"  # never in a question id ([a-z0-9._-]); "<id>~<gen>" keys a note an earlier type left behind
+
+
+def guid_key(question_id: str, gen: int) -> str:
+    """What the note's GUID is hashed from: the question id, and after a type
+    change its generation too (Anki cannot change a note's type on import)."""
+    return question_id if not gen else f"{question_id}{GEN_MARK}{gen}"
+
+
+def question_of(lock_key: str) -> str:
+    return lock_key.split(GEN_MARK, 1)[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +95,7 @@ class Plan:
     unchanged: int
     warnings: tuple[Diagnostic, ...]
     note_ids: Mapping[str, int] = None  # type: ignore[assignment]
+    guid_keys: Mapping[str, str] = None  # type: ignore[assignment]
     retired: tuple[tuple[str, NoteState], ...] = ()  # every retired note, to ship as a stub
     newly_retired: tuple[str, ...] = ()  # removed since the last build
 
@@ -110,16 +125,32 @@ def plan(
     base = max(timestamp, fresh) if lock_missing else timestamp
     next_id = max([fresh * 1000] + [s.id for s in previous.notes.values()]) + 1
     note_states: dict[str, NoteState] = {}
+    left_behind: dict[str, NoteState] = {}  # notes of an earlier type, now retired stubs
+    warnings = []
     new = changed = unchanged = 0
     for note in notes:
         old = previous.notes.get(note.question_id)
         if old is not None and not old.retired and old.hash == note.hash and old.kind == note.kind and old.id:
             state = old
             unchanged += 1
+        elif old is not None and old.kind and old.kind != note.kind:
+            # Anki skips an incoming note whose GUID it has under another note
+            # type ("conflicting"): the question becomes a new note under a new
+            # GUID, and the old one is retired like a removed question.
+            left_behind[f"{note.question_id}{GEN_MARK}{old.gen}"] = (
+                old if old.retired else NoteState(RETIRED_HASH, next_mod(old.mod, base), old.id or next_id,
+                                                  old.kind, True, old.gen))
+            next_id = max(next_id, (old.id or next_id) + 1)
+            state = NoteState(note.hash, base, next_id, note.kind, gen=old.gen + 1)
+            next_id += 1
+            changed += 1
+            if not old.retired:
+                warnings.append(type_change(note.question_id, old.kind, note.kind, lock_path))
         else:
             note_id = old.id if old is not None and old.id else next_id
             next_id = max(next_id, note_id + 1)
-            state = NoteState(note.hash, next_mod(old.mod if old else None, base), note_id, note.kind)
+            state = NoteState(note.hash, next_mod(old.mod if old else None, base), note_id, note.kind,
+                              gen=old.gen if old else 0)
             if old is None:
                 new += 1
             else:
@@ -130,7 +161,7 @@ def plan(
     # tell Anki to retire the note, and a question that comes back is newer.
     newly = []
     for qid, old in previous.notes.items():
-        if qid in note_states:
+        if qid in note_states or qid in left_behind:
             continue
         if old.retired:
             note_states[qid] = old
@@ -138,12 +169,12 @@ def plan(
         newly.append(qid)
         note_id = old.id or next_id
         next_id = max(next_id, note_id + 1)
-        note_states[qid] = NoteState(RETIRED_HASH, next_mod(old.mod, base), note_id, old.kind, True)
+        note_states[qid] = NoteState(RETIRED_HASH, next_mod(old.mod, base), note_id, old.kind, True, old.gen)
+    note_states.update(left_behind)
 
     # Note types not used by this build keep their record, so a type that comes
     # back later is still compared with what Anki last saw.
     type_states = dict(previous.note_types)
-    warnings = []
     for spec in note_types:
         old_type = previous.note_types.get(spec.key)
         fingerprint = spec.fingerprint()
@@ -169,8 +200,20 @@ def plan(
         unchanged=unchanged,
         warnings=tuple(warnings),
         note_ids={k: s.id for k, s in note_states.items()},
+        guid_keys={k: guid_key(question_of(k), s.gen) for k, s in note_states.items()},
         retired=tuple(sorted((k, s) for k, s in note_states.items() if s.retired and s.kind)),
         newly_retired=tuple(sorted(newly)),
+    )
+
+
+def type_change(question_id: str, old: str, new: str, lock_path: Path) -> Diagnostic:
+    return Diagnostic(
+        Loc(str(lock_path)),
+        f"question '{question_id}' changed type ({old} -> {new}) since the last build. Anki cannot "
+        "change a note's type on import, so the deck ships it as a new note (its review history "
+        "starts again) and the old note as a suspended stub tagged quizgen::retired, to delete.",
+        severity="warning",
+        path=f"notes.{question_id}",
     )
 
 
@@ -215,7 +258,7 @@ def read_lock(path: Path) -> Lock:
     try:
         notes = {
             str(k): NoteState(str(v["hash"]), int(v["mod"]), int(v.get("id", 0)), str(v.get("type", "")),
-                              v.get("retired") is True)
+                              v.get("retired") is True, int(v.get("gen", 0)))
             for k, v in data.get("notes", {}).items()
         }
         types = {

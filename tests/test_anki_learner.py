@@ -9,7 +9,6 @@ import dataclasses
 import re
 import shutil
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -17,7 +16,7 @@ from quizgen.bank.balance import MAX_LETTER_SHARE, balance, check_balance, keyed
 from quizgen.errors import Loc
 from quizgen.model import Citation, Question, Support
 from quizgen.render.anki.notes import informative, reversible, tag_names, tags_for
-from test_render_anki import (INFERRED, PUBLISHED, QUESTIONS, REAL_BANK, build, cite, import_apkg,
+from test_render_anki import (INFERRED, PUBLISHED, QUESTIONS, REAL_BANK, build, import_apkg,
                                     make_bank, new_collection, note_by_question, visible_text)
 
 MCQ = QUESTIONS[0]
@@ -230,3 +229,12 @@ def test_every_tag_of_the_shipped_deck_is_under_quizgen(shipped):
     keys = Counter(re.sub(r"[^a-z0-9]", "", t.rsplit("::", 1)[1].casefold()).rstrip("s") for t in tags
                    if "::tag::" in t)
     assert max(keys.values()) == 1, [k for k, n in keys.items() if n > 1]
+
+
+def test_validate_reports_the_skew_warning(monkeypatch):
+    import quizgen.bank.balance as balance_module
+    from quizgen.bank.load import load_bank
+
+    monkeypatch.setattr(balance_module, "MAX_TRUTH_SHARE", 0.4)  # the shipped bank is 22 True, 23 False
+    _, diagnostics = load_bank(REAL_BANK)
+    assert [d.message for d in diagnostics if "true/false keys" in d.message and d.severity == "warning"]

@@ -174,7 +174,8 @@ def test_a_bank_that_validates_builds_and_imports_into_anki(fuzz_bank, markup, r
             try:
                 log = col.import_anki_package(ImportAnkiPackageRequest(
                     package_path=str(apkg), options=ImportAnkiPackageOptions())).log
-                assert len(col.find_notes("")) == len(bank.questions)
+                # the bank folder is reused between examples: questions of earlier ones come as retired stubs
+                assert len(col.find_notes("-tag:quizgen::retired")) == len(bank.questions)
                 for cid in col.find_cards(""):
                     card = col.get_card(cid)
                     card.question(), card.answer()

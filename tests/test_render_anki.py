@@ -27,7 +27,8 @@ DEFAULT_DECK_NAME = "Russia–Japan Peace Treaty"  # the shipped bank's deck, fr
 CONFIG = BankConfig(title=DEFAULT_DECK_NAME, deck_description="Answers cite a verbatim quote.",
                     topics=(Topic("declaration-1956", "Declaration 1956"),))
 from quizgen.render.anki.lock import LOCK_NAME, next_mod
-from quizgen.render.anki.notes import shuffled_order
+from quizgen.bank.balance import balance, keyed_index, option_order
+from quizgen.render.anki.notes import reversible, shuffled_order, tag_names, tags_for
 from quizgen.render.anki.notetypes import MULTIPLE_CHOICE, NOTE_TYPES
 
 anki_collection = pytest.importorskip("anki.collection")
@@ -235,7 +236,8 @@ def test_card_contents_by_type(bank, col, tmp_path):
 
     mcq = card("dates-visit-day")
     assert all(o in visible_text(mcq.question()) for o in ("15 December", "14 November", "20 March"))
-    assert "A 15 December" in visible_text(mcq.answer().split('id="answer"')[1])
+    letter = "ABC"[keyed_index(QUESTIONS[0])]
+    assert f"{letter} 15 December" in visible_text(mcq.answer().split('id="answer"')[1])
 
     short = card("actors-lavrov")
     assert "Сергей Лавров" not in visible_text(short.question())
@@ -275,7 +277,7 @@ def test_tags_are_hierarchical(bank, col, tmp_path):
     import_apkg(col, build(bank, tmp_path / "out"))
     tags = set(note_by_question(col, "actors-lavrov").tags)
     assert {"quizgen::topic::actors", "quizgen::type::short_answer", "quizgen::difficulty::medium",
-            "quizgen::source::undated-test", "lavrov"} <= tags
+            "quizgen::source::undated-test", "quizgen::tag::lavrov"} <= tags
     assert len(col.find_notes("tag:quizgen::type::mcq")) == 2
 
 
@@ -437,7 +439,7 @@ def test_the_lock_records_each_note_sorted_one_per_line(bank, tmp_path):
     assert written == [tmp_path / "out" / "russia-japan-peace-treaty.apkg", lock_path]
     text = lock_path.read_text(encoding="utf-8")
     lock = json.loads(text)
-    assert lock["format"] == "quizgen-anki-lock/1"
+    assert lock["format"] == "quizgen-anki-lock/2"
     assert list(lock["notes"]) == sorted(q.id for q in QUESTIONS)
     assert all(entry["mod"] == TS for entry in lock["notes"].values())
     for q in QUESTIONS:
@@ -457,11 +459,15 @@ def test_a_changed_question_moves_one_line_of_the_lock(bank, tmp_path):
     assert '"islands-tf"' in changed[0][1] and f'"mod": {TS + 100}' in changed[0][1]
 
 
-def test_removed_questions_leave_the_lock(bank, tmp_path):
+def test_removed_questions_stay_in_the_lock_retired(bank, tmp_path):
     build(bank, tmp_path / "v1")
-    build(make_bank(Path(bank.root), QUESTIONS[:2]), tmp_path / "v2")
+    warned = []
+    build(make_bank(Path(bank.root), QUESTIONS[:2]), tmp_path / "v2", warn=warned.append)
     lock = json.loads((Path(bank.root) / LOCK_NAME).read_text(encoding="utf-8"))
-    assert set(lock["notes"]) == {QUESTIONS[0].id, QUESTIONS[1].id}
+    assert set(lock["notes"]) == {q.id for q in QUESTIONS}
+    assert {k for k, v in lock["notes"].items() if v.get("retired")} == {q.id for q in QUESTIONS[2:]}
+    (warning,) = warned
+    assert "5 questions left the bank" in warning.message and "tag:quizgen::retired" in warning.message
 
 
 def test_a_malformed_lock_is_an_error_not_a_traceback(bank, tmp_path):
@@ -471,7 +477,7 @@ def test_a_malformed_lock_is_an_error_not_a_traceback(bank, tmp_path):
     with pytest.raises(QuizgenError) as excinfo:
         build(bank, tmp_path / "out")
     (diagnostic,) = excinfo.value.diagnostics
-    assert diagnostic.message == "expected format 'quizgen-anki-lock/1', found 'something-else'"
+    assert diagnostic.message == "expected format 'quizgen-anki-lock/2', found 'something-else'"
     assert not (tmp_path / "out").exists()
 
 
@@ -557,8 +563,10 @@ def test_progress_reports_a_summary(bank, tmp_path):
     messages = []
     build(bank, tmp_path / "out", progress=messages.append)
     assert messages == [
-        "anki: 7 notes (7 new, 0 changed, 0 unchanged), 9 cards in 5 topic decks"
+        "anki: 7 notes (7 new, 0 changed, 0 unchanged), 9 cards in 5 topic decks; "
+        f"mcq keys {balance(QUESTIONS).summary().split('mcq keys ')[1]}"
     ]
+    assert "true/false 0 True, 1 False" in messages[0]
 
 
 def test_progress_counts_through_big_builds(tmp_path):
@@ -611,8 +619,10 @@ def test_the_real_bank_builds_and_imports(tmp_path, col):
     apkg = build(real, tmp_path / "out")
     log = import_apkg(col, apkg)
     assert len(log.new) == len(real.questions) == col.note_count()
+    reverse = reversible(real.questions)
     expected_cards = sum(
-        2 if q.type == "short_answer" else len(q.cloze_blanks) if q.type == "cloze" else 1
+        (2 if q.id in reverse else 1) if q.type == "short_answer" else len(q.cloze_blanks) if q.type == "cloze"
+        else 1
         for q in real.questions
     )
     assert col.card_count() == expected_cards

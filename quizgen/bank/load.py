@@ -18,6 +18,7 @@ from quizgen.bank.glyphs import check_glyphs
 from quizgen.bank.check import Checker, did_you_mean
 from quizgen.bank.duplicates import check_duplicates
 from quizgen.bank.support import check_support
+from quizgen.bank.balance import check_balance
 from quizgen.errors import Diagnostic, Loc, errors_only, sort_diagnostics
 from quizgen.bank.marks import load_yaml
 from quizgen.model import Bank, BankConfig, Question, QuestionSet, Source
@@ -313,6 +314,7 @@ def _load_bank(root: Path) -> tuple[Bank | None, list[Diagnostic]]:
         diagnostics.append(Diagnostic(Loc(shown_path(root)), "expected at least one question in the bank, "
                                                              "found none"))
     diagnostics += check_duplicates(questions)  # no statement twice
+    diagnostics += check_balance(questions, Loc(shown_path(root)))  # keys not piled on one letter or value
     diagnostics = sort_diagnostics(diagnostics)
     if errors_only(diagnostics):
         return None, diagnostics

@@ -12,21 +12,25 @@ This module and its anki_* helpers are the only ones that import genanki.
 
 from __future__ import annotations
 
+import os
 import re
+import time
 import unicodedata
 import warnings
 from pathlib import Path
 
-from quizgen.errors import Diagnostic, QuizgenError
+from quizgen.errors import Diagnostic, Loc, QuizgenError
 from quizgen.ids import deck_id, note_guid
 from quizgen.model import Bank, Source
 from quizgen.render import RenderOptions, staged
-from quizgen.render.anki.lock import LOCK_NAME, Plan, dump_lock, plan, read_lock
-from quizgen.render.anki.notes import NoteContent, SourcesHtml, note_content, text
+from quizgen.render.anki.lock import LOCK_NAME, NoteState, Plan, dump_lock, plan, question_of, read_lock
+from quizgen.bank.balance import balance
+from quizgen.render.anki.notes import NoteContent, SourcesHtml, note_content, reversible, tag_names, text
 from quizgen.render.anki.notetypes import NOTE_TYPES
 from quizgen.staging import Output, Stage
 
 PROGRESS_EVERY = 1000  # questions between progress messages, for big builds only
+RETIRED_TAG = "quizgen::retired"
 
 
 class NoteTypeChangedWarning(UserWarning):
@@ -81,21 +85,30 @@ def render(bank: Bank, stage: Stage, options: RenderOptions) -> list[Output]:
     parent = options.deck_name or bank.config.deck
     timestamp = int(options.timestamp)
     lock_path = Path(bank.root) / LOCK_NAME
+    lock_missing = not lock_path.exists()
     previous = read_lock(lock_path)
 
     sources_html = SourcesHtml({s.id: s for s in bank.sources})
     total = len(bank.questions)
+    reverse = reversible(bank.questions)
+    names = tag_names(bank.questions)
+    labels = {s: bank.config.label(f"support_{s}") for s in ("inferred", "outside")}
     contents: list[NoteContent] = []
     for i, question in enumerate(bank.questions, start=1):
-        contents.append(note_content(question, sources_html))
+        contents.append(note_content(question, sources_html, reverse=question.id in reverse,
+                                     tag_names=names, labels=labels))
         if progress and total >= 2 * PROGRESS_EVERY and i % PROGRESS_EVERY == 0:
             progress(f"anki: prepared {i}/{total} notes")
 
-    kinds = {c.kind for c in contents}
+    retired_kinds = {s.kind for qid, s in previous.notes.items() if s.kind in NOTE_TYPES}
+    kinds = {c.kind for c in contents} | retired_kinds
     used_types = [spec for spec in NOTE_TYPES.values() if spec.key in kinds]
-    build = plan(previous, contents, used_types, timestamp, lock_path)
+    build = plan(previous, contents, used_types, timestamp, lock_path,
+                 fresh=fresh_time(timestamp), lock_missing=lock_missing)
     for warning in build.warnings:
         _warn(options, warning)
+    if build.newly_retired:
+        _warn(options, retired_warning(build.newly_retired, lock_path))
 
     data = _package(bank, parent, contents, used_types, build, timestamp)
     written = [stage.write(stage.path(f"{deck_slug(parent)}.apkg"), data)]
@@ -112,7 +125,9 @@ def render(bank: Bank, stage: Stage, options: RenderOptions) -> list[Output]:
         topics = len({c.topic for c in contents})
         progress(
             f"anki: {total} notes ({build.new} new, {build.changed} changed, "
-            f"{build.unchanged} unchanged), {cards} cards in {topics} topic decks"
+            f"{build.unchanged} unchanged{f', {len(build.retired)} retired' if build.retired else ''}), "
+            f"{cards} cards in {topics} topic decks; "
+            f"{balance(bank.questions).summary()}"
         )
     return written
 
@@ -139,17 +154,71 @@ def _package(bank, parent, contents, used_types, build: Plan, timestamp: int) ->
     type_ids = {t.key: t.id for t in used_types}  # NoteTypeSpec.id hashes on every call
     rows = (
         NoteRow(
-            guid=note_guid(c.question_id, bank.config.id_namespace),
+            guid=note_guid(build.guid_keys[c.question_id], bank.config.id_namespace),
             note_type_id=type_ids[c.kind],
             deck_id=topic_deck[c.topic],
             mod=build.note_mods[c.question_id],
+            id=build.note_ids[c.question_id],
             fields=c.fields,
             tags=c.tags,
             card_ords=c.card_ords,
         )
         for c in contents
     )
-    return HermeticPackage(decks, note_types, rows).to_bytes(timestamp)
+    stubs = (
+        NoteRow(
+            guid=note_guid(build.guid_keys[key], bank.config.id_namespace),
+            note_type_id=type_ids[state.kind],
+            deck_id=decks[0].deck_id,
+            mod=state.mod,
+            id=state.id,
+            fields=retired_fields(question_of(key), state),
+            tags=(RETIRED_TAG,),
+            card_ords=(0,),
+            suspended=True,
+        )
+        for key, state in build.retired
+        if state.kind in type_ids
+    )
+    return HermeticPackage(decks, note_types, [*rows, *stubs]).to_bytes(timestamp)
+
+
+def fresh_time(timestamp: int) -> int:
+    """The time of this build for what must be newer than anything shipped
+    before: new notes' ids (Anki shows them as creation dates) and, when the
+    lock is lost, every note's mod time. SOURCE_DATE_EPOCH or a timestamp the
+    caller chose is that time; the CLI's fixed default (2000-01-01) is not, so
+    then the clock is read. What it gives is recorded in the lock, so the next
+    build with the lock is reproducible again."""
+    from quizgen.build import DEFAULT_EPOCH
+
+    if os.environ.get("SOURCE_DATE_EPOCH", "").strip() or timestamp != DEFAULT_EPOCH:
+        return timestamp
+    return max(timestamp, int(time.time()))
+
+
+def retired_fields(question_id: str, state: NoteState) -> tuple[str, ...]:
+    """A stub of a removed question: its first field says so (a cloze one as a
+    cloze, or Anki would make no card), the Question ID field keeps the id."""
+    spec = NOTE_TYPES[state.kind]
+    notice = (f"Retired: the question {text(question_id)} was removed from this deck. "
+              f"Delete it: Browse, search tag:{RETIRED_TAG}, select all, Delete.")
+    first = "{{c1::Retired}}: " + notice if spec.cloze else notice
+    values = {spec.fields[0]: first, "Question ID": text(question_id)}
+    return tuple(values.get(name, "") for name in spec.fields)
+
+
+def retired_warning(question_ids: tuple[str, ...], lock_path: Path) -> Diagnostic:
+    shown = ", ".join(question_ids[:10]) + (f" and {len(question_ids) - 10} more" if len(question_ids) > 10 else "")
+    n = len(question_ids)
+    return Diagnostic(
+        Loc(str(lock_path)),
+        f"{n} question{'s' if n != 1 else ''} left the bank since the last build ({shown}). The deck "
+        f"ships {'them' if n != 1 else 'it'} as suspended notes tagged {RETIRED_TAG}: after importing, "
+        f"users find them all in Anki's browser with tag:{RETIRED_TAG} and delete them in one step.",
+        severity="warning",
+        path="notes",
+    )
 
 
 def _warn(options: RenderOptions, diagnostic: Diagnostic) -> None:

@@ -8,6 +8,12 @@ copy in the collection ("update always" still skips equal times), so:
 * an unchanged note keeps its recorded mod time, so a rebuild that changed
   nothing never overwrites what a user edited in Anki.
 
+The lock remembers every note it ever shipped, removed ones too (marked
+retired): a question that comes back gets a mod time after the one Anki last
+saw for its GUID, and a removed one keeps being shipped as a retired stub. Each
+note also keeps the id it was first given, its first build's time in
+milliseconds, which Anki shows as the note's creation date.
+
 The same holds for note types (template and CSS changes need a newer mod time),
 and the lock also records each note type's field and template names, because
 changing those makes Anki import a copy of the note type instead of updating it.
@@ -25,13 +31,27 @@ from quizgen.render.anki.notes import NoteContent
 from quizgen.render.anki.notetypes import NoteTypeSpec
 
 LOCK_NAME = "anki-lock.json"
-FORMAT = "quizgen-anki-lock/1"
+FORMAT = "quizgen-anki-lock/2"
+READABLE = ("quizgen-anki-lock/1", FORMAT)  # /1 had no note ids, types or retired notes
+RETIRED_HASH = "retired"
 
 
 @dataclass(frozen=True, slots=True)
 class NoteState:
     hash: str
     mod: int
+    id: int = 0  # the Anki note id: first build's time in ms, counting up; 0 = not yet given (a /1 lock)
+    kind: str = ""  # the note type key it was last shipped with; "" = unknown (a /1 lock)
+    retired: bool = False  # the question left the bank; shipped as a retired stub
+    gen: int = 0  # bumped when the question changes type: a new GUID (guid_key)
+
+    def as_json(self) -> str:
+        out = f'{{"hash": {json.dumps(self.hash)}, "id": {int(self.id)}, "mod": {int(self.mod)}'
+        if self.gen:
+            out += f', "gen": {int(self.gen)}'
+        if self.retired:
+            out += ', "retired": true'
+        return out + f', "type": {json.dumps(self.kind)}}}'
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +70,17 @@ class Lock:
 
 
 EMPTY = Lock({}, {})
+GEN_MARK = "~"  # never in a question id ([a-z0-9._-]); "<id>~<gen>" keys a note an earlier type left behind
+
+
+def guid_key(question_id: str, gen: int) -> str:
+    """What the note's GUID is hashed from: the question id, and after a type
+    change its generation too (Anki cannot change a note's type on import)."""
+    return question_id if not gen else f"{question_id}{GEN_MARK}{gen}"
+
+
+def question_of(lock_key: str) -> str:
+    return lock_key.split(GEN_MARK, 1)[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +94,10 @@ class Plan:
     changed: int
     unchanged: int
     warnings: tuple[Diagnostic, ...]
+    note_ids: Mapping[str, int] = None  # type: ignore[assignment]
+    guid_keys: Mapping[str, str] = None  # type: ignore[assignment]
+    retired: tuple[tuple[str, NoteState], ...] = ()  # every retired note, to ship as a stub
+    newly_retired: tuple[str, ...] = ()  # removed since the last build
 
 
 def next_mod(previous: int | None, timestamp: int) -> int:
@@ -79,26 +114,67 @@ def plan(
     note_types: Iterable[NoteTypeSpec],
     timestamp: int,
     lock_path: Path,
+    fresh: int | None = None,
+    lock_missing: bool = False,
 ) -> Plan:
+    """Mod times and note ids for this build. ``fresh`` is the build's own time
+    (the wall clock unless the caller fixed one): new notes' ids count up from
+    it, and with ``lock_missing`` every note's mod time is at least it, so
+    notes shipped by builds whose lock was lost still update."""
+    fresh = timestamp if fresh is None else fresh
+    base = max(timestamp, fresh) if lock_missing else timestamp
+    next_id = max([fresh * 1000] + [s.id for s in previous.notes.values()]) + 1
     note_states: dict[str, NoteState] = {}
+    left_behind: dict[str, NoteState] = {}  # notes of an earlier type, now retired stubs
+    warnings = []
     new = changed = unchanged = 0
     for note in notes:
         old = previous.notes.get(note.question_id)
-        if old is not None and old.hash == note.hash:
+        if old is not None and not old.retired and old.hash == note.hash and old.kind == note.kind and old.id:
             state = old
             unchanged += 1
+        elif old is not None and old.kind and old.kind != note.kind:
+            # Anki skips an incoming note whose GUID it has under another note
+            # type ("conflicting"): the question becomes a new note under a new
+            # GUID, and the old one is retired like a removed question.
+            left_behind[f"{note.question_id}{GEN_MARK}{old.gen}"] = (
+                old if old.retired else NoteState(RETIRED_HASH, next_mod(old.mod, base), old.id or next_id,
+                                                  old.kind, True, old.gen))
+            next_id = max(next_id, (old.id or next_id) + 1)
+            state = NoteState(note.hash, base, next_id, note.kind, gen=old.gen + 1)
+            next_id += 1
+            changed += 1
+            if not old.retired:
+                warnings.append(type_change(note.question_id, old.kind, note.kind, lock_path))
         else:
-            state = NoteState(note.hash, next_mod(old.mod if old else None, timestamp))
+            note_id = old.id if old is not None and old.id else next_id
+            next_id = max(next_id, note_id + 1)
+            state = NoteState(note.hash, next_mod(old.mod if old else None, base), note_id, note.kind,
+                              gen=old.gen if old else 0)
             if old is None:
                 new += 1
             else:
                 changed += 1
         note_states[note.question_id] = state
 
+    # Questions no longer in the bank stay in the lock, retired: their stubs
+    # tell Anki to retire the note, and a question that comes back is newer.
+    newly = []
+    for qid, old in previous.notes.items():
+        if qid in note_states or qid in left_behind:
+            continue
+        if old.retired:
+            note_states[qid] = old
+            continue
+        newly.append(qid)
+        note_id = old.id or next_id
+        next_id = max(next_id, note_id + 1)
+        note_states[qid] = NoteState(RETIRED_HASH, next_mod(old.mod, base), note_id, old.kind, True, old.gen)
+    note_states.update(left_behind)
+
     # Note types not used by this build keep their record, so a type that comes
     # back later is still compared with what Anki last saw.
     type_states = dict(previous.note_types)
-    warnings = []
     for spec in note_types:
         old_type = previous.note_types.get(spec.key)
         fingerprint = spec.fingerprint()
@@ -123,6 +199,21 @@ def plan(
         changed=changed,
         unchanged=unchanged,
         warnings=tuple(warnings),
+        note_ids={k: s.id for k, s in note_states.items()},
+        guid_keys={k: guid_key(question_of(k), s.gen) for k, s in note_states.items()},
+        retired=tuple(sorted((k, s) for k, s in note_states.items() if s.retired and s.kind)),
+        newly_retired=tuple(sorted(newly)),
+    )
+
+
+def type_change(question_id: str, old: str, new: str, lock_path: Path) -> Diagnostic:
+    return Diagnostic(
+        Loc(str(lock_path)),
+        f"question '{question_id}' changed type ({old} -> {new}) since the last build. Anki cannot "
+        "change a note's type on import, so the deck ships it as a new note (its review history "
+        "starts again) and the old note as a suspended stub tagged quizgen::retired, to delete.",
+        severity="warning",
+        path=f"notes.{question_id}",
     )
 
 
@@ -161,12 +252,14 @@ def read_lock(path: Path) -> Lock:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise QuizgenError([Diagnostic(loc, f"expected a JSON lock file, found invalid JSON ({exc})")])
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
+    if not isinstance(data, dict) or data.get("format") not in READABLE:
         found = data.get("format") if isinstance(data, dict) else type(data).__name__
         raise QuizgenError([Diagnostic(loc, f"expected format '{FORMAT}', found {found!r}", path="format")])
     try:
         notes = {
-            str(k): NoteState(str(v["hash"]), int(v["mod"])) for k, v in data.get("notes", {}).items()
+            str(k): NoteState(str(v["hash"]), int(v["mod"]), int(v.get("id", 0)), str(v.get("type", "")),
+                              v.get("retired") is True, int(v.get("gen", 0)))
+            for k, v in data.get("notes", {}).items()
         }
         types = {
             str(k): NoteTypeState(
@@ -199,10 +292,7 @@ def dump_lock(lock: Lock) -> bytes:
         for k, s in sorted(lock.note_types.items())
     ]
     # The same JSON as line() gives, formatted directly: a big bank has one per question.
-    notes = [
-        f'    {json.dumps(k, ensure_ascii=False)}: {{"hash": {json.dumps(s.hash)}, "mod": {int(s.mod)}}}'
-        for k, s in sorted(lock.notes.items())
-    ]
+    notes = [f"    {json.dumps(k, ensure_ascii=False)}: {s.as_json()}" for k, s in sorted(lock.notes.items())]
 
     def block(rows: list[str]) -> str:
         return "{\n" + ",\n".join(rows) + "\n  }" if rows else "{}"

@@ -5,10 +5,16 @@ HTML-escaped here, at the boundary.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
+import re
+import unicodedata
+from collections import Counter
 from html import escape
-from typing import Mapping, NamedTuple
+from typing import Iterable, Mapping, NamedTuple
 
+from quizgen.bank.balance import option_order
 from quizgen.model import CLOZE_BLANK, Question, Source
 from quizgen.render.anki.notetypes import NOTE_TYPES
 
@@ -97,11 +103,58 @@ class SourcesHtml:
         )
 
     def __call__(self, question: Question) -> str:
-        return "".join(
-            f'<div class="qg-cite">{self.head(c.source)}'
-            f'<blockquote class="qg-quote">{text(c.quote)}</blockquote></div>'
-            for c in question.citations
-        )
+        """One citation shown, the one whose quote states the key; the others
+        folded in a <details> element, one block per article."""
+        cites = question.citations
+        if not cites:
+            return ""
+        best = best_citation(question, self._sources) if len(cites) > 1 else 0
+        shown = self._block(cites[best].source, [cites[best].quote])
+        rest: dict[str, list[str]] = {}
+        for i, c in enumerate(cites):
+            if i != best and c.quote not in rest.get(c.source, []):
+                rest.setdefault(c.source, []).append(c.quote)
+        if not rest:
+            return shown
+        articles = len(rest)
+        quotes = sum(len(q) for q in rest.values())
+        summary = f"{quotes} more quote{'s' if quotes != 1 else ''}"
+        if articles > 1:
+            summary += f" from {articles} articles"
+        # The shown article's other quotes come first, without its header again.
+        first = cites[best].source
+        folded = "".join(self._block(sid, quotes, head=sid != first)
+                         for sid, quotes in sorted(rest.items(), key=lambda item: item[0] != first))
+        return f'{shown}<details class="qg-more"><summary>{summary}</summary>{folded}</details>'
+
+    def _block(self, source_id: str, quotes: list[str], head: bool = True) -> str:
+        body = "".join(f'<blockquote class="qg-quote">{text(quote)}</blockquote>' for quote in quotes)
+        return f'<div class="qg-cite">{self.head(source_id) if head else ""}{body}</div>'
+
+
+def best_citation(q: Question, sources: Mapping[str, Source]) -> int:
+    """The index of the citation that states the key on its own: first one
+    whose quote holds the key letter for letter, else the first that passes
+    the support check's own test alone (quizgen.bank.support.gaps), else the
+    first. Only keys a single quote can state are compared (an mcq or short
+    answer, cloze blanks): an order, a set of pairs or a statement of ours is
+    told by its citations together, and an inferred or outside key by none,
+    so the curator's first citation is shown for those."""
+    if q.support.status != "quoted" or q.type not in ("mcq", "short_answer", "cloze"):
+        return 0
+    keys = list(q.cloze_blanks) if q.type == "cloze" else [q.answer]
+    folded = [k.casefold() for k in keys if k]
+    for i, c in enumerate(q.citations):  # the cheap test first: most keys are printed as written
+        quote = c.quote.casefold()
+        if folded and all(k in quote for k in folded):
+            return i
+    from quizgen.bank.support import gaps  # the wording tables load only for decks that need them
+
+    by_id = dict(sources)
+    for i, c in enumerate(q.citations):
+        if not gaps(dataclasses.replace(q, citations=(c,)), by_id):
+            return i
+    return 0
 
 
 def _lettered(items: list[str]) -> str:
@@ -140,14 +193,17 @@ def cloze_text(prompt: str) -> tuple[str, int]:
     return "".join(parts), count
 
 
-def _fields(q: Question) -> tuple[dict[str, str], tuple[int, ...]]:
+def _fields(q: Question, reverse: bool = False) -> tuple[dict[str, str], tuple[int, ...]]:
     """Type-specific fields and the card ordinals they generate."""
     if q.type == "mcq":
-        i = q.options.index(q.answer) if q.answer in q.options else -1
+        # Printed in the order balance.option_order gives, so the keys spread over
+        # the letters; validate's skew warning judges exactly these letters.
+        order = option_order(q.id, q.options)
+        i = order.index(q.options.index(q.answer)) if q.answer in q.options else -1
         letter = f'<span class="qg-letter">{LETTERS[i]}</span>' if i >= 0 else ""
         return {
             "Prompt": text(q.prompt),
-            "Options": _lettered(list(q.options)),
+            "Options": _lettered([q.options[j] for j in order]),
             "Answer": letter + text(q.answer),
         }, (0,)
     if q.type == "true_false":
@@ -157,8 +213,8 @@ def _fields(q: Question) -> tuple[dict[str, str], tuple[int, ...]]:
             "Prompt": text(q.prompt),
             "Answer": text(q.answer),
             "Also accepted": text("; ".join(q.accept)),
-            "Reverse": "y",
-        }, (0, 1)
+            "Reverse": "y" if reverse else "",
+        }, (0, 1) if reverse else (0,)
     if q.type == "cloze":
         body, blanks = cloze_text(q.prompt)
         return {"Text": body}, tuple(range(max(blanks, 1)))
@@ -192,7 +248,50 @@ def _fields(q: Question) -> tuple[dict[str, str], tuple[int, ...]]:
     raise ValueError(f"question {q.id}: expected one of {', '.join(NOTE_TYPES)}, got type {q.type!r}")
 
 
+# -- which short answers get a reverse card ------------------------------------
+
+_NUMBERISH = re.compile(r"^[\W\d_]*$")
+_NUMBER_WORDS = frozenset("""zero one two three four five six seven eight nine ten eleven twelve twenty thirty
+    forty fifty sixty seventy eighty ninety hundred thousand million first second third fourth fifth""".split())
+_MONTHS = frozenset("""january february march april may june july august september october november
+    december jan feb mar apr jun jul aug sep sept oct nov dec""".split())
+
+
+def _answer_key(answer: str) -> str:
+    return " ".join(re.findall(r"\w+", unicodedata.normalize("NFKC", answer).casefold()))
+
+
+def informative(answer: str) -> bool:
+    """An answer a learner can take as a cue on its own: two words or more, not
+    a number, count or date ("four", "1066", "20 March 2017")."""
+    words = _answer_key(answer).split()
+    if len(words) < 2:
+        return False
+    return not all(_NUMBERISH.match(w) or w in _NUMBER_WORDS or w in _MONTHS for w in words)
+
+
+def reversible(questions: Iterable[Question]) -> frozenset[str]:
+    """Ids of the short answers whose answer -> question card can be answered:
+    the answer is informative and no other note in the deck has it as an
+    answer, accepted form, option or matching side."""
+    questions = list(questions)
+    seen: Counter = Counter()
+    for q in questions:
+        cues = {q.answer, *q.accept, *q.options, *(r for _, r in q.pairs), *(l for l, _ in q.pairs)}
+        seen.update({_answer_key(c) for c in cues if c})
+    out = set()
+    for q in questions:
+        if q.type != "short_answer" or not informative(q.answer):
+            continue
+        if all(seen[_answer_key(c)] == 1 for c in (q.answer, *q.accept)):
+            out.add(q.id)
+    return frozenset(out)
+
+
+# -- tags: one tree under quizgen:: ----------------------------------------------
+
 _TAGS: dict[tuple[str, str], str] = {}
+_DIGITS = {w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine ten".split())}
 
 
 def _tag(prefix: str, value: str) -> str:
@@ -200,31 +299,78 @@ def _tag(prefix: str, value: str) -> str:
     key = (prefix, value)
     tag = _TAGS.get(key)
     if tag is None:
-        tag = _TAGS[key] = prefix + "-".join(value.split())  # Anki splits tags on whitespace
+        tag = _TAGS[key] = prefix + tag_word(value)
     return tag
 
 
-def tags_for(q: Question) -> tuple[str, ...]:
+def tag_word(value: str) -> str:
+    """A tag's last part: NFKC, lower case, words joined by hyphens (Anki splits
+    tags on whitespace, and "::" inside a value would make a level)."""
+    words = re.findall(r"\w+", unicodedata.normalize("NFKC", value).casefold())
+    return "-".join(words) or "-"
+
+
+@functools.lru_cache(maxsize=4096)  # a bank repeats a few hundred tags thousands of times
+def _near_key(value: str) -> str:
+    # "Meetings", "meeting", "two-plus-two" and "2plus2" meet here.
+    words = [_DIGITS.get(w, w) for w in re.findall(r"[^\W_]+", tag_word(value))]
+    key = "".join(words)
+    for ending in ("s", "ing", "e"):  # "names", "naming" and "name" meet too
+        if len(key) > len(ending) + 2 and key.endswith(ending):
+            key = key[: -len(ending)]
+    return key
+
+
+def tag_names(questions: Iterable[Question]) -> dict[str, str]:
+    """Each free tag of the bank -> the one spelling the deck uses for it:
+    near-duplicates ("meeting" and "meetings") share the most used spelling
+    (then the shortest, then the first in sort order)."""
+    raw = {t for q in questions for t in q.tags}
+    uses: Counter = Counter(tag_word(t) for q in questions for t in q.tags)
+    groups: dict[str, set[str]] = {}
+    for word in uses:
+        groups.setdefault(_near_key(word), set()).add(word)
+    best = {key: min(words, key=lambda w: (-uses[w], len(w), w)) for key, words in groups.items()}
+    return {t: best[_near_key(tag_word(t))] for t in raw}
+
+
+def tags_for(q: Question, names: Mapping[str, str] | None = None) -> tuple[str, ...]:
     tags = [
         _tag("quizgen::topic::", q.topic),
         _tag("quizgen::type::", q.type),
         _tag("quizgen::difficulty::", q.difficulty),
     ]
     tags.extend(_tag("quizgen::source::", c.source) for c in q.citations)
-    tags.extend(_tag("", t) for t in q.tags)
-    unique = dict.fromkeys(tags)
-    unique.pop("", None)
-    return tuple(unique)
+    if q.support.status != "quoted":
+        tags.append(_tag("quizgen::support::", q.support.status))
+    said = (_near_key(q.topic), _near_key(q.type))
+    for t in q.tags:
+        name = (names or {}).get(t) or tag_word(t)
+        if _near_key(name) not in said:  # the topic's or type's own tag already says it
+            tags.append(_tag("quizgen::tag::", name))
+    return tuple(dict.fromkeys(tags))
 
 
-def note_content(q: Question, sources_html: SourcesHtml) -> NoteContent:
-    values, ords = _fields(q)
+def support_html(q: Question, labels: Mapping[str, str]) -> str:
+    if q.support.status == "quoted":
+        return ""
+    label = labels.get(q.support.status, q.support.status)
+    reason = f" {text(q.support.reason)}" if q.support.reason else ""
+    return f'<div class="qg-support"><span class="qg-support-label">{text(label)}:</span>{reason}</div>'
+
+
+def note_content(q: Question, sources_html: SourcesHtml, *, reverse: bool = False,
+                 tag_names: Mapping[str, str] | None = None,
+                 labels: Mapping[str, str] | None = None) -> NoteContent:
+    values, ords = _fields(q, reverse)
     spec = NOTE_TYPES[q.type]
-    values["Explanation"] = text(q.explanation)
+    # The support reason rides in the Explanation field: a field of its own
+    # would change every note type's schema (see notetypes.py).
+    values["Explanation"] = text(q.explanation) + support_html(q, labels or {})
     values["Sources"] = sources_html(q)
     values["Question ID"] = text(q.id)
     fields = tuple([values.get(name, "") for name in spec.fields])
-    tags = tags_for(q)
+    tags = tags_for(q, tag_names)
     digest = hashlib.sha256(
         "\x1e".join((spec.key, *fields, " ".join(tags))).encode("utf-8")
     ).hexdigest()[:16]

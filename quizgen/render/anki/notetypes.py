@@ -64,6 +64,9 @@ def _front(kind: str, body: str) -> str:
 
 # Cloze backs repeat {{cloze:Text}} rather than {{FrontSide}}: the front side of
 # a cloze card is the hidden version, and the back must reveal the blank.
+# Multiple choice, matching and ordering backs repeat only the prompt, not the
+# option lists: the answer then starts within the first screen of a phone (the
+# solution restates the items anyway).
 _BACK_COMMON = """{{#Explanation}}<div class="qg-explanation">{{Explanation}}</div>{{/Explanation}}
 <div class="qg-sources">{{Sources}}</div>
 <div class="qg-id">{{Question ID}}</div>
@@ -109,7 +112,7 @@ MULTIPLE_CHOICE = NoteTypeSpec(
         Template(
             "Multiple choice",
             _front("Multiple choice", _PROMPT + "\n{{Options}}"),
-            _back('<div class="qg-answer">{{Answer}}</div>'),
+            _back('<div class="qg-answer">{{Answer}}</div>', front=_front("Multiple choice", _PROMPT)),
         ),
     ),
 )
@@ -155,7 +158,7 @@ MATCHING = NoteTypeSpec(
                 "Match each item",
                 _PROMPT + '\n<div class="qg-columns">\n<div>{{Left}}</div>\n<div>{{Right}}</div>\n</div>',
             ),
-            _back('<div class="qg-solution">{{Solution}}</div>'),
+            _back('<div class="qg-solution">{{Solution}}</div>', front=_front("Match each item", _PROMPT)),
         ),
     ),
 )
@@ -168,7 +171,7 @@ ORDERING = NoteTypeSpec(
         Template(
             "Ordering",
             _front("Put in order", _PROMPT + "\n{{Items}}"),
-            _back('<div class="qg-solution">{{Solution}}</div>'),
+            _back('<div class="qg-solution">{{Solution}}</div>', front=_front("Put in order", _PROMPT)),
         ),
     ),
 )
@@ -213,7 +216,10 @@ CSS = """\
 .qg-answer { font-size: 1.1em; font-weight: 700; color: #1b7a3a; margin: .5em 0; }
 .qg-accept { color: #55555c; font-size: .9em; }
 .qg-solution table { border-collapse: collapse; width: 100%; }
-.qg-solution td { padding: .3em .4em; border-bottom: 1px solid #e2e2e8; vertical-align: top; }
+.qg-solution td {
+  padding: .3em .4em; border-bottom: 1px solid #e2e2e8; vertical-align: top;
+  overflow-wrap: break-word; /* not "anywhere": a column must fit its longest word */
+}
 .qg-solution ol { padding-left: 1.6em; }
 .qg-explanation { margin: .8em 0; }
 .qg-cite {
@@ -228,6 +234,11 @@ CSS = """\
 .qg-quote { margin: .3em 0 0; font-style: italic; }
 .qg-quote::before { content: "\\201C"; }
 .qg-quote::after { content: "\\201D"; }
+.qg-support { margin: .5em 0 0; font-size: .9em; color: #55555c; }
+.qg-support-label { font-weight: 700; }
+.qg-more { margin: .4em 0; font-size: .9em; color: #55555c; }
+.qg-more summary { cursor: pointer; padding: .2em 0; }
+.qg-more .qg-cite { font-size: .95em; }
 .qg-id { margin-top: 1.2em; font-size: .65em; color: #8e8e96; font-family: ui-monospace, monospace; }
 .cloze { font-weight: 700; color: #2f55c4; }
 hr#answer { border: 0; border-top: 1px solid #d8d8de; margin: 1em 0; }
@@ -240,7 +251,9 @@ hr#answer { border: 0; border-top: 1px solid #d8d8de; margin: 1em 0; }
 }
 .nightMode .qg-kind, .night_mode .qg-kind,
 .nightMode .qg-cite-head, .night_mode .qg-cite-head,
-.nightMode .qg-accept, .night_mode .qg-accept { color: #a9a9b2; }
+.nightMode .qg-accept, .night_mode .qg-accept,
+.nightMode .qg-support, .night_mode .qg-support,
+.nightMode .qg-more, .night_mode .qg-more { color: #a9a9b2; }
 .nightMode .qg-list li, .night_mode .qg-list li { border-color: #44444c; }
 .nightMode .qg-letter, .night_mode .qg-letter,
 .nightMode .cloze, .night_mode .cloze { color: #8fa9ff; }

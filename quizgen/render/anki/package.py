@@ -78,9 +78,11 @@ class NoteRow(NamedTuple):
     note_type_id: int
     deck_id: int
     mod: int
+    id: int  # the note id, from the lock: its first build's time in ms
     fields: tuple[str, ...]
     tags: tuple[str, ...]
     card_ords: tuple[int, ...]
+    suspended: bool = False  # a retired stub: its cards arrive suspended
 
 
 class HermeticPackage(genanki.Package):
@@ -105,7 +107,7 @@ class HermeticPackage(genanki.Package):
         note_rows = []
         card_rows = []
         for due, note in enumerate(self.notes, start=1):
-            nid = next(id_gen)
+            nid = note.id
             note_rows.append(
                 (nid, note.guid, note.note_type_id, note.mod, -1, f" {' '.join(note.tags)} ",
                  "\x1f".join(note.fields), note.fields[0], 0, 0, "")
@@ -113,7 +115,8 @@ class HermeticPackage(genanki.Package):
             for ord_ in note.card_ords:
                 # Card: id nid did ord mod usn type queue due ivl factor reps lapses left odue odid flags data.
                 # due is the new-card position, so new cards come up in bank order.
-                card_rows.append((next(id_gen), nid, note.deck_id, ord_, note.mod, -1, 0, 0, due,
+                queue = -1 if note.suspended else 0
+                card_rows.append((next(id_gen), nid, note.deck_id, ord_, note.mod, -1, 0, queue, due,
                                   0, 0, 0, 0, 0, 0, 0, 0, ""))
         cursor.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", note_rows)
         cursor.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", card_rows)

@@ -4,9 +4,9 @@ a fraction of its memory.
 PyYAML's nodes keep a ``__dict__`` and two Mark objects each (~380 bytes a
 node with its ints), which for a large bank file is ~13x the file. The nodes
 here are subclasses of PyYAML's (so every ``isinstance`` check keeps working)
-with ``__slots__``; a mark is kept as three ints on the node and handed out as
-a small :class:`Mark` when asked for, which only diagnostics and a few
-rewrites do.
+with ``__slots__``, and both marks packed into one int that reads as the
+start mark (:class:`StartMark`: ``.line``, ``.column``, ``.index``, all the
+code reads of a mark), the end mark made from it when asked for.
 
 The tree is composed from libyaml's parser events, node for node as PyYAML's
 C composer does (same tags from the same resolver, same styles, aliases
@@ -23,61 +23,82 @@ from yaml.events import (AliasEvent, MappingEndEvent, MappingStartEvent, ScalarE
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 
-class Mark:
-    """Where a node starts or ends: the fields the loader and its callers read."""
+# A node's two marks, (line, column, index) each, are packed into one int of
+# six _BITS-bit fields: ~44 bytes instead of two Mark objects and six ints.
+# Every field is at most the length of the source, which compose() checks.
+_BITS = 25  # LeanScalarNode.__init__ spells out its multiples
+_MASK = (1 << _BITS) - 1
+_END = (1 << 3 * _BITS) - 1
+LIMIT = 1 << _BITS
 
-    __slots__ = ("line", "column", "index")
 
-    def __init__(self, line: int, column: int, index: int) -> None:
-        self.line, self.column, self.index = line, column, index
+def _pack(mark) -> int:
+    return mark.line << 2 * _BITS | mark.column << _BITS | mark.index
+
+
+class StartMark(int):
+    """The packed int, read as the start mark: loops over every node read
+    ``node.start_mark.line``, so it is a plain attribute holding this, not a
+    property making a Mark each time."""
+
+    __slots__ = ()
+
+    @property
+    def line(self) -> int:
+        return self >> 5 * _BITS
+
+    @property
+    def column(self) -> int:
+        return self >> 4 * _BITS & _MASK
+
+    @property
+    def index(self) -> int:
+        return self >> 3 * _BITS & _MASK
 
     def __repr__(self) -> str:
         return f"Mark(line={self.line}, column={self.column}, index={self.index})"
 
 
-# A node's two marks packed into one int: six fields of _BITS bits each
-# (one int of ~44 bytes instead of two Mark objects and six ints). Every field
-# is at most the length of the source, which compose() checks.
-_BITS = 25
-_MASK = (1 << _BITS) - 1
-LIMIT = 1 << _BITS
-
-
-class _Marks:
-    """start_mark and end_mark made from the packed int when read."""
+class EndMark(int):
+    """The end mark's three fields, made from the packed int when read (rarely)."""
 
     __slots__ = ()
 
     @property
-    def start_mark(self) -> Mark:
-        m = self._m  # type: ignore[attr-defined]
-        return Mark(m >> 125 & _MASK, m >> 100 & _MASK, m >> 75 & _MASK)
-
-    @start_mark.setter
-    def start_mark(self, mark) -> None:
-        self._m = (self._m & ((1 << 75) - 1)) | _pack(mark) << 75  # type: ignore[attr-defined]
+    def line(self) -> int:
+        return self >> 2 * _BITS
 
     @property
-    def end_mark(self) -> Mark:
-        m = self._m  # type: ignore[attr-defined]
-        return Mark(m >> 50 & _MASK, m >> 25 & _MASK, m & _MASK)
+    def column(self) -> int:
+        return self >> _BITS & _MASK
+
+    @property
+    def index(self) -> int:
+        return self & _MASK
+
+    def __repr__(self) -> str:
+        return f"Mark(line={self.line}, column={self.column}, index={self.index})"
+
+
+class _Marks:
+    __slots__ = ()
+
+    @property
+    def end_mark(self) -> EndMark:
+        return EndMark(self.start_mark & _END)  # type: ignore[attr-defined]
 
     @end_mark.setter
     def end_mark(self, mark) -> None:
-        self._m = (self._m >> 75 << 75) | _pack(mark)  # type: ignore[attr-defined]
-
-
-def _pack(mark) -> int:
-    return mark.line << 50 | mark.column << 25 | mark.index
+        self.start_mark = StartMark(self.start_mark >> 3 * _BITS << 3 * _BITS | _pack(mark))  # type: ignore[attr-defined]
 
 
 class LeanScalarNode(_Marks, ScalarNode):
-    __slots__ = ("tag", "value", "style", "_m")
+    __slots__ = ("tag", "value", "style", "start_mark")
 
     def __init__(self, tag, value, start_mark, end_mark, style=None) -> None:
         self.tag, self.value, self.style = tag, value, style
-        self._m = (start_mark.line << 125 | start_mark.column << 100 | start_mark.index << 75
-                   | end_mark.line << 50 | end_mark.column << 25 | end_mark.index)
+        self.start_mark = StartMark(start_mark.line << 125 | start_mark.column << 100 | start_mark.index << 75
+                                    | end_mark.line << 50 | end_mark.column << 25 | end_mark.index)
 
 
 class _LeanCollection(_Marks):
@@ -85,17 +106,15 @@ class _LeanCollection(_Marks):
 
     def __init__(self, tag, value, start_mark, end_mark=None, flow_style=None) -> None:
         self.tag, self.value, self.flow_style = tag, value, flow_style
-        self._m = start_mark.line << 125 | start_mark.column << 100 | start_mark.index << 75
-        if end_mark is not None:
-            self._m |= _pack(end_mark)
+        self.start_mark = StartMark(_pack(start_mark) << 3 * _BITS | (_pack(end_mark) if end_mark else 0))
 
 
 class LeanSequenceNode(_LeanCollection, SequenceNode):
-    __slots__ = ("tag", "value", "flow_style", "_m")
+    __slots__ = ("tag", "value", "flow_style", "start_mark")
 
 
 class LeanMappingNode(_LeanCollection, MappingNode):
-    __slots__ = ("tag", "value", "flow_style", "_m")
+    __slots__ = ("tag", "value", "flow_style", "start_mark")
 
 
 def compose(loader, size: int) -> yaml.Node | None:
@@ -104,6 +123,8 @@ def compose(loader, size: int) -> yaml.Node | None:
     ``size`` is the source's length, which bounds every mark."""
     if size >= LIMIT:
         raise ValueError(f"compose() handles sources under {LIMIT} characters")
+    if loader.yaml_path_resolvers:  # pragma: no cover - the safe loaders have none; they need descend_resolver
+        raise ValueError("compose() does not follow path resolvers")
     get_event, resolve = loader.get_event, loader.resolve
     get_event()  # StreamStart
     if isinstance(get_event(), StreamEndEvent):
@@ -113,16 +134,22 @@ def compose(loader, size: int) -> yaml.Node | None:
     # mapping, and for a mapping the key waiting for its value.
     stack: list[list] = []
     strings: dict[str, str] = {}  # one str for the many equal keys and short values
+    tags: dict[tuple, str] = {}
     no_key = _NO_KEY
     while True:
         event = get_event()
         cls = event.__class__
         if cls is ScalarEvent:
             value = event.value
+            tag = event.tag
             if len(value) <= 24:
                 value = strings.setdefault(value, value)
-            tag = event.tag
-            if tag is None or tag == "!":
+                if tag is None or tag == "!":  # the resolver's answer depends on these two only
+                    key = (value, event.implicit)
+                    tag = tags.get(key)
+                    if tag is None:
+                        tag = tags[key] = resolve(ScalarNode, value, event.implicit)
+            elif tag is None or tag == "!":
                 tag = resolve(ScalarNode, value, event.implicit)
             node = LeanScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
             anchor = event.anchor

@@ -58,6 +58,8 @@ class StartMark(int):
     def __repr__(self) -> str:
         return f"Mark(line={self.line}, column={self.column}, index={self.index})"
 
+    __str__ = __repr__  # never the packed number, should an error message show a mark
+
 
 class EndMark(int):
     """The end mark's three fields, made from the packed int when read (rarely)."""
@@ -78,6 +80,8 @@ class EndMark(int):
 
     def __repr__(self) -> str:
         return f"Mark(line={self.line}, column={self.column}, index={self.index})"
+
+    __str__ = __repr__  # never the packed number, should an error message show a mark
 
 
 class _Marks:

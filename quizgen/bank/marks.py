@@ -23,9 +23,9 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_DEPTH = 64
-# Composing costs ~15x the file in nodes and marks; a bank file is a few
-# megabytes at most (10,000 questions are ~5 MB), so anything bigger is
-# refused before a byte of it is parsed.
+# Composing costs ~8x the file in compact nodes (~13x in PyYAML's); a bank
+# file is a few megabytes at most (10,000 questions are ~5 MB), so anything
+# bigger is refused before a byte of it is parsed.
 MAX_BYTES = 16 * 1024 * 1024
 MAX_REPORTED = 20  # of one kind of problem per file: enough to act on
 # From this size on a file is composed into compact nodes (compose.py): a

@@ -110,7 +110,7 @@ class _LeanCollection(_Marks):
 
     def __init__(self, tag, value, start_mark, end_mark=None, flow_style=None) -> None:
         self.tag, self.value, self.flow_style = tag, value, flow_style
-        self.start_mark = StartMark(_pack(start_mark) << 3 * _BITS | (_pack(end_mark) if end_mark else 0))
+        self.start_mark = StartMark(_pack(start_mark) << 3 * _BITS | (0 if end_mark is None else _pack(end_mark)))
 
 
 class LeanSequenceNode(_LeanCollection, SequenceNode):

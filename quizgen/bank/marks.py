@@ -29,8 +29,9 @@ MAX_DEPTH = 64
 MAX_BYTES = 16 * 1024 * 1024
 MAX_REPORTED = 20  # of one kind of problem per file: enough to act on
 # From this size on a file is composed into compact nodes (compose.py): a
-# third of the memory of PyYAML's, at ~1.5x its composing time, which only
-# shows on files that big.
+# load then peaks at ~8.6x the file instead of ~12.9x, and composing is as
+# fast as PyYAML's C composer; on small files it is ~1.6x slower, so they
+# keep PyYAML's nodes.
 LEAN_BYTES = 64 * 1024
 
 ALLOWED_TAGS = frozenset(

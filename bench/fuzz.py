@@ -13,7 +13,8 @@ load_bank, the library `quizgen validate` uses. Reported:
 - documents whose diagnostics point outside their file or at a wrong place,
   and certainly-invalid documents that validated;
 - peak memory against input size: tracemalloc's peak (the Python heap) for
-  the load of every document of 100 KB or more, minus what loading the bank
+  the load of every document of 100 KB or more (in this process, also where
+  load_bank would start workers), minus what loading the bank
   without it costs, over the document's size; and the same for a few big
   realistic question files (the shipped questions repeated to 1-8 MB) and
   for the worst case found so far (a huge string with one emoji and an
@@ -41,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from fuzzing import (Document, FuzzBank, location_problems, mutated, question_seeds,  # noqa: E402
                      set_seeds, sources_seed)
 
+from quizgen.bank import load as bank_load  # noqa: E402
 from quizgen.bank.load import load_bank, load_question_file  # noqa: E402
 from quizgen.errors import errors_only  # noqa: E402
 
@@ -58,12 +60,17 @@ def _alarm(signum, frame):
 
 
 def traced_peak(bank_root: Path) -> int:
+    """Peak of the Python heap loading the bank, all in this process
+    (load_bank hands banks of PARALLEL_BYTES or more to worker processes,
+    which tracemalloc does not see)."""
+    parallel, bank_load.PARALLEL_BYTES = bank_load.PARALLEL_BYTES, float("inf")
     tracemalloc.start()
     try:
         load_bank(bank_root)
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
+        bank_load.PARALLEL_BYTES = parallel
 
 
 RSS_CHILD = """

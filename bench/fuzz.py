@@ -13,9 +13,14 @@ load_bank, the library `quizgen validate` uses. Reported:
 - documents whose diagnostics point outside their file or at a wrong place,
   and certainly-invalid documents that validated;
 - peak memory against input size: tracemalloc's peak (the Python heap) for
-  the load of every document of 100 KB or more, minus what loading the bank
+  the load of every document of 100 KB or more (in this process, also where
+  load_bank would start workers), minus what loading the bank
   without it costs, over the document's size; and the same for a few big
-  realistic question files (the shipped questions repeated to 1-8 MB).
+  realistic question files (the shipped questions repeated to 1-8 MB) and
+  for the worst case found so far (a huge string with one emoji and an
+  escaped control character). libyaml allocates in C, which tracemalloc
+  does not see, so for those the growth of the peak resident size of a
+  fresh process loading the file is reported as well (getrusage).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from __future__ import annotations
 import argparse
 import random
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -36,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from fuzzing import (Document, FuzzBank, location_problems, mutated, question_seeds,  # noqa: E402
                      set_seeds, sources_seed)
 
+from quizgen.bank import load as bank_load  # noqa: E402
 from quizgen.bank.load import load_bank, load_question_file  # noqa: E402
 from quizgen.errors import errors_only  # noqa: E402
 
@@ -53,12 +60,55 @@ def _alarm(signum, frame):
 
 
 def traced_peak(bank_root: Path) -> int:
+    """Peak of the Python heap loading the bank, all in this process
+    (load_bank hands banks of PARALLEL_BYTES or more to worker processes,
+    which tracemalloc does not see)."""
+    parallel, bank_load.PARALLEL_BYTES = bank_load.PARALLEL_BYTES, float("inf")
     tracemalloc.start()
     try:
         load_bank(bank_root)
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
+        bank_load.PARALLEL_BYTES = parallel
+
+
+RSS_CHILD = """
+import resource, sys
+from pathlib import Path
+from quizgen.bank.load import load_question_file
+
+def status(field):  # kB; Linux. A process started by a big one inherits its ru_maxrss
+    for line in open("/proc/self/status"):
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+
+try:
+    before = status("VmRSS")
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")  # the high-water mark from here on
+    peak = lambda: status("VmHWM")
+except OSError:
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+questions, _, diagnostics = load_question_file(Path(sys.argv[1]), sys.argv[2:])
+print((peak() - before) * 1024)
+"""
+
+
+def rss_growth(path: Path, source_ids: list[str]) -> int:
+    """How much a fresh process's peak resident size grows loading ``path``."""
+    out = subprocess.run([sys.executable, "-c", RSS_CHILD, str(path), *source_ids], capture_output=True,
+                         text=True, check=True, cwd=Path(__file__).resolve().parents[1])
+    return int(out.stdout.split()[-1])
+
+
+def worst_case(size: int) -> str:
+    """A question whose prompt is one huge string with an emoji (the text is
+    then four bytes a character) and an escaped control character (which the
+    loader has to find in the file)."""
+    half = "a" * (size // 2)
+    return f'questions:\n  - id: q1\n    prompt: "{half}\U0001F600{half}\\x07 tail"\n'
 
 
 def realistic(size: int) -> str:
@@ -93,6 +143,7 @@ def main() -> int:
     misplaced: list[tuple[Document, list[str]]] = []
     accepted: list[Document] = []
     ratios: list[tuple[float, int, str]] = []
+    named_ratios: list[tuple[float, float, str]] = []
     counts: Counter[str] = Counter()
     slowest = 0.0
     started = time.perf_counter()
@@ -134,18 +185,25 @@ def main() -> int:
             bank.restore(doc)
         fuzz_seconds = time.perf_counter() - started
         source_ids = [s.id for s in load_bank(bank.root)[0].sources]
-        for size in (1_000_000, 4_000_000, 8_000_000):
+        named = [(size, realistic(size), f"realistic question file of {size:,} bytes")
+                 for size in (1_000_000, 4_000_000, 8_000_000)]
+        named.append((args.huge, worst_case(args.huge), "huge string, one emoji, an escaped control character"))
+        for size, text, what in named:
             # in this process (load_bank hands files this big to worker
             # processes, which tracemalloc does not see)
-            doc = Document("questions", realistic(size).encode("utf-8"), False, ["realistic"])
+            doc = Document("questions", text.encode("utf-8"), False, ["named"])
             path = bank.put(doc)
             tracemalloc.start()
             questions, _, diagnostics = load_question_file(path, source_ids)
             peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.stop()
-            assert questions and not errors_only(diagnostics), [str(d) for d in errors_only(diagnostics)][:3]
-            ratios.append((peak / len(doc.data), len(doc.data),
-                           f"realistic question file of {size:,} bytes ({len(questions):,} questions)"))
+            if what.startswith("realistic"):
+                assert questions and not errors_only(diagnostics), [str(d) for d in errors_only(diagnostics)][:3]
+                what += f" ({len(questions):,} questions)"
+            else:
+                assert any("written as an escape" in d.message for d in diagnostics), diagnostics
+            rss = rss_growth(path, source_ids)
+            named_ratios.append((peak / len(doc.data), rss / len(doc.data), what))
             bank.restore(doc)
 
     print(f"documents: {args.documents:,} in {fuzz_seconds:.1f} s (seed {args.seed}); slowest load {slowest:.2f} s")
@@ -162,15 +220,12 @@ def main() -> int:
     for doc in accepted[:3]:
         print(f"  {doc.kind} via {'+'.join(doc.mutations)}")
     if ratios:
-        fuzzed = [r for r in ratios if "realistic" not in r[2]]
-        if fuzzed:
-            worst = max(fuzzed)
-            print(f"peak memory / input size, {len(fuzzed)} fuzzed documents of {BIG:,} bytes or more: "
-                  f"median {sorted(r[0] for r in fuzzed)[len(fuzzed) // 2]:.1f}x, worst {worst[0]:.1f}x "
-                  f"({worst[1]:,} bytes, {worst[2]})")
-        for ratio, size, what in ratios:
-            if "realistic" in what:
-                print(f"peak memory / input size, {what}: {ratio:.1f}x")
+        worst = max(ratios)
+        print(f"peak memory / input size, {len(ratios)} fuzzed documents of {BIG:,} bytes or more: "
+              f"median {sorted(r[0] for r in ratios)[len(ratios) // 2]:.1f}x, worst {worst[0]:.1f}x "
+              f"({worst[1]:,} bytes, {worst[2]})")
+    for traced, rss, what in named_ratios:
+        print(f"peak memory / input size, {what}: {traced:.1f}x (traced), {rss:.1f}x (resident)")
     print("mutations applied:", ", ".join(f"{name} {n}" for name, n in sorted(counts.items())))
     return 1 if exceptions or hangs or misplaced or accepted else 0
 

@@ -62,3 +62,22 @@ def test_deep_block_chain_rejected_without_crashing():
 
 def test_moderate_nesting_is_fine():
     assert messages("[" * 10 + "]" * 10) == []
+
+
+def test_large_files_are_composed_into_lean_nodes(tmp_path):
+    """From LEAN_BYTES on the loader builds compact nodes (compose.py), and
+    places and messages stay those of PyYAML's nodes (see test_compose.py)."""
+    from quizgen.bank.compose import LeanMappingNode
+    from quizgen.bank.marks import LEAN_BYTES, load_yaml
+
+    items = "".join(f"  - id: q{i}\n    text: item {i}\n" for i in range(LEAN_BYTES // 20))
+    path = tmp_path / "big.yaml"
+    path.write_text(f"items:\n{items}items: again\n", encoding="utf-8")
+    node, diagnostics = load_yaml(path, "big.yaml")
+    assert isinstance(node, LeanMappingNode)
+    last = 2 + 2 * (LEAN_BYTES // 20)
+    assert [str(d) for d in diagnostics] == [
+        f"big.yaml:{last}:1: error: duplicate key 'items' (first defined at line 1); expected each key once per mapping"
+    ]
+    item = node.value[0][1].value[-1]
+    assert (item.start_mark.line, item.start_mark.column, item.end_mark.line) == (last - 3, 4, last - 1)

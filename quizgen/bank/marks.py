@@ -23,11 +23,16 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_DEPTH = 64
-# Composing costs ~15x the file in nodes and marks; a bank file is a few
-# megabytes at most (10,000 questions are ~5 MB), so anything bigger is
-# refused before a byte of it is parsed.
+# Composing costs ~8x the file in compact nodes (~13x in PyYAML's); a bank
+# file is a few megabytes at most (10,000 questions are ~5 MB), so anything
+# bigger is refused before a byte of it is parsed.
 MAX_BYTES = 16 * 1024 * 1024
 MAX_REPORTED = 20  # of one kind of problem per file: enough to act on
+# From this size on a file is composed into compact nodes (compose.py): a
+# load then peaks at ~8.6x the file instead of ~12.9x, and composing is as
+# fast as PyYAML's C composer; on small files it is ~1.6x slower, so they
+# keep PyYAML's nodes.
+LEAN_BYTES = 64 * 1024
 
 ALLOWED_TAGS = frozenset(
     "tag:yaml.org,2002:" + t
@@ -174,7 +179,12 @@ def _compose(source: str | bytes, file: str, text_of: Callable[[], str]) -> tupl
     ``text_of`` gives the text for the rare checks that need it."""
     loader = _Loader(source)
     try:
-        node = loader.get_single_node()
+        if len(source) >= LEAN_BYTES and _Loader.__name__.startswith("C"):
+            from quizgen.bank.compose import compose
+
+            node = compose(loader, len(source))
+        else:
+            node = loader.get_single_node()
     except RecursionError:  # the pure-Python composer recurses; libyaml has its own limit
         return None, [_nesting_diag(text_of(), file)]
     except yaml.YAMLError as exc:
@@ -187,13 +197,14 @@ def _compose(source: str | bytes, file: str, text_of: Callable[[], str]) -> tupl
         return None, []
     amp, bang, backslash = ("&", "!", "\\") if isinstance(source, str) else (b"&", b"!", b"\\")
     diagnostics, has_alias = _check_nodes(node, file, may_alias=amp in source, may_tag=bang in source,
-                                          may_escape=backslash in source, text_of=text_of)
-    if has_alias:
-        diagnostics.extend(_alias_diagnostics(text_of(), file))
+                                          may_escape=backslash in source, text_of=text_of,
+                                          data=source if isinstance(source, bytes) else None)
+    if has_alias:  # scanned from the source: libyaml reads bytes and text alike
+        diagnostics.extend(_alias_diagnostics(source, file))
     return node, diagnostics
 
 
-def _alias_diagnostics(text: str, file: str) -> list[Diagnostic]:
+def _alias_diagnostics(text: str | bytes, file: str) -> list[Diagnostic]:
     """Point at each alias (the composed tree only knows the anchored node)."""
     found = []
     for token in yaml.scan(text, Loader=_Loader):
@@ -265,9 +276,71 @@ def _escape_offset(node: ScalarNode, text: str) -> tuple[int, str]:
     return start, bad.group() if bad else "?"
 
 
+_ESCAPE_BYTES = re.compile(_ESCAPE.pattern.encode("ascii"), re.S)
+_CONTINUATION = bytes(range(0x80, 0xC0))  # UTF-8 bytes that do not start a character
+_CHUNK = 1 << 16
+
+
+def _chars(data: bytes, start: int, end: int) -> int:
+    """How many characters the UTF-8 bytes data[start:end] hold, a chunk at a time."""
+    n = 0
+    for at in range(start, end, _CHUNK):
+        chunk = data[at:min(at + _CHUNK, end)]
+        n += len(chunk.translate(None, _CONTINUATION))
+    return n
+
+
+def _byte_offset(data: bytes, start: int, chars: int) -> int:
+    """The byte offset ``chars`` characters after byte ``start`` (a character's first byte)."""
+    at = start
+    while at < len(data):
+        chunk = data[at:at + _CHUNK]
+        n = len(chunk.translate(None, _CONTINUATION))
+        if n <= chars:  # a character split at the chunk's end adds nothing to the next count
+            chars -= n
+            at += len(chunk)
+            continue
+        for i, byte in enumerate(chunk):
+            if not 0x80 <= byte < 0xC0:
+                if chars == 0:
+                    return at + i
+                chars -= 1
+    return len(data)
+
+
+def _byte_loc(data: bytes, bom: int, offset: int, file: str) -> Loc:
+    """_offset_loc for a byte offset into UTF-8 bytes: line breaks are ASCII,
+    so they are counted in the bytes; the column is counted in characters."""
+    line = (data.count(b"\n", bom, offset) + data.count(b"\r", bom, offset)
+            - data.count(b"\r\n", bom, offset) + 1)
+    line_start = max(data.rfind(b"\n", bom, offset), data.rfind(b"\r", bom, offset), bom - 1) + 1
+    return Loc(file, line, _chars(data, line_start, offset) + 1)
+
+
+def _escape_in_bytes(node: ScalarNode, data: bytes, file: str) -> tuple[Loc, str]:
+    """Where _escape_offset would find the escape, read from the UTF-8 bytes
+    (escapes are ASCII; a node's marks count characters after any BOM)."""
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    start = _byte_offset(data, bom, node.start_mark.index)
+    end = _byte_offset(data, start, node.end_mark.index - node.start_mark.index)
+    for match in _ESCAPE_BYTES.finditer(data, start, end):
+        body = match.group()[1:].decode("ascii", "replace")
+        if body[0] in "xuU" and len(body) > 1:
+            try:
+                ch = chr(int(body[1:], 16))
+            except (ValueError, OverflowError):
+                continue
+        else:
+            ch = _SHORT_ESCAPES.get(body, "")
+        if ch and FORBIDDEN_IN_VALUE.match(ch):
+            return _byte_loc(data, bom, match.start(), file), ch
+    bad = FORBIDDEN_IN_VALUE.search(node.value)
+    return _byte_loc(data, bom, start, file), bad.group() if bad else "?"
+
+
 def _check_nodes(root: Node, file: str, *, may_alias: bool = True, may_tag: bool = True,
-                 may_escape: bool = True, text_of: Callable[[], str] | None = None
-                 ) -> tuple[list[Diagnostic], bool]:
+                 may_escape: bool = True, text_of: Callable[[], str] | None = None,
+                 data: bytes | None = None) -> tuple[list[Diagnostic], bool]:
     """Refuse aliases, unknown tags, duplicate keys, too deep nesting and
     control characters written as escapes, walking iteratively.
 
@@ -304,10 +377,13 @@ def _check_nodes(root: Node, file: str, *, may_alias: bool = True, may_tag: bool
             if (may_escape and node.style == '"' and controls < MAX_REPORTED
                     and FORBIDDEN_IN_VALUE.search(node.value)):
                 controls += 1
-                if text is None:  # decoded once, for the first escape only
-                    text = text_of() if text_of else ""
-                offset, ch = _escape_offset(node, text) if text else (node.start_mark.index, "?")
-                where = _offset_loc(text, offset, file) if text else loc_of(node, file)
+                if data:  # read from the bytes: the whole text, with one emoji 4 bytes a character, is not needed
+                    where, ch = _escape_in_bytes(node, data, file)
+                else:
+                    if text is None:  # decoded once, for the first escape only
+                        text = text_of() if text_of else ""
+                    offset, ch = _escape_offset(node, text) if text else (node.start_mark.index, "?")
+                    where = _offset_loc(text, offset, file) if text else loc_of(node, file)
                 diagnostics.append(Diagnostic(where, f"expected text without control characters, "
                                                      f"found {char_name(ch)} written as an escape"))
         elif isinstance(node, MappingNode):

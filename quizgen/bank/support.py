@@ -276,9 +276,10 @@ class _FileNodes:
     questions with a gap, so a clean bank never pays for it)."""
 
     def __init__(self) -> None:
-        self._files: dict[str, tuple[list[Node], list[str]] | None] = {}
+        # per file: its question items by (line, column) with their index, and its lines
+        self._files: dict[str, tuple[dict[tuple[int, int], tuple[int, Node]], list[str]]] = {}
 
-    def _load(self, file: str) -> tuple[list[Node], list[str]] | None:
+    def _load(self, file: str) -> tuple[dict[tuple[int, int], tuple[int, Node]], list[str]]:
         if file not in self._files:
             from quizgen.bank.marks import load_yaml
 
@@ -289,26 +290,29 @@ class _FileNodes:
                 for k, v in node.value:
                     if getattr(k, "value", None) == "questions" and isinstance(v, SequenceNode):
                         items = list(v.value)
+            # indexed once: a bank with many gaps would otherwise scan every item per gap
+            by_place = {(item.start_mark.line + 1, item.start_mark.column + 1): (index, item)
+                        for index, item in enumerate(items)}
             lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
-            self._files[file] = (items, lines)
+            self._files[file] = (by_place, lines)
         return self._files[file]
 
     def locate(self, q: Question, gap: Gap) -> tuple[Loc, str]:
-        loaded = self._load(q.loc.file) if q.loc.line else None
-        if not loaded:
+        if not q.loc.line:
             return q.loc, gap.path
-        items, lines = loaded
-        for index, item in enumerate(items):
-            if item.start_mark.line + 1 == q.loc.line and item.start_mark.column + 1 == q.loc.col:
-                node = _walk(item, gap.path)
-                path = f"questions[{index}].{gap.path}"
-                if node is None:
-                    return q.loc, path
-                loc = Loc(q.loc.file, node.start_mark.line + 1, node.start_mark.column + 1)
-                if gap.needle:
-                    loc = _find_after(lines, node, gap.needle, q.loc.file) or loc
-                return loc, path
-        return q.loc, gap.path
+        by_place, lines = self._load(q.loc.file)
+        found = by_place.get((q.loc.line, q.loc.col))
+        if found is None:
+            return q.loc, gap.path
+        index, item = found
+        node = _walk(item, gap.path)
+        path = f"questions[{index}].{gap.path}"
+        if node is None:
+            return q.loc, path
+        loc = Loc(q.loc.file, node.start_mark.line + 1, node.start_mark.column + 1)
+        if gap.needle:
+            loc = _find_after(lines, node, gap.needle, q.loc.file) or loc
+        return loc, path
 
 
 def _walk(node: Node, path: str) -> Node | None:

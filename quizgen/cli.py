@@ -194,25 +194,57 @@ def coverage(bank_path: Path, corpus: Path | None, uncited: bool) -> None:
     click.echo(report_text(report, uncited_only=uncited), nl=False)
 
 
+def export_names() -> list[str]:
+    from quizgen.render import EXPORTERS
+
+    return sorted(EXPORTERS)
+
+
 @cli.command()
 @bank_option
-@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True,
-              help="Export format.")
+@click.option("--format", "fmt", type=click.Choice(export_names()), default="json", show_default=True,
+              help="Export format (see docs/exports.md).")
+@click.option("--set", "set_name", metavar="NAME", help="Only the questions of this question set.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write here instead of stdout.")
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
-def export(bank_path: Path, fmt: str, output: Path | None, force: bool) -> None:
-    """Write the whole bank as JSON (a stable contract for other tools)."""
-    from quizgen.render.json_export import to_json
-    from quizgen.writefile import write_text_atomic
+def export(bank_path: Path, fmt: str, set_name: str | None, output: Path | None, force: bool) -> None:
+    """Write the bank (or one set) in a format other tools and platforms import."""
+    from dataclasses import replace
 
+    from quizgen.build import default_options
+    from quizgen.render import exporter
+    from quizgen.select import deliverable, select
+    from quizgen.writefile import write_atomic
+
+    if output is not None:
+        refuse_overwrite(output, force)
     bank = load(bank_path)
-    text = to_json(bank)
+    if set_name is not None:
+        qset = next((s for s in bank.sets if s.name == set_name), None)
+        if qset is None:
+            from quizgen.bank.check import did_you_mean
+
+            names = [s.name for s in bank.sets]
+            raise click.ClickException(f"expected a question set of the bank ({', '.join(names) or 'none'}), "
+                                       f"found '{set_name}'{did_you_mean(set_name, names)}")
+        bank = replace(bank, questions=select(bank.questions, qset))
+    if fmt != "json":  # the JSON contract is the whole bank; platforms get what the deck gets
+        bank = deliverable(bank)
+    try:
+        data = exporter(fmt)(bank, default_options())
+    except QuizgenError as exc:
+        fail(exc.diagnostics)
     if output is None:
-        click.echo(text, nl=False)
+        if not data.isascii() and fmt == "qti" and sys.stdout.isatty():
+            raise click.ClickException("a QTI package is a zip file; pass -o FILE")
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
         return
-    refuse_overwrite(output, force)
-    write_text_atomic(output, text)
-    click.echo(f"wrote {output} ({len(bank.questions)} questions, {len(bank.sources)} sources)", err=True)
+    try:
+        write_atomic(output, data)
+    except OSError as exc:
+        fail([Diagnostic(Loc(str(output)), f"cannot write: {exc.strerror or exc}")])
+    click.echo(f"wrote {output} ({len(bank.questions)} questions, {len(data):,} bytes)", err=True)
 
 
 def run_renderers(bank_path: Path, out: Path, formats: tuple[str, ...], **options) -> None:
@@ -228,6 +260,10 @@ def run_renderers(bank_path: Path, out: Path, formats: tuple[str, ...], **option
         with output_folder(out, bank_path) as session:
             print_diagnostics(session.recovered)  # an interrupted build, finished or cleaned up
             bank = load(bank_path)  # prints warnings before the slow part
+            if "exports" in formats and not opts.exports:
+                from dataclasses import replace
+
+                opts = replace(opts, exports=bank.config.exports)  # bank.yaml's `exports:`
             files = render_formats(bank, session, formats, opts)
     except KeyboardInterrupt:
         if session is not None and session.commit_pending:
@@ -258,11 +294,17 @@ def run_renderers(bank_path: Path, out: Path, formats: tuple[str, ...], **option
               help="Output folder.")
 @corpus_option
 @deck_option
-def build(bank_path: Path, out: Path, corpus: Path | None, deck_name: str | None) -> None:
-    """Build everything: the Anki deck, worksheets and answer keys."""
-    from quizgen.render import RENDERERS
-
-    run_renderers(bank_path, out, tuple(RENDERERS))
+@click.option("--format", "formats", multiple=True, type=click.Choice(["anki", "pdf", *export_names()]),
+              help="Only this output (repeatable; default: the deck, the worksheets and bank.yaml's exports).")
+def build(bank_path: Path, out: Path, corpus: Path | None, deck_name: str | None,
+          formats: tuple[str, ...]) -> None:
+    """Build everything: the Anki deck, worksheets and answer keys, and the exports bank.yaml names."""
+    if not formats:
+        run_renderers(bank_path, out, ("anki", "pdf", "exports"))
+        return
+    exports = tuple(f for f in dict.fromkeys(formats) if f not in ("anki", "pdf"))
+    renderers = tuple(f for f in ("anki", "pdf") if f in formats) + (("exports",) if exports else ())
+    run_renderers(bank_path, out, renderers, exports=exports)
 
 
 @cli.command()

@@ -9,6 +9,8 @@ Standard library only, so anything may import it.
 from __future__ import annotations
 
 import hashlib
+import re
+import unicodedata
 from typing import Sequence
 
 # Anki's own GUID alphabet (base 91), so our GUIDs look like the ones Anki makes.
@@ -65,3 +67,10 @@ def note_guid(question_id: str, namespace: str = "") -> str:
         if value == 0:
             break
     return "".join(reversed(digits))
+
+
+def deck_slug(name: str) -> str:
+    """A file name for the deck and the exports named after it: lower case,
+    words joined by hyphens; letters outside ASCII (Cyrillic, CJK) are kept."""
+    words = re.findall(r"\w+", unicodedata.normalize("NFKC", name).casefold())
+    return "-".join(words) or "deck"

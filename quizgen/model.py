@@ -214,6 +214,10 @@ DEFAULT_LABELS: Mapping[str, str] = {
 }
 
 
+# The single-file formats quizgen writes (quizgen.render.EXPORTERS, docs/exports.md).
+EXPORT_FORMATS = ("json", "gift", "moodle", "qti", "csv", "tsv", "html")
+
+
 @dataclass(frozen=True, slots=True)
 class Topic:
     id: str  # the slug questions name in `topic:`
@@ -244,6 +248,7 @@ class BankConfig:
     # Questions marked `support: outside` (material not from the sources) go into
     # the default deck and worksheets only when the bank opts in.
     include_outside: bool = False
+    exports: tuple[str, ...] = ()  # EXPORT_FORMATS `quizgen build` writes beside the deck and worksheets
 
     @property
     def deck(self) -> str:

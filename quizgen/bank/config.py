@@ -15,7 +15,7 @@ from yaml.nodes import Node
 from quizgen.bank.check import Checker, did_you_mean
 from quizgen.bank.marks import load_yaml
 from quizgen.errors import Diagnostic, Loc, errors_only
-from quizgen.model import DEFAULT_LABELS, BankConfig, Topic
+from quizgen.model import DEFAULT_LABELS, EXPORT_FORMATS, BankConfig, Topic
 
 CONFIG_FILE = "bank.yaml"
 NAMESPACE = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
@@ -24,7 +24,7 @@ LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*\Z")
 
 REQUIRED = ("title",)
 OPTIONAL = ("description", "author", "language", "deck", "corpus", "id_namespace", "fonts", "topics", "labels",
-            "include_outside")
+            "include_outside", "exports")
 
 
 def default_config(root: Path) -> BankConfig:
@@ -74,12 +74,14 @@ def config_document(c: Checker, node: Node | None, root: Path) -> BankConfig | N
     topics = _topics(c, f["topics"]) if "topics" in f else ()
     labels = _labels(c, f["labels"]) if "labels" in f else dict(DEFAULT_LABELS)
     include_outside = c.boolean(f["include_outside"], "include_outside") if "include_outside" in f else False
+    exports = _exports(c, f["exports"]) if "exports" in f else ()
     if len(c.diagnostics) > before:
         return None
     return BankConfig(title=title, description=text["description"], author=text["author"],  # type: ignore[arg-type]
                       language=language, deck_name=deck_name, deck_description=deck_description,  # type: ignore[arg-type]
                       corpus=corpus, id_namespace=namespace, fonts=fonts, topics=topics,  # type: ignore[arg-type]
-                      labels=labels, include_outside=include_outside, loc=c.loc(node))  # type: ignore[arg-type]
+                      labels=labels, include_outside=include_outside, exports=exports,  # type: ignore[arg-type]
+                      loc=c.loc(node))  # type: ignore[arg-type]
 
 
 def _deck(c: Checker, node: Node | None) -> tuple[str | None, str | None]:
@@ -154,6 +156,14 @@ def _topics(c: Checker, node: Node) -> tuple[Topic, ...] | None:
         seen[tid] = topic
         topics.append(topic)
     return tuple(topics)
+
+
+def _exports(c: Checker, node: Node) -> tuple[str, ...] | None:
+    items = c.sequence(node, "exports")
+    if items is None:
+        return None
+    chosen = [c.choice(item, f"exports[{i}]", EXPORT_FORMATS) for i, item in enumerate(items)]
+    return None if None in chosen else tuple(dict.fromkeys(chosen))  # type: ignore[arg-type]
 
 
 def _labels(c: Checker, node: Node) -> dict[str, str] | None:

@@ -30,6 +30,13 @@ from quizgen.staging import Output, Session, Stage
 RENDERERS: dict[str, str] = {
     "anki": "quizgen.render.anki",
     "pdf": "quizgen.render.pdf",
+    "exports": "quizgen.render.exports",  # the single-file formats below, those options.exports names
+}
+
+# Single-file formats: name -> (module, function, file name suffix). Each
+# function is export(bank, options) -> bytes, over the questions of `bank`.
+EXPORTERS: dict[str, tuple[str, str, str]] = {
+    "json": ("quizgen.render.json_export", "export", ".json"),
 }
 
 
@@ -41,6 +48,7 @@ class RenderOptions:
     deck_name: str | None = None
     set_names: tuple[str, ...] = ()  # empty: all sets
     students: tuple[str, ...] = ()  # a roster: one PDF copy per student instead of variants
+    exports: tuple[str, ...] = ()  # EXPORTERS names the "exports" renderer writes
     progress: Callable[[str], None] | None = field(default=None, compare=False)
     # Non-fatal notices from a renderer (e.g. an Anki note type whose fields changed);
     # when None, renderers fall back to warnings.warn.
@@ -53,6 +61,21 @@ Renderer = Callable[[Bank, Stage, RenderOptions], list[Output]]
 def renderer(name: str) -> Renderer:
     module = importlib.import_module(RENDERERS[name])
     return module.render
+
+
+Exporter = Callable[[Bank, RenderOptions], bytes]
+
+
+def exporter(name: str) -> Exporter:
+    module, function, _suffix = EXPORTERS[name]
+    return getattr(importlib.import_module(module), function)
+
+
+def export_file_name(bank: Bank, name: str, options: RenderOptions) -> str:
+    """<deck slug><suffix>, e.g. history-of-science.gift: named like the deck."""
+    from quizgen.ids import deck_slug
+
+    return deck_slug(options.deck_name or bank.config.deck) + EXPORTERS[name][2]
 
 
 def staged(render: Renderer) -> Callable[[Bank, Union[Stage, Path], RenderOptions], list]:

@@ -31,6 +31,11 @@ def question_record(q: Question) -> dict:
     }
 
 
+def export(bank: Bank, options=None) -> bytes:
+    """The exporter's signature (quizgen.render.EXPORTERS)."""
+    return to_json(bank).encode("utf-8")
+
+
 def to_json(bank: Bank) -> str:
     doc = {
         "format": FORMAT_VERSION,

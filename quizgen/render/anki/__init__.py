@@ -13,14 +13,12 @@ This module and its anki_* helpers are the only ones that import genanki.
 from __future__ import annotations
 
 import os
-import re
 import time
-import unicodedata
 import warnings
 from pathlib import Path
 
 from quizgen.errors import Diagnostic, Loc, QuizgenError
-from quizgen.ids import deck_id, note_guid
+from quizgen.ids import deck_id, deck_slug, note_guid  # noqa: F401  (deck_slug re-exported)
 from quizgen.model import Bank, Source
 from quizgen.render import RenderOptions, staged
 from quizgen.render.anki.lock import LOCK_NAME, NoteState, Plan, dump_lock, plan, question_of, read_lock
@@ -35,13 +33,6 @@ RETIRED_TAG = "quizgen::retired"
 
 class NoteTypeChangedWarning(UserWarning):
     """Raised through warnings.warn when the caller gave no options.warn."""
-
-
-def deck_slug(name: str) -> str:
-    """A file name for the deck: lower case, words joined by hyphens; letters
-    outside ASCII (Cyrillic, Japanese) are kept."""
-    words = re.findall(r"\w+", unicodedata.normalize("NFKC", name).casefold())
-    return "-".join(words) or "deck"
 
 
 def topic_title(bank: Bank, topic: str) -> str:

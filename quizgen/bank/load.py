@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Iterator
 from yaml.nodes import MappingNode, SequenceNode
 
 from quizgen.bank import records as validate
+from quizgen.bank import sourcefile
 from quizgen.bank.config import CONFIG_FILE, check_topics, load_config
 from quizgen.bank.glyphs import check_glyphs
 from quizgen.bank.check import Checker, did_you_mean
@@ -69,7 +70,7 @@ def load_sources(root: Path) -> tuple[list[Source], list[str] | None, list[Diagn
     node, diags = load_yaml(path, c.file)
     if errors_only(diags):
         return [], None, diags
-    sources = validate.sources_file(c, node)
+    sources = sourcefile.sources_file(c, node)
     first: dict[str, Loc] = {}
     for sid, loc in c.ids:
         if sid in first:

@@ -22,7 +22,8 @@ from quizgen.bank.check import Checker, did_you_mean
 from quizgen.bank.load import SOURCES_FILE, load_sources, shown_path
 from quizgen.bank.dates import date_problem
 from quizgen.bank.marks import parse_text
-from quizgen.bank.records import SLUG_PATTERN, sources_file
+from quizgen.bank.records import SLUG_PATTERN
+from quizgen.bank.sourcefile import sources_file
 from quizgen.bank.sources import resolve_in
 from quizgen.errors import Diagnostic, Loc, QuizgenError, errors_only
 from quizgen.model import Source

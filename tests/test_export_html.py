@@ -185,10 +185,17 @@ def test_play_the_shipped_bank(browser, bank, html, tmp_path):
     if SHOTS:
         p.page.evaluate("window.scrollTo(0, 0)")
         p.page.screenshot(path=str(SHOTS / "html-light.png"))
+        for kind in ("cloze", "matching", "ordering"):
+            p.card(_first(bank, kind).id).screenshot(path=str(SHOTS / f"html-{kind}.png"))
+        p.card(wrong.id).screenshot(path=str(SHOTS / "html-retry.png"))
         d = Page(browser, _write(tmp_path, html), scheme="dark")
         d.card(_first(bank, "mcq").id).locator("label").first.click()
         _check(d, _first(bank, "mcq"))
         d.page.screenshot(path=str(SHOTS / "html-dark.png"))
+        q = [x for x in bank.questions if x.type == "mcq"][1]
+        d.card(q.id).locator("label", has_text=next(o for o in q.options if o != q.answer)).first.click()
+        _check(d, q)
+        d.card(q.id).screenshot(path=str(SHOTS / "html-dark-wrong.png"))
 
 
 def test_hostile_text_is_text(browser, bank, tmp_path):
@@ -213,3 +220,13 @@ def test_hostile_text_is_text(browser, bank, tmp_path):
     assert "Correct." in _check(p, hostile[1])
     assert p.page.locator("img, iframe, audio").count() == 0
     assert p.errors == [] and p.requests == []
+
+
+def test_support_reason_travels(bank):
+    from quizgen.render.html import question_record
+    inferred = [q for q in bank.questions if q.support.status == "inferred"]
+    assert inferred, "the shipped bank has inferred keys"
+    for q in inferred:
+        rec = question_record(bank, q)
+        assert rec["support"] == f"Support: inferred \u2014 {q.support.reason}"
+        assert [c["quote"] for c in rec["citations"]] == [c.quote for c in q.citations]

@@ -100,7 +100,15 @@
       if (r === null) { msg.textContent = "Answer every part first."; return; }
       msg.textContent = "";
       st.done = true; st.right = r;
-      card._inputs.forEach(function (i) { i.disabled = true; });
+      card._inputs.forEach(function (i) {
+        i.disabled = true;
+        // mcq: the key and a wrong pick are marked by more than colour alone.
+        if (i.type === "radio") {
+          var lab = i.parentNode;
+          if (Number(i.value) === q.correct) lab.classList.add("key");
+          else if (i.checked) lab.classList.add("picked");
+        }
+      });
       check.disabled = true;
       // Built only now: before an answer the page holds no quote to see.
       st.fb = feedback(q, r); card.appendChild(st.fb);
@@ -129,7 +137,8 @@
     st.done = false; st.right = false;
     st.card._inputs.forEach(function (i) {
       i.disabled = false;
-      if (i.type === "radio") i.checked = false; else i.value = "";
+      if (i.type === "radio") { i.checked = false; i.parentNode.classList.remove("key", "picked"); }
+      else i.value = "";
     });
     st.check.disabled = false;
     if (st.fb) { st.fb.remove(); st.fb = null; }

@@ -37,6 +37,7 @@ RENDERERS: dict[str, str] = {
 # function is export(bank, options) -> bytes, over the questions of `bank`.
 EXPORTERS: dict[str, tuple[str, str, str]] = {
     "json": ("quizgen.render.json_export", "export", ".json"),
+    "html": ("quizgen.render.html", "export", ".html"),
 }
 
 

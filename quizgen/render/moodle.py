@@ -104,8 +104,10 @@ def question(q: Question, bank: Bank) -> ET.Element:
         ET.SubElement(el, "selectcount").text = "0"
         ET.SubElement(el, "gradingtype").text = "ABSOLUTE_POSITION"
         ET.SubElement(el, "showgrading").text = "SHOW"
+        ET.SubElement(el, "numberingstyle").text = "none"
         for position, item in enumerate(q.items, 1):
-            # qtype_ordering stores the correct position in the fraction.
+            # qtype_ordering keeps the correct position in the fraction (its own
+            # test fixtures: fraction="1.0000000" for the first item).
             _answer(el, position, _html(item))
     tags = ET.SubElement(el, "tags")
     for t in dict.fromkeys((q.topic, *q.tags, f"difficulty:{q.difficulty}", f"origin:{q.origin}",

@@ -37,6 +37,8 @@ RENDERERS: dict[str, str] = {
 # function is export(bank, options) -> bytes, over the questions of `bank`.
 EXPORTERS: dict[str, tuple[str, str, str]] = {
     "json": ("quizgen.render.json_export", "export", ".json"),
+    "gift": ("quizgen.render.gift", "export", ".gift"),
+    "moodle": ("quizgen.render.moodle", "export", ".moodle.xml"),
     "html": ("quizgen.render.html", "export", ".html"),
 }
 

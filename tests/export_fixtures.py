@@ -51,6 +51,7 @@ def normal(value: str, markup: bool = True) -> str:
     quotes, whitespace collapsed, case-folded. markup=False for bank text,
     which is text, not HTML."""
     if markup:
+        value = value.replace("<span></span>", "")  # what cuts a backslash from MathJax
         value = html.unescape(re.sub(r"<[^>]*>", " ", value))
     value = unicodedata.normalize("NFKC", value)
     value = value.translate(str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'}))

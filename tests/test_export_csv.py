@@ -89,6 +89,10 @@ def test_real_bank_imports_with_the_decks_guids_and_updates_in_place(real_bank, 
     deck_col = fresh(tmp_path, "deck")
     deck_col.import_anki_package(ImportAnkiPackageRequest(package_path=str(apkg), options=ImportAnkiPackageOptions()))
     assert {deck_col.get_note(n).guid for n in deck_col.find_notes("")} == {n.guid for n in notes}
+    # Over the deck: same GUIDs, other note types -> conflicting, never duplicated (docs/exports.md).
+    over = import_csv(deck_col, tmp_path, data, "over.csv")
+    assert len(over.new) == 0 and len(over.conflicting) == len(real_bank.questions)
+    assert deck_col.note_count() == len(real_bank.questions)
 
     # One prompt edited: a re-import updates that note, adds none.
     rows = list(csv.reader(io.StringIO(data.decode("utf-8").split("\n", len(HEADERS))[-1])))

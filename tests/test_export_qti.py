@@ -81,6 +81,9 @@ def check_package(data: bytes, bank, schemas) -> dict[str, ET.Element]:
             assert normal(c.quote, markup=False) in inside, (q.id, c.quote)
         if q.explanation:
             assert normal(q.explanation, markup=False) in inside, q.id
+        conditions = item.findall("q:resprocessing/q:respcondition", NS)
+        assert conditions[0].find("q:displayfeedback", NS).get("linkrefid") == "general_fb"
+        assert conditions[0].get("continue") == "Yes"
         if q.type in ("mcq", "true_false"):
             labels = {label.get("ident"): "".join(label.itertext()).strip()
                       for label in item.iter(f"{{{qti.QTI_NS}}}response_label")}

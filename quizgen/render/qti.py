@@ -213,9 +213,13 @@ def item_element(bank: Bank, q: Question) -> ET.Element:
     build = {"mcq": _choice_item, "true_false": _choice_item, "short_answer": _short_item,
              "cloze": _cloze_item, "matching": _matching_item, "ordering": _matching_item}[q.type]
     build(item, presentation, q)
-    # General feedback: Canvas shows it after an answer, whichever answer.
+    # General feedback: Canvas shows it after an answer, whichever answer. It
+    # comes first, as in Canvas's own exports: a scoring condition stops the
+    # processing (continue="No"), so a feedback condition after it would be
+    # skipped for a right answer.
     rp = item.find("resprocessing")
-    cond = _sub(rp, "respcondition", continue_="Yes")
+    cond = ET.Element("respcondition", {"continue": "Yes"})
+    rp.insert(1, cond)
     _sub(_sub(cond, "conditionvar"), "other")
     _sub(cond, "displayfeedback", feedbacktype="Response", linkrefid="general_fb")
     feedback = _sub(item, "itemfeedback", ident="general_fb")

@@ -14,7 +14,7 @@ from conftest import REAL_BANK
 from export_fixtures import hostile_bank, normal
 from quizgen.ids import note_guid
 from quizgen.render import RenderOptions
-from quizgen.render import csv_export, tsv_export
+from quizgen.render import csv_export
 
 anki_collection = pytest.importorskip("anki.collection")
 Collection = anki_collection.Collection
@@ -136,14 +136,14 @@ def check_tsv(bank, data: bytes) -> list[list[str]]:
 
 
 def test_tsv_real_bank(real_bank):
-    data = tsv_export.export(real_bank, RenderOptions(timestamp=TS))
-    assert tsv_export.SUFFIX == ".tsv" and data == tsv_export.export(real_bank, RenderOptions(timestamp=TS))
+    data = csv_export.export_tsv(real_bank, RenderOptions(timestamp=TS))
+    assert csv_export.TSV_SUFFIX == ".tsv" and data == csv_export.export_tsv(real_bank, RenderOptions(timestamp=TS))
     assert len(check_tsv(real_bank, data)) == len(real_bank.questions)
 
 
 def test_tsv_hostile_has_no_tab_or_newline_inside_cells():
     bank = hostile_bank()
-    rows = check_tsv(bank, tsv_export.export(bank, RenderOptions(timestamp=TS)))
+    rows = check_tsv(bank, csv_export.export_tsv(bank, RenderOptions(timestamp=TS)))
     assert len(rows) == len(bank.questions)
     assert rows[2][0] == "Where did they meet? Tab line"
     assert "We infer <this> from the dateline." in rows[2][1]

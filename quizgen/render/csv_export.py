@@ -20,7 +20,7 @@ from quizgen.model import CLOZE_BLANK, Bank, Question
 from quizgen.render.anki.notes import LETTERS, SourcesHtml, cloze_text, shuffled_order, support_html, tag_names, tags_for, text
 
 SUFFIX = ".csv"
-TSV_SUFFIX = ".tsv"
+TSV_SUFFIX = ".tsv"  # export_tsv's: the registry names ("quizgen.render.csv_export", "export_tsv", ".tsv")
 
 HEADER = (
     "#separator:Comma\n"

@@ -39,6 +39,9 @@ EXPORTERS: dict[str, tuple[str, str, str]] = {
     "json": ("quizgen.render.json_export", "export", ".json"),
     "gift": ("quizgen.render.gift", "export", ".gift"),
     "moodle": ("quizgen.render.moodle", "export", ".moodle.xml"),
+    "qti": ("quizgen.render.qti", "export", ".qti.zip"),
+    "csv": ("quizgen.render.csv_export", "export", ".csv"),
+    "tsv": ("quizgen.render.csv_export", "export_tsv", ".tsv"),
     "html": ("quizgen.render.html", "export", ".html"),
 }
 

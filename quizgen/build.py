@@ -7,7 +7,7 @@ last (quizgen.staging). No click here."""
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -90,6 +90,8 @@ def render_formats(bank: Bank, session: Session, formats: tuple[str, ...],
     """Stage every named renderer's files, then commit them all; each file
     with whether it changed (an unchanged one is left in place, mtime and all)."""
     bank = deliverable(bank)  # the one place outputs leave out `support: outside` questions
+    if "exports" in formats and not options.exports:  # none asked for by name: bank.yaml's `exports:`
+        options = replace(options, exports=bank.config.exports)
     stage = session.stage()
     for name in formats:
         renderer(name)(bank, stage, options)

@@ -260,10 +260,6 @@ def run_renderers(bank_path: Path, out: Path, formats: tuple[str, ...], **option
         with output_folder(out, bank_path) as session:
             print_diagnostics(session.recovered)  # an interrupted build, finished or cleaned up
             bank = load(bank_path)  # prints warnings before the slow part
-            if "exports" in formats and not opts.exports:
-                from dataclasses import replace
-
-                opts = replace(opts, exports=bank.config.exports)  # bank.yaml's `exports:`
             files = render_formats(bank, session, formats, opts)
     except KeyboardInterrupt:
         if session is not None and session.commit_pending:

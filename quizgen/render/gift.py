@@ -108,6 +108,4 @@ def export(bank: Bank, options: RenderOptions) -> bytes:
             topic = q.topic
             out.append(category(bank, topic))
         out.append(question(q, bank))
-    if options.progress:
-        options.progress(f"gift: {len(questions)} questions")
     return ("\n\n".join(out) + "\n").encode("utf-8")

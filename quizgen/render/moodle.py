@@ -134,7 +134,5 @@ def export(bank: Bank, options: RenderOptions) -> bytes:
             quiz.append(category(bank, topic))
         quiz.append(question(q, bank))
     ET.indent(quiz)
-    if options.progress:
-        options.progress(f"moodle: {len(questions)} questions")
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="utf-8",
                                                                     xml_declaration=False) + b"\n"

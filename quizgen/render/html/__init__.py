@@ -90,6 +90,4 @@ def export(bank: Bank, options: RenderOptions) -> bytes:
         "<script type=\"application/json\" id=\"quiz-data\">", page_json(bank), "</script>\n",
         "<script>\n", _asset("quiz.js"), "</script>\n</body>\n</html>\n",
     ])
-    if options.progress:
-        options.progress(f"html: {n} questions")
     return page.encode("utf-8")

@@ -241,6 +241,8 @@ def test_one_bad_source_record_is_one_message(tmp_path: Path):
     path.write_text(text.replace(f"file: {first_file}", f"file: sub/{first_file}", 1), encoding="utf-8")
     code, lines = run_validate(bank)
     line = text[:text.index(f"file: {first_file}")].count("\n") + 1
+    # the copy's relative corpus path leads nowhere: that warning is true and separate
+    lines = [s for s in lines if "quotes and sha256 were not checked" not in s]
     assert (code, lines) == (1, [
         f"{path}:{line}:11: error: sources[0].file: expected a bare file name inside the corpus folder, "
         f"found 'sub/{first_file}'",
@@ -318,3 +320,19 @@ def test_duplicate_source_id_is_one_message(mini_bank: Path):
     assert run_validate(mini_bank) == (1, [
         f"{path}:9:9: error: id: expected a unique source id, found 'harbour' again (first at {path}:2:9)",
         "quizgen: 1 error; nothing was written"])
+
+
+def test_a_bad_quote_is_reported_beside_the_other_errors(mini_bank: Path):
+    # One run, every problem: the quote check runs on the records that did validate.
+    path = mini_bank / "curated" / "basics.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("ministers met in Portville on Monday morning", "ministers met in Lakeside on Monday morning")
+    text = text.replace("difficulty: medium", "difficulty: tricky")
+    path.write_text(text, encoding="utf-8")
+    code, lines = run_validate(mini_bank)
+    assert code == 1
+    assert any("difficulty: expected one of easy, medium, hard; found 'tricky'" in s for s in lines), lines
+    assert any("the quote has 'Lakeside' where the article has 'Portville'" in s for s in lines), lines
+    # and, as the quote now reads, it no longer states the key: a third, separate problem
+    assert any("questions[0].answer: expected 'Portville'" in s for s in lines), lines
+    assert lines[-1] == "quizgen: 3 errors; nothing was written"

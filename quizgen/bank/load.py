@@ -241,11 +241,14 @@ def _corpus_inside(root: Path, config: BankConfig | None) -> tuple[str, ...]:
     return (parts[0],) if len(parts) == 1 and parts[0] not in ("..", ".") else ()
 
 
-def load_bank(root: Path) -> tuple[Bank | None, list[Diagnostic]]:
+def load_bank(root: Path, *, partial: bool = False) -> tuple[Bank | None, list[Diagnostic]]:
     """Validate everything, then return the bank (None when any error was found)
-    and every diagnostic, warnings included, sorted by place."""
+    and every diagnostic, warnings included, sorted by place. With ``partial``,
+    the records that did validate come back even beside errors (None only when
+    the config itself failed), so a caller can check more of them: the caller
+    must then look at the diagnostics."""
     with paused_gc():
-        return _load_bank(Path(root))
+        return _load_bank(Path(root), partial)
 
 
 def links_outside(root: Path, paths: list[Path]) -> tuple[list[Path], list[Diagnostic]]:
@@ -278,7 +281,7 @@ def _bank_files(root: Path) -> list[Path]:
     return named
 
 
-def _load_bank(root: Path) -> tuple[Bank | None, list[Diagnostic]]:
+def _load_bank(root: Path, partial: bool = False) -> tuple[Bank | None, list[Diagnostic]]:
     if not root.is_dir():
         return None, [Diagnostic(Loc(shown_path(root)), "expected a bank folder, found no such directory")]
     _, outside = links_outside(root, _bank_files(root))
@@ -317,7 +320,7 @@ def _load_bank(root: Path) -> tuple[Bank | None, list[Diagnostic]]:
     diagnostics += check_duplicates(questions)  # no statement twice
     diagnostics += check_balance(questions, Loc(shown_path(root)))  # keys not piled on one letter or value
     diagnostics = sort_diagnostics(diagnostics)
-    if errors_only(diagnostics):
+    if errors_only(diagnostics) and not (partial and config is not None):
         return None, diagnostics
     bank = Bank(shown_path(root), tuple(sources), tuple(questions), tuple(sets), extras, config)  # type: ignore[arg-type]
     return bank, diagnostics
@@ -331,9 +334,12 @@ def load_checked_bank(root: Path, corpus: Path | None = None, *,
     articles still builds) unless the caller named it or ``require_corpus``."""
     from quizgen.bank.sources import corpus_folder, verify
 
-    bank, diagnostics = load_bank(root)
+    # The quotes of every record that validated are checked even when others
+    # failed, so one run reports a bad quote beside the other problems.
+    bank, diagnostics = load_bank(root, partial=True)
     if bank is None:
         return None, diagnostics, None
+    bank_or_none = None if errors_only(diagnostics) else bank
     folder = corpus_folder(bank.root, bank.config, corpus)
     if not folder.is_dir():
         where = Loc(shown_path(Path(root) / CONFIG_FILE)) if (Path(root) / CONFIG_FILE).is_file() else Loc(bank.root)
@@ -344,7 +350,7 @@ def load_checked_bank(root: Path, corpus: Path | None = None, *,
             diagnostics = diagnostics + [Diagnostic(where, f"expected the corpus folder {shown_path(folder)}, "
                                                            "found none; quotes and sha256 were not checked",
                                                     "warning", "corpus")]
-        return bank, diagnostics, None
+        return bank_or_none, diagnostics, None
     report = verify(bank, folder)
     diagnostics = sort_diagnostics(diagnostics + list(report.diagnostics))
     return (None if errors_only(diagnostics) else bank), diagnostics, report

@@ -124,6 +124,17 @@ def test_true_false_needs_the_statements_names_numbers_and_dates():
     assert not stated(q("true_false", prompt="Kishida met Lavrov in Tokyo in 2016.", quotes=quote))
 
 
+def test_a_false_statement_may_change_what_its_quote_says():
+    # "Tokyo" for Moscow is what makes it false: only the rest must be in the quote
+    quote = ("Kishida met Lavrov in Moscow.",)
+    assert stated(q("true_false", answer="False", prompt="Kishida met Lavrov in Tokyo.", quotes=quote))
+    # ...but a statement about nothing the quote mentions is not tied to it
+    unrelated = q("true_false", answer="False", prompt="The lab was in Cambridge in 1928.", quotes=quote)
+    assert [(g.path, g.missing) for g in gaps(unrelated, {})] == [("prompt", ("1928", "cambridge"))]
+    # a true statement still needs every one of them
+    assert not stated(q("true_false", answer="True", prompt="Kishida met Lavrov in Tokyo.", quotes=quote))
+
+
 def test_ordering_needs_a_rising_printed_year_per_item():
     quotes = ("In 1956 a declaration was signed.", "The visit had been postponed since 2014.")
     assert stated(q("ordering", items=("A declaration is signed", "The visit is postponed", ), quotes=quotes))
@@ -421,3 +432,10 @@ def test_ordering_pairs_an_item_in_the_present_with_its_quote_in_the_past():
     quotes = ("In September 1928 Alexander Fleming came back to his laboratory", "He published his observations in 1929")
     assert stated(q("ordering", items=("Fleming comes back to his laboratory", "Fleming publishes his observations"),
                     quotes=quotes))
+
+
+def test_a_false_date_needs_the_true_date_printed():
+    # "in 2019" is false only if the quote dates the meeting otherwise: no leeway for dates
+    quote = ("Kishida met Lavrov in Moscow.",)
+    changed_year = q("true_false", answer="False", prompt="Kishida met Lavrov in Moscow in 2019.", quotes=quote)
+    assert [g.missing for g in gaps(changed_year, {})] == [("2019",)]

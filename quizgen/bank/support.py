@@ -32,7 +32,11 @@ What counts as the key, by type:
   numbers, dates and capitalised names (capitalised words other than common
   sentence openers such as "The" or "According"). This catches a claim keyed
   on a name, year or place the sources do not print; it cannot check the
-  claim's logic, which the curator reviews.
+  claim's logic, which the curator reviews. A statement keyed False whose
+  missing words are names only needs some of its words found: the changed name
+  ("Cambridge" for Oxford) is by design not in the quote, but the rest must show
+  the quote is about the same thing. A changed date or number gets no such
+  leeway: the falsity then rests on the true date, which must be printed.
 - ordering: each item is paired with the cited quote that shares most words
   with it (rare words weigh more; words compare by their first six letters, so
   "publishes" meets "published"); the item's date is the first date with a year
@@ -63,12 +67,11 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from quizgen.bank.wording import (  # the comparison's terms; Date, found_in and tokens are re-exported
     MONTHS, NUMBER_WORDS, TYPOGRAPHY, Date, Token, display, fold, found_in, same, tokens)
 from quizgen.errors import Diagnostic, Loc
-from quizgen.model import Question, Source
+from quizgen.model import TRUE_FALSE_OPTIONS, Question, Source
 
-# The one switch: how an unmarked, unsupported key of a *generated* question is
-# reported. Curated questions always get an error. Turn this into "error" once
-# the generated pool has been regenerated with support marks.
-GENERATED_SEVERITY = "error"  # the generated pool is vetted by the support check when it is written
+# How an unmarked, unsupported key of a *generated* question is reported: an
+# error like a curated one's, since generation vets every draft with this check.
+GENERATED_SEVERITY = "error"
 
 _LEADING = ("the", "a", "an")
 # Capitalised words that are not names: sentence openers of our own prompts.
@@ -162,9 +165,19 @@ def content_words(text: str) -> list[Token]:
     return list(dict.fromkeys(result, None))
 
 
-def words_gap(path: str, text: str, hay: list[list[Token]]) -> Gap | None:
+def words_gap(path: str, text: str, hay: list[list[Token]], false_statement: bool = False) -> Gap | None:
+    """The key content words of a statement the citations lack. A false
+    statement is false because of the name it changes ("worked in Cambridge"
+    where the quote says Oxford): it needs only some of its words in the
+    citations, so the quote is about the same thing; the changed name may be absent."""
     everything = [t for h in hay for t in h]
-    missing = tuple(display(t) for t in content_words(text) if not any(same(t, e) for e in everything))
+    words = content_words(text)
+    missing = tuple(display(t) for t in words if not any(same(t, e) for e in everything))
+    # Not for a changed date or number: whether it is false then rests on the
+    # true date, which must be printed (an inferred one is marked as such).
+    lacking = [t for t in words if not any(same(t, e) for e in everything)]
+    if false_statement and len(lacking) < len(words) and all(isinstance(t, str) for t in lacking):
+        return None
     return Gap(path, text, missing) if missing else None
 
 
@@ -224,7 +237,7 @@ def gaps(q: Question, sources: dict[str, Source]) -> list[Gap]:
             found.append(words_gap(f"pairs[{i}].left", left, hay))
             found.append(phrase_gap(f"pairs[{i}].right", right, hay))
     elif q.type == "true_false":
-        found.append(words_gap("prompt", q.prompt, hay))
+        found.append(words_gap("prompt", q.prompt, hay, false_statement=q.answer == TRUE_FALSE_OPTIONS[1]))
     elif q.type == "ordering":
         found.extend(ordering_gaps(q, sources))
     return [g for g in found if g is not None]

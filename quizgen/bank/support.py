@@ -215,8 +215,13 @@ def ordering_gaps(q: Question, sources: dict[str, Source]) -> list[Gap]:
         if date is None:
             gaps.append(Gap(f"items[{i}]", q.items[i], (), why="none in the cited quote about it"))
         elif previous is not None and not previous.before(date):
+            span = ""
+            if previous.approx:  # say why "around 1940" is not before 1944
+                (y0, _, _), (y1, _, _) = previous.bounds()
+                span = f", read as {y0}–{y1}"
             gaps.append(Gap(f"items[{i}]", q.items[i], (),
-                            why=f"{display(date)}, which does not come after the item before"))
+                            why=f"{display(date)}, which does not come wholly after the item before "
+                                f"({display(previous)}{span})"))
         previous = date or previous
     return gaps
 

@@ -257,19 +257,23 @@ _ESCAPE = re.compile(r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)",
 _SHORT_ESCAPES = {"0": "\x00", "a": "\x07", "b": "\x08", "e": "\x1b", "v": "\x0b", "f": "\x0c", "N": "\x85"}
 
 
+def _escaped_char(body: str) -> str:
+    """The character a double-quoted escape (without its backslash) writes,
+    "" when it writes none or is malformed."""
+    if body[0] in "xuU" and len(body) > 1:
+        try:
+            return chr(int(body[1:], 16))
+        except (ValueError, OverflowError):
+            return ""
+    return _SHORT_ESCAPES.get(body, "")
+
+
 def _escape_offset(node: ScalarNode, text: str) -> tuple[int, str]:
     """Offset in the text of the escape that wrote a forbidden character into
     a double-quoted scalar, and the character (the scalar's start if not found)."""
     start, end = node.start_mark.index, node.end_mark.index
     for match in _ESCAPE.finditer(text, start, end):
-        body = match.group()[1:]
-        if body[0] in "xuU" and len(body) > 1:
-            try:
-                ch = chr(int(body[1:], 16))
-            except (ValueError, OverflowError):
-                continue
-        else:
-            ch = _SHORT_ESCAPES.get(body, "")
+        ch = _escaped_char(match.group()[1:])
         if ch and FORBIDDEN_IN_VALUE.match(ch):
             return match.start(), ch
     bad = FORBIDDEN_IN_VALUE.search(node.value)
@@ -324,14 +328,7 @@ def _escape_in_bytes(node: ScalarNode, data: bytes, file: str) -> tuple[Loc, str
     start = _byte_offset(data, bom, node.start_mark.index)
     end = _byte_offset(data, start, node.end_mark.index - node.start_mark.index)
     for match in _ESCAPE_BYTES.finditer(data, start, end):
-        body = match.group()[1:].decode("ascii", "replace")
-        if body[0] in "xuU" and len(body) > 1:
-            try:
-                ch = chr(int(body[1:], 16))
-            except (ValueError, OverflowError):
-                continue
-        else:
-            ch = _SHORT_ESCAPES.get(body, "")
+        ch = _escaped_char(match.group()[1:].decode("ascii", "replace"))
         if ch and FORBIDDEN_IN_VALUE.match(ch):
             return _byte_loc(data, bom, match.start(), file), ch
     bad = FORBIDDEN_IN_VALUE.search(node.value)

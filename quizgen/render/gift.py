@@ -19,6 +19,7 @@ import html
 
 from quizgen.model import CLOZE_BLANK, Bank, Question
 from quizgen.render import RenderOptions
+from quizgen.render.feedback import feedback_lines
 
 SUFFIX = ".gift"
 
@@ -48,14 +49,7 @@ def rich(value: str) -> str:
 
 def feedback(q: Question, bank: Bank) -> str:
     """The general feedback: explanation, support status, every citation with its source."""
-    labels = bank.config
-    parts = [f"{labels.label('explanation')}: {q.explanation}"]
-    if q.support.status != "quoted":
-        parts.append(f"Support: {q.support.status} ({q.support.reason})")
-    for c in q.citations:
-        s = bank.source(c.source)
-        parts.append(f"\u201c{c.quote}\u201d \u2014 {s.outlet_label}, \u201c{s.headline}\u201d, {s.date_label}")
-    return "<br>".join(rich(p) for p in parts)
+    return "<br>".join(rich(p) for p in feedback_lines(q, bank))
 
 
 def _positions(n: int) -> list[str]:

@@ -17,6 +17,7 @@ import xml.etree.ElementTree as ET
 
 from quizgen.model import CLOZE_BLANK, Bank, Question
 from quizgen.render import RenderOptions
+from quizgen.render.feedback import feedback_lines
 
 SUFFIX = ".xml"
 
@@ -35,13 +36,7 @@ def _html(value: str) -> str:
 
 
 def feedback_html(q: Question, bank: Bank) -> str:
-    parts = [f"{bank.config.label('explanation')}: {q.explanation}"]
-    if q.support.status != "quoted":
-        parts.append(f"Support: {q.support.status} ({q.support.reason})")
-    for c in q.citations:
-        s = bank.source(c.source)
-        parts.append(f"\u201c{c.quote}\u201d \u2014 {s.outlet_label}, \u201c{s.headline}\u201d, {s.date_label}")
-    return "".join(f"<p>{_html(p)}</p>" for p in parts)
+    return "".join(f"<p>{_html(p)}</p>" for p in feedback_lines(q, bank))
 
 
 def shortanswer_key(value: str) -> str:

@@ -235,7 +235,7 @@ def export(bank_path: Path, fmt: str, set_name: str | None, output: Path | None,
     except QuizgenError as exc:
         fail(exc.diagnostics)
     if output is None:
-        if not data.isascii() and fmt == "qti" and sys.stdout.isatty():
+        if fmt == "qti" and sys.stdout.isatty():
             raise click.ClickException("a QTI package is a zip file; pass -o FILE")
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

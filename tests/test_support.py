@@ -12,7 +12,6 @@ from click.testing import CliRunner
 from conftest import write
 from quizgen.bank.load import load_bank
 from quizgen.bank.support import (
-    GENERATED_SEVERITY,
     Date,
     check_support,
     content_words,
@@ -228,7 +227,7 @@ def test_a_mark_without_a_reason_is_an_error(mini_bank: Path):
         "'inferred', found none"]
 
 
-def test_generated_questions_get_the_switchable_severity(mini_bank: Path):
+def test_generated_questions_are_held_to_the_same_check(mini_bank: Path):
     generated = BAD_KEY.replace("        explanation: They met in Portville.",
                                 "        origin: generated\n        template: t\n        facts: [f]\n"
                                 "        explanation: They met in Portville.").replace("[[Friday]]", "Friday")
@@ -236,7 +235,7 @@ def test_generated_questions_get_the_switchable_severity(mini_bank: Path):
     (mini_bank / "curated" / "basics.yaml").unlink()
     _, diagnostics = load_bank(mini_bank)
     support = [d for d in diagnostics if d.path.endswith(".answer")]
-    assert [d.severity for d in support] == [GENERATED_SEVERITY]
+    assert [d.severity for d in support] == ["error"]
 
 
 def test_check_support_skips_marked_questions():

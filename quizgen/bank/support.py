@@ -69,10 +69,6 @@ from quizgen.bank.wording import (  # the comparison's terms; Date, found_in and
 from quizgen.errors import Diagnostic, Loc
 from quizgen.model import TRUE_FALSE_OPTIONS, Question, Source
 
-# How an unmarked, unsupported key of a *generated* question is reported: an
-# error like a curated one's, since generation vets every draft with this check.
-GENERATED_SEVERITY = "error"
-
 _LEADING = ("the", "a", "an")
 # Capitalised words that are not names: sentence openers of our own prompts.
 _NOT_NAMES = frozenset("""
@@ -266,10 +262,10 @@ def check_support(questions: Iterable[Question], sources: Iterable[Source]) -> l
     for q in questions:
         if q.support.status != "quoted":
             continue
-        severity = GENERATED_SEVERITY if q.origin == "generated" else "error"
+        # generated or curated alike: generation vets every draft with this same check
         for gap in gaps(q, by_id):
             loc, path = files.locate(q, gap)
-            diagnostics.append(Diagnostic(loc, _message(gap), severity, path))
+            diagnostics.append(Diagnostic(loc, _message(gap), "error", path))
     return diagnostics
 
 

@@ -3,11 +3,22 @@ the real bank and corpus."""
 
 from __future__ import annotations
 
+import atexit
 import hashlib
+import os
+import shutil
+import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
+
+# The suite never reads or fills the user's cache (quizgen/cachestore.py): one
+# throwaway cache for the session, subprocesses included; a test that wants
+# its own sets QUIZGEN_CACHE_DIR itself.
+_CACHE = tempfile.mkdtemp(prefix="quizgen-test-cache-")
+atexit.register(shutil.rmtree, _CACHE, True)
+os.environ["QUIZGEN_CACHE_DIR"] = _CACHE
 
 REPO = Path(__file__).resolve().parents[1]
 REAL_BANK = REPO / "questions"

@@ -88,10 +88,26 @@ class Leak:
     key: str
     by: str
     text: str
+    # "key": q's key is printed in ``by``'s text; "gives": q prints the key of
+    # the kept question ``by``; "states": ``by``'s text states q's true/false
+    # statement; "settles": q's text states ``by``'s statement; "spelling": the
+    # sheet prints both spellings q asks about; "completes": q prints the second
+    # of the spellings ``by`` asks about.
+    kind: str = "key"
 
     def describe(self) -> str:
         where = (f"question '{self.by}'" if self.by not in ("title", "instructions", "section heading")
                  else f"the set's {self.by}" if self.by != "section heading" else "a section heading")
+        if self.kind == "gives":
+            return f"it prints the key '{self.key}' of {where}: \"{self.text}\""
+        if self.kind == "states":
+            return f"its statement is settled by {where}: \"{self.text}\""
+        if self.kind == "settles":
+            return f"it states what {where} asks true or false: \"{self.text}\""
+        if self.kind == "completes":
+            return f"it prints one of the spellings {self.key} that {where} asks about: \"{self.text}\""
+        if self.kind == "spelling":
+            return f"it asks about the spellings {self.key}, which the sheet prints: \"{self.text}\""
         return f"its key '{self.key}' is printed in {where}: \"{self.text}\""
 
 
@@ -142,6 +158,129 @@ def gives_away(other: Question, q: Question) -> tuple[str, str] | None:
     return None
 
 
+# -- settling without printing a key -----------------------------------------
+# A true/false statement has no key text, yet another question can settle it by
+# stating the same thing (an MCQ stem, an ordering item, another statement), and
+# a question about how the sources spell a name is settled by a sheet that
+# prints both spellings. Both rules read only the bank's own words.
+
+# Share of a statement's content words another text must print to state it.
+STATES = 0.8
+MIN_STATEMENT = 3  # fewer content words than this: too little to compare
+
+
+def _share(words_needed: frozenset[str], text_words: frozenset[str]) -> bool:
+    need = max(MIN_STATEMENT, -(-len(words_needed) * int(STATES * 10) // 10))
+    return len(words_needed) >= MIN_STATEMENT and len(words_needed & text_words) >= need
+
+
+def _sources_text(q: Question) -> str:
+    return " ".join((q.explanation, *(c.quote for c in q.citations)))
+
+
+@functools.lru_cache(maxsize=65536)
+def _names(text: str) -> frozenset[str]:
+    """Capitalised tokens and numbers of a text: the distinctive part of a fact."""
+    return frozenset(w.casefold() for w in re.findall(r"\b(?:[^\W\d_][\w'’-]*|\d[\d,.]*)", text)
+                     if w[0].isdigit() or w[0].isupper())
+
+
+def statement_settled(q: Question, raw: str) -> bool:
+    """Whether ``raw`` settles the true/false statement ``q``. A true statement
+    is settled by a text that prints most of its content words. A false one is
+    settled by a text that prints most of the words it shares with its
+    quotes (the part that is right) together with a name or
+    number the sources give in place of the wrong one: the corrected statement."""
+    if q.type != "true_false":
+        return False
+    said = words(raw)
+    if q.answer != "False":
+        return _share(words(q.prompt), said)
+    right = words(q.prompt) & words(" ".join(c.quote for c in q.citations))  # the quotes, verbatim
+    corrections = _names(_sources_text(q)) - _names(q.prompt)
+    return _share(right, said) and bool(corrections & _names(raw))
+
+
+def _edits(a: str, b: str, limit: int = 2) -> int:
+    """Levenshtein distance of two short words, stopping above ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+        if min(row) > limit:
+            return limit + 1
+    return row[-1]
+
+
+MIN_NAME = 5  # shorter capitalised words differ by one letter too often ("Kono", "Kyodo")
+
+
+def _capitalised(text: str) -> set[str]:
+    return {w for w in re.findall(r"\b[^\W\d_]\w+", text) if w[0].isupper() and len(w) >= MIN_NAME}
+
+
+@functools.lru_cache(maxsize=65536)
+def spellings(q: Question) -> tuple[tuple[str, str], ...]:
+    """The name spellings ``q`` is about: two capitalised words, one or two
+    letters apart, alike in their first letter and neither a start of the other
+    (not "Kuril" and "Kurils"), that its quotes take from different sources
+    ("Sergei" in one article, "Sergey" in another) and that its key does not
+    hold. Such a question asks how the sources write the name, so a sheet that
+    prints both spellings answers it."""
+    by_source: dict[str, set[str]] = {}
+    for c in q.citations:
+        by_source.setdefault(c.source, set()).update(_capitalised(c.quote))
+    keyed = " ".join(part for key in keys(q) for part in key)
+    found: set[tuple[str, str]] = set()
+    sources = sorted(by_source)
+    for i, one in enumerate(sources):
+        for other in sources[i + 1:]:
+            for a in by_source[one] - by_source[other]:
+                for b in by_source[other] - by_source[one]:
+                    x, y = sorted((a, b))
+                    if (x[0] == y[0] and not y.casefold().startswith(x.casefold())
+                            and 1 <= _edits(x.casefold(), y.casefold()) <= 2
+                            and x not in keyed and y not in keyed):
+                        found.add((x, y))
+    return tuple(sorted(found))
+
+
+def spelling_settled(q: Question, texts: Sequence[str]) -> tuple[str, str] | None:
+    """The pair of spellings of q that ``texts`` (the rest of the sheet) print
+    both of, named for a message, and the text printing the second one."""
+    for a, b in spellings(q):
+        with_a = next((t for t in texts if re.search(rf"\b{re.escape(a)}\b", t)), None)
+        with_b = next((t for t in texts if re.search(rf"\b{re.escape(b)}\b", t)), None)
+        if with_a and with_b:
+            return f"'{a}' and '{b}'", with_b if with_b != with_a else with_a
+    return None
+
+
+def settled_by(other: Question, q: Question) -> str | None:
+    """The printed text of ``other`` that settles q's statement, or None."""
+    if q.type != "true_false":
+        return None
+    for raw in printed(other):
+        if statement_settled(q, raw):
+            return raw
+    return None
+
+
+def _spelling_leak(q: Question, others: Sequence[Question]) -> Leak | None:
+    """q asks about spellings that the other questions print both of."""
+    if not spellings(q):
+        return None
+    texts = [t for o in others for t in printed(o)]
+    hit = spelling_settled(q, texts)
+    if hit is None:
+        return None
+    by = next(o.id for o in others if hit[1] in printed(o))
+    return Leak(q, hit[0], by, hit[1], "spelling")
+
+
 def header_gives_away(text: str, q: Question) -> tuple[str, str] | None:
     """A title or instruction prints q's key: above every question, it is always a hint."""
     folded = normalise(text)
@@ -170,7 +309,20 @@ def leak_between(q: Question, header: Sequence[tuple[str, str]], kept: Sequence[
             return Leak(q, hit[0], other.id, hit[1])
         hit = gives_away(q, other)
         if hit:  # q would give the kept question away: q goes, the reason names both
-            return Leak(q, hit[0], q.id, hit[1])
+            return Leak(q, hit[0], other.id, hit[1], "gives")
+        text = settled_by(other, q)
+        if text:
+            return Leak(q, "", other.id, text, "states")
+        text = settled_by(q, other)
+        if text:
+            return Leak(q, "", other.id, text, "settles")
+    leak = _spelling_leak(q, kept)
+    if leak:
+        return leak
+    for p in kept:  # q would print the second spelling a kept question asks about
+        if spellings(p) and _spelling_leak(p, [o for o in kept if o is not p] + [q]):
+            hit = _spelling_leak(p, [o for o in kept if o is not p] + [q])
+            return Leak(q, hit.key, p.id, hit.text, "completes")
     return None
 
 
@@ -190,6 +342,12 @@ def sheet_leaks(questions: Sequence[Question], title: str = "", instructions: st
                 hit = gives_away(other, q)
                 if hit:
                     found.append(Leak(q, hit[0], other.id, hit[1]))
+                text = settled_by(other, q)
+                if text:
+                    found.append(Leak(q, "", other.id, text, "states"))
+        leak = _spelling_leak(q, [o for o in questions if o is not q])
+        if leak:
+            found.append(leak)
     return found
 
 

@@ -139,3 +139,104 @@ def test_a_section_heading_that_prints_a_key_keeps_the_question_off(tmp_path):
     render(bank, tmp_path, RenderOptions())
     assert [q.id for q in set_questions(bank, bank.sets[0])] == ["city"]
     assert "a section heading" in set_selection(bank, bank.sets[0]).left_out[0].describe()
+
+
+# -- settling without printing a key ------------------------------------------
+
+STMT_TRUE = q("opened", "true_false", "The autumn fair opened in Wolfsberg market square.", "True",
+              options=("True", "False"))
+STATES_IT = q("who-opened", "mcq", "Who opened the autumn fair in Wolfsberg market square?", "Anna Moser",
+              options=("Anna Moser", "Karl Brand"))
+STMT_FALSE = Question("closed", "true_false", "t", "Karl Brand opened the autumn fair in Wolfsberg market square.",
+                      "False", "Anna Moser opened the autumn fair, not Karl Brand.",
+                      (Citation("s", "Anna Moser opened the autumn fair in the market square"),),
+                      options=("True", "False"))
+CORRECTED = q("order", "ordering", "Put these in order.",
+              items=("Anna Moser opens the autumn fair in Wolfsberg market square", "The fair closes"))
+SAME_TOPIC = q("weather", "short_answer", "What was the weather at the autumn fair in Wolfsberg market square?", "rain")
+
+
+def test_a_text_that_states_a_true_statement_settles_it():
+    from quizgen.select_leaks import statement_settled
+
+    assert statement_settled(STMT_TRUE, STATES_IT.prompt)
+    assert not statement_settled(STMT_TRUE, "The spring fair closed early.")
+    chosen = selection([STATES_IT, STMT_TRUE], QuestionSet("s", "Fair", seed=1))
+    assert [x.id for x in chosen.questions] == ["who-opened"]
+    leak = chosen.left_out[0]
+    assert leak.question.id == "opened" and leak.kind == "states" and "who-opened" in leak.describe()
+    assert sheet_leaks([STATES_IT, STMT_TRUE])  # the check of a finished sheet finds it too
+
+
+def test_a_false_statement_is_settled_only_by_its_corrected_form():
+    from quizgen.select_leaks import statement_settled
+
+    assert statement_settled(STMT_FALSE, CORRECTED.items[0])  # the right part and the right name
+    assert not statement_settled(STMT_FALSE, SAME_TOPIC.prompt)  # the same event, no name in its place
+    kept = selection([SAME_TOPIC, STMT_FALSE], QuestionSet("s", "Fair", seed=1)).questions
+    assert [x.id for x in kept] == ["weather", "closed"]
+    chosen = selection([STMT_FALSE, CORRECTED], QuestionSet("s", "Fair", seed=1))
+    assert [x.id for x in chosen.questions] == ["closed"]  # the ordering would state the correction
+    assert chosen.left_out[0].kind == "settles"
+
+
+SPELLING = Question("spelt", "true_false", "t", "The two papers write the clerk's first name alike.", "False",
+                    "One writes \"Katarina\", the other \"Katharina\".",
+                    (Citation("a", "clerk Katarina Brand"), Citation("b", "clerk Katharina Brand")),
+                    options=("True", "False"))
+ONE = q("one", "short_answer", "Which clerk signed first?", "Katarina Brand")
+OTHER = q("other", "mcq", "Who kept the minutes?", "Katharina Brand", options=("Katharina Brand", "Anna Moser"))
+
+
+def test_a_sheet_printing_both_spellings_settles_the_question_about_them():
+    from quizgen.select_leaks import spellings
+
+    assert spellings(SPELLING) == (("Katarina", "Katharina"),)
+    assert spellings(q("x", "true_false", "y", "True", options=("True", "False"))) == ()
+    assert spellings(ONE) == ()  # no quotes from two sources
+    one_spelling = selection([SPELLING, OTHER], QuestionSet("s", "Clerks", seed=1)).questions
+    assert [x.id for x in one_spelling] == ["spelt", "other"]  # one spelling settles nothing
+    chosen = selection([SPELLING, OTHER, q("third", "short_answer", "Who wrote to Katarina?", "Anna Moser")],
+                       QuestionSet("s", "Clerks", seed=1))
+    assert [x.id for x in chosen.questions] == ["spelt", "other"]
+    assert chosen.left_out[0].kind == "completes" and "'Katarina' and 'Katharina'" in chosen.left_out[0].describe()
+    assert [leak.kind for leak in sheet_leaks([SPELLING, OTHER, ONE.__class__(**{**_fields(ONE), "prompt": "Katarina?"})])] == ["spelling"]
+
+
+def _fields(question):
+    from dataclasses import fields
+
+    return {f.name: getattr(question, f.name) for f in fields(question)}
+
+
+def test_inflections_are_not_spellings():
+    question = Question("k", "true_false", "t", "The isles are named alike.", "True", "w",
+                        (Citation("a", "the Kuril Islands of Russia"), Citation("b", "the Kurils, Russian waters")),
+                        options=("True", "False"))
+    from quizgen.select_leaks import spellings
+
+    assert spellings(question) == ()
+
+
+def test_no_shipped_sheet_prints_both_spellings_a_question_on_it_asks_about(real):
+    from quizgen.select_leaks import spellings
+
+    bank, out = real
+    for qset in bank.sets:
+        questions = set_questions(bank, qset)
+        text = "\n".join(p.extract_text() for p in pypdf.PdfReader(out / f"{qset.name}.pdf").pages)
+        for question in questions:
+            for a, b in spellings(question):
+                assert not (re.search(rf"\b{a}\b", text) and re.search(rf"\b{b}\b", text)), (qset.name, question.id)
+
+
+def test_no_shipped_sheet_states_one_of_its_true_false_statements(real):
+    from quizgen.select_leaks import printed, statement_settled
+
+    bank, _ = real
+    for qset in bank.sets:
+        questions = set_questions(bank, qset)
+        for question in questions:
+            for other in questions:
+                if other is not question:
+                    assert not any(statement_settled(question, t) for t in printed(other)), (qset.name, question.id, other.id)

@@ -81,8 +81,13 @@ def render(*args, **kwargs) -> list[Path]:
     return [p for p in render_all(*args, **kwargs) if p.suffix == ".pdf"]
 
 
+# Sheets print typographic quotes (render/pdf/typography.py, tested in
+# test_typography.py); these tests compare the text with the bank's as typed.
+STRAIGHT = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+
+
 def read_text(path: Path) -> str:
-    return "\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages).translate(STRAIGHT)
 
 
 def flat(text: str) -> str:
@@ -467,12 +472,12 @@ def test_real_bank_end_to_end(tmp_path):
         for q in chosen:
             visible = re.sub(r"\[\[.+?\]\]", " ", q.prompt)
             for piece in visible.split("  "):
-                assert flat(piece)[:40] in sheet, (qset.name, q.id)
-            assert flat(q.explanation) not in sheet, (qset.name, q.id)
+                assert flat(piece).translate(STRAIGHT)[:40] in sheet, (qset.name, q.id)
+            assert flat(q.explanation).translate(STRAIGHT) not in sheet, (qset.name, q.id)
             for c in q.citations:
-                assert flat(c.quote) in key, (qset.name, q.id)
+                assert flat(c.quote).translate(STRAIGHT) in key, (qset.name, q.id)
                 if len(c.quote) > 25 and c.quote not in q.prompt:
-                    assert flat(c.quote) not in sheet, (qset.name, q.id)
+                    assert flat(c.quote).translate(STRAIGHT) not in sheet, (qset.name, q.id)
         assert "Page 1 of" in sheet and "Page 1 of" in key
 
 

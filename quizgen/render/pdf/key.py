@@ -148,9 +148,9 @@ def citation_markup(source: Source | None, source_id: str, quote: str, cx: Conte
     markup = cx.markup
     head = f"<b>{cx.bold(cx.label('source'))}:</b>"
     if source is None:  # validation rejects unknown ids; print what we have rather than fail
-        return f"{head} {markup(source_id)}: “{markup(quote)}”"
+        return f"{head} {markup(source_id)}: “{cx.verbatim(quote)}”"
     return (f"{head} {markup(outlet(source, cx))}, {markup(date(source, cx))}, "
-            f"“{markup(source.headline)}”: “{markup(quote)}”")
+            f"“{cx.verbatim(source.headline)}”: “{cx.verbatim(quote)}”")
 
 
 def used_sources(variant: Variant, by_id: dict[str, Source]) -> list[Source]:
@@ -164,7 +164,7 @@ def used_sources(variant: Variant, by_id: dict[str, Source]) -> list[Source]:
 
 def source_line(s: Source, cx: Context) -> str:
     markup = cx.markup
-    line = (f"<b>{cx.bold(outlet(s, cx))}</b>, {markup(date(s, cx))}: “{markup(s.headline)}” "
+    line = (f"<b>{cx.bold(outlet(s, cx))}</b>, {markup(date(s, cx))}: “{cx.verbatim(s.headline)}” "
             f"<font color='#606060'>[{markup(s.id)}; {markup(s.file)}]</font>")
     if s.inferred_reason:
         line += (f"<br/><font color='#606060'>{markup(cx.label('date_inferred'))}: "

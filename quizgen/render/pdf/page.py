@@ -21,6 +21,7 @@ from reportlab.platypus import Flowable, SimpleDocTemplate
 from quizgen import __version__
 from quizgen.model import Bank, BankConfig
 from quizgen.render.pdf.fonts import Fonts, bank_fonts
+from quizgen.render.pdf.typography import curly
 
 PAGE_SIZE = A4
 MARGIN = 18 * mm
@@ -104,11 +105,16 @@ class Context:
         return self.config.label(key)
 
     def markup(self, text: str) -> str:
-        return self.fonts.markup(text)
+        """Printed text as markup, its quotes typographic (render/pdf/typography.py)."""
+        return self.fonts.markup(curly(text))
 
     def bold(self, text: str) -> str:
         """Markup for text set in bold: in <b>, or in a bold style."""
-        return self.fonts.markup(text, bold=True)
+        return self.fonts.markup(curly(text), bold=True)
+
+    def verbatim(self, text: str) -> str:
+        """Article text (a quote, a headline) as markup, its characters kept."""
+        return self.fonts.markup(text)
 
 
 def context(bank: Bank) -> Context:

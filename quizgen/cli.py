@@ -121,9 +121,11 @@ def cli() -> None:
 @click.option("--bank", "bank_path", type=click.Path(path_type=Path),
               help="The question bank folder, as every other command takes it (or give it as PATH).")
 @corpus_option
-def validate(path: Path | None, bank_path: Path | None, corpus: Path | None) -> None:
+@click.option("--verbose", "-v", is_flag=True, help="List each question the sheets leave out, and why.")
+def validate(path: Path | None, bank_path: Path | None, corpus: Path | None, verbose: bool = False) -> None:
     """Check every file of the bank at PATH (default: questions) and report all
-    problems at once; quotes and sha256 too when the corpus folder is there."""
+    problems at once; quotes and sha256 too when the corpus folder is there.
+    Also says how many questions each set's sheets leave out (--verbose: which)."""
     if path is not None and bank_path is not None and path != bank_path:
         raise click.UsageError(f"two banks named: PATH {path} and --bank {bank_path}; give one")
     bank, report = load_with_report(path or bank_path or Path(DEFAULT_BANK))
@@ -131,6 +133,10 @@ def validate(path: Path | None, bank_path: Path | None, corpus: Path | None) -> 
     quotes = f"; {report.quotes_checked} quotes found verbatim" if report is not None else ""
     click.echo(f"ok: {len(bank.questions)} questions in {n_files} files, "
                f"{len(bank.sources)} sources, {len(bank.sets)} sets{quotes}")
+    from quizgen.select import left_out_summary
+
+    for line in left_out_summary(bank, verbose):
+        click.echo(line)
 
 
 @cli.command()

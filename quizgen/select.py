@@ -101,6 +101,32 @@ def selection(questions: Sequence[Question], qset: QuestionSet, seed: int | None
     return Selection(tuple(_ordered([q for q in chosen if id(q) in picked], qset, seed)), tuple(left_out))
 
 
+def sheet_headings(bank: Bank, qset: QuestionSet) -> tuple[str, ...]:
+    """The topic headings a sheet of the set prints (none unless ordered by topic)."""
+    if qset.order != "topic":
+        return ()
+    return tuple(bank.config.topic_name(t) for t in dict.fromkeys(q.topic for q in bank.questions if matches(q, qset)))
+
+
+def left_out_summary(bank: Bank, verbose: bool = False) -> list[str]:
+    """What the sheets of each set leave out, as lines for `quizgen validate`:
+    a count per set, then each question and why, when ``verbose`` or when the
+    set names its questions (``ids:``: the author asked for each). Selection
+    only; no PDF is built."""
+    bank = deliverable(bank)
+    lines: list[str] = []
+    for qset in bank.sets:
+        chosen = selection(bank.questions, qset, None, sheet_headings(bank, qset))
+        if not chosen.left_out:
+            continue
+        matching = sum(1 for q in bank.questions if matches(q, qset))
+        lines.append(f"set '{qset.name}': prints {len(chosen.questions)} of {matching} matching questions; "
+                     f"{len(chosen.left_out)} left out (another printed text would give their answer away)")
+        if verbose or qset.ids:
+            lines += [f"  {leak.question.id}: {leak.describe()}" for leak in chosen.left_out]
+    return lines
+
+
 def select(questions: Sequence[Question], qset: QuestionSet, seed: int | None = None) -> tuple[Question, ...]:
     """The set's questions in the set's order (see ``selection``)."""
     return selection(questions, qset, seed).questions

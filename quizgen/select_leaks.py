@@ -215,7 +215,7 @@ def _edits(a: str, b: str, limit: int = 2) -> int:
     return row[-1]
 
 
-MIN_NAME = 5  # shorter capitalised words differ by one letter too often ("Kono", "Kyodo")
+MIN_NAME = 5  # shorter capitalised words differ by one letter too often
 
 
 def _capitalised(text: str) -> set[str]:
@@ -226,8 +226,8 @@ def _capitalised(text: str) -> set[str]:
 def spellings(q: Question) -> tuple[tuple[str, str], ...]:
     """The name spellings ``q`` is about: two capitalised words, one or two
     letters apart, alike in their first letter and neither a start of the other
-    (not "Kuril" and "Kurils"), that its quotes take from different sources
-    ("Sergei" in one article, "Sergey" in another) and that its key does not
+    (not "Island" and "Islands"), that its quotes take from different sources
+    ("Katarina" in one article, "Katharina" in another) and that its key does not
     hold. Such a question asks how the sources write the name, so a sheet that
     prints both spellings answers it."""
     by_source: dict[str, set[str]] = {}

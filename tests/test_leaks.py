@@ -14,6 +14,7 @@ from quizgen.model import Citation, Question, QuestionSet
 from quizgen.render import RenderOptions
 from quizgen.render.pdf import render, set_questions, set_selection
 from quizgen.select import selection
+from quizgen.render.pdf.typography import curly
 from quizgen.select_leaks import contains, header_gives_away, header_texts, normalise, settles, sheet_leaks, words
 
 REAL_BANK = Path(__file__).parents[1] / "questions"
@@ -91,7 +92,7 @@ def chunks(text: str, questions) -> dict[int, str]:
     starts = []
     at = 0
     for n, question in enumerate(questions, start=1):
-        head = f"{n}. " + " ".join(re.sub(r"\[\[.+?\]\]", " ", question.prompt).split())[:12]
+        head = f"{n}. " + " ".join(re.sub(r"\[\[.+?\]\]", " ", curly(question.prompt)).split())[:12]
         at = flat.index(head, at)
         starts.append(at)
     ends = starts[1:] + [len(flat)]
@@ -240,3 +241,34 @@ def test_no_shipped_sheet_states_one_of_its_true_false_statements(real):
             for other in questions:
                 if other is not question:
                     assert not any(statement_settled(question, t) for t in printed(other)), (qset.name, question.id, other.id)
+
+
+def test_validate_says_what_each_sets_sheets_leave_out():
+    from click.testing import CliRunner
+
+    from quizgen.cli import cli
+
+    plain = CliRunner().invoke(cli, ["validate", str(REAL_BANK)])
+    assert plain.exit_code == 0, plain.output
+    lines = plain.output.splitlines()
+    summary = [line for line in lines if line.startswith("set 'whos-who':")]
+    assert len(summary) == 1 and "left out" in summary[0]
+    assert not any(line.startswith("  ") for line in lines)  # no set of the shipped bank names ids
+    verbose = CliRunner().invoke(cli, ["validate", "--verbose", str(REAL_BANK)]).output.splitlines()
+    listed = verbose[verbose.index(summary[0]) + 1:]
+    assert listed and listed[0].startswith("  ") and "actors-" in listed[0] and "question '" in listed[0]
+
+
+def test_the_summary_lists_each_question_of_an_ids_set_without_verbose():
+    from quizgen.model import Bank, Source
+    from quizgen.select import left_out_summary
+
+    source = Source("s", "s.txt", "0" * 64, "Herald", "Treaty")
+    by_id = QuestionSet("t", "The treaty of 1888", ids=(YEAR_CLOZE.id, CITY.id), order="ids")
+    by_filter = QuestionSet("f", "The treaty of 1888")
+    lines = left_out_summary(Bank("b", (source,), (YEAR_CLOZE, CITY), (by_id, by_filter)))
+    assert lines == ["set 't': prints 1 of 2 matching questions; 1 left out (another printed text would give their "
+                     "answer away)",
+                     "  year: its key '1888' is printed in the set's title: \"The treaty of 1888\"",
+                     "set 'f': prints 1 of 2 matching questions; 1 left out (another printed text would give their "
+                     "answer away)"]

@@ -177,6 +177,10 @@ DEFAULT_LABELS: Mapping[str, str] = {
     "timeline": "Timeline",
     "support_inferred": "Inferred",  # before the reason of a key the sources do not state word for word
     "support_outside": "Not from the sources",
+    # after the prompt of a question whose support is inferred, on student sheets,
+    # and the line of the sheet's instructions that says what it means
+    "inferred_mark": "†",
+    "inferred_note": "† The articles imply this answer but do not state it.",
     # PDF worksheets and keys. "{count}" in order_note is replaced by the
     # number of items (a plain replace: labels are never templates).
     "code": "code",

@@ -272,3 +272,23 @@ def test_the_summary_lists_each_question_of_an_ids_set_without_verbose():
                      "  year: its key '1888' is printed in the set's title: \"The treaty of 1888\"",
                      "set 'f': prints 1 of 2 matching questions; 1 left out (another printed text would give their "
                      "answer away)"]
+
+
+def test_student_sheets_mark_inferred_answers_instead_of_saying_inferred(real):
+    """No "(inferred)" in a printed prompt; a dagger after each question whose
+    answer the articles imply, explained once in the instructions."""
+    bank, out = real
+    mark, note = bank.config.label("inferred_mark"), bank.config.label("inferred_note")
+    marked_any = False
+    for qset in bank.sets:
+        questions = set_questions(bank, qset)
+        flat = " ".join("\n".join(p.extract_text() for p in pypdf.PdfReader(out / f"{qset.name}.pdf").pages).split())
+        assert "(inferred)" not in flat, qset.name
+        inferred = [x for x in questions if x.support.status == "inferred"]
+        assert (note in flat) == bool(inferred), qset.name
+        assert flat.count(mark) == len(inferred) + (1 if inferred else 0), qset.name
+        marked_any = marked_any or bool(inferred)
+        key = " ".join("\n".join(p.extract_text() for p in pypdf.PdfReader(out / f"{qset.name}-key.pdf").pages).split())
+        for x in inferred:  # the key still gives the reason in full
+            assert curly(" ".join(x.support.reason.split()))[:30] in key, (qset.name, x.id)
+    assert marked_any

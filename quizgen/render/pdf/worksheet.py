@@ -22,6 +22,8 @@ def worksheet_pdf(variant: Variant, qset: QuestionSet, bank: Bank, timestamp: in
     story.insert(-1, ScoreBox(cx, variant.total_points))
     if qset.instructions:
         story.append(Paragraph(cx.markup(qset.instructions), cx.st.body))
+    if any(inferred(shown) for shown in variant.questions):
+        story.append(Paragraph(cx.markup(cx.label("inferred_note")), cx.st.body))
     story.append(Spacer(1, 4))
     story.extend(questions(variant, qset, cx))
     if qset.timeline and events:
@@ -121,6 +123,11 @@ def true_false(cx: Context, value: str) -> str:
     return value
 
 
+def inferred(shown: ShownQuestion) -> bool:
+    """Whether the sheet marks the question: the articles imply its answer but do not state it."""
+    return shown.question.support.status == "inferred"
+
+
 def question_block(shown: ShownQuestion, cx: Context, level: int = 0, before: list[Flowable] = ()) -> Block:
     """A numbered question; ``before`` (a section heading) shares its block so
     a heading never ends a page alone."""
@@ -129,6 +136,8 @@ def question_block(shown: ShownQuestion, cx: Context, level: int = 0, before: li
     st = cx.st
     parts: list[Flowable] = [*before, Bookmark(f"q{n}", f"{n}. {outline_text(q.prompt)}", level)]
     prompt = cloze_markup(q.prompt, cx) if q.type == "cloze" else cx.markup(q.prompt)
+    if inferred(shown):  # the sheet's instructions say what the mark means (label inferred_note)
+        prompt += cx.markup(cx.label("inferred_mark"))
     parts.append(para(f"{prompt} {points_markup(shown.points, cx)}", st.prompt, f"{n}."))
     if q.type == "mcq":
         parts += [boxed(cx.markup(text), st.choice, letters(i))

@@ -107,6 +107,7 @@ class Question:
     loc: Loc = NO_LOC
     support: Support = QUOTED
     points: int | None = None  # None: the set's or the type's default (quizgen.select.question_points)
+    spares: tuple[str, ...] = ()  # matching: right-hand options that match no left item
 
     @property
     def correct_index(self) -> int:
@@ -188,6 +189,9 @@ DEFAULT_LABELS: Mapping[str, str] = {
     "order": "order",
     "boxes": "boxes",
     "match_note": "Write the letter of the match in each box.",
+    "spare_note": "One option on the right is not used.",  # a matching with a spare option
+    "spares_note": "{count} options on the right are not used.",
+    "not_used": "not used",  # the key's list of a matching's spare options
     "order_note": "Number the boxes 1 to {count}, 1 first.",
     "timeline_task": "Timeline. For each numbered mark on the axis, write in the table the date, what "
                      "happened, and which article reports it.",

@@ -197,8 +197,8 @@ class ShownQuestion:
     def choices(self) -> tuple[str, ...]:
         """What the worksheet lists, in its printed order."""
         q = self.question
-        if q.type == "matching":
-            original = tuple(right for _, right in q.pairs)
+        if q.type == "matching":  # the spares shuffle in among the partners
+            original = tuple(right for _, right in q.pairs) + q.spares
         elif q.type == "ordering":
             original = q.items
         else:
@@ -221,6 +221,13 @@ class ShownQuestion:
     def matching_key(self) -> tuple[str, ...]:
         """For each left item, top to bottom, the letter of its printed partner."""
         return tuple(letters(self.order.index(i)) for i in range(len(self.question.pairs)))
+
+    @property
+    def spare_letters(self) -> tuple[str, ...]:
+        """The printed letters of a matching's spare options, in the bank's order."""
+        q = self.question
+        start = len(q.pairs)
+        return tuple(letters(self.order.index(start + j) if self.order else start + j) for j in range(len(q.spares)))
 
     @property
     def ordering_key(self) -> tuple[str, ...]:
@@ -332,7 +339,7 @@ def _choice_order(q: Question, rng: random.Random) -> tuple[int, ...]:
         rng.shuffle(free)
         return tuple(free + pinned)
     if q.type in ("matching", "ordering"):
-        n = len(q.pairs) if q.type == "matching" else len(q.items)
+        n = len(q.pairs) + len(q.spares) if q.type == "matching" else len(q.items)
         return _shuffle_not_identity(n, rng)
     return ()
 

@@ -42,6 +42,7 @@ def printed(q: Question) -> tuple[str, ...]:
     if q.type == "mcq":
         texts += q.options
     texts += [side for pair in q.pairs for side in pair]
+    texts += q.spares
     texts += q.items
     return tuple(texts)
 

@@ -68,7 +68,8 @@ def check(bank: Bank, root) -> None:
             assert all(a.get("fraction") == "100" for a in answers)
         elif q.type == "matching":
             got = [(visible(s.findtext("text")), s.findtext("answer/text")) for s in el.findall("subquestion")]
-            assert stem == q.prompt and got == list(q.pairs)
+            # spares: Moodle's extra wrong answers, subquestions with empty text
+            assert stem == q.prompt and got == list(q.pairs) + [("", spare) for spare in q.spares]
         elif q.type == "ordering":
             got = sorted((int(a.get("fraction")), visible(a.findtext("text"))) for a in answers)
             assert [item for _, item in got] == list(q.items)

@@ -36,7 +36,7 @@ TYPE_KEYS = {
     "true_false": (("answer",), ()),
     "short_answer": (("answer",), ("accept",)),
     "cloze": ((), ()),
-    "matching": (("pairs",), ()),
+    "matching": (("pairs",), ("spares",)),
     "ordering": (("items",), ()),
 }
 ALL_TYPE_KEYS = tuple(dict.fromkeys(k for req, opt in TYPE_KEYS.values() for k in req + opt))
@@ -135,7 +135,9 @@ def question(c: Checker, node: Node, path: str) -> Question | None:
     q = Question(
         id=qid, type=qtype, topic=topic, prompt=prompt, answer=answer,  # type: ignore[arg-type]
         explanation=explanation, citations=cites, tags=tags,  # type: ignore[arg-type]
-        difficulty=difficulty, options=options, accept=accept, pairs=pairs,  # type: ignore[arg-type]
+        # a matching's spare right-hand options travel in _shape's options slot
+        difficulty=difficulty, options=() if qtype == "matching" else options, accept=accept, pairs=pairs,  # type: ignore[arg-type]
+        spares=options if qtype == "matching" else (),  # type: ignore[arg-type]
         items=items, origin=origin, template=template, facts=facts,  # type: ignore[arg-type]
         loc=c.loc(node), support=support_mark, points=points,  # type: ignore[arg-type]
     )
@@ -254,7 +256,18 @@ def _shape(c: Checker, qtype: str, fields: dict[str, Node], path: str, prompt: s
         if not (_distinct(c, fields["pairs"], f"{path}.pairs", lefts, "left items")
                 and _distinct(c, fields["pairs"], f"{path}.pairs", rights, "right items")):
             return None
-        return matching_answer(tuple(pairs)), (), (), tuple(pairs), ()
+        spares: tuple[str, ...] = ()
+        if "spares" in fields:  # options on the right that match nothing (docs/pdf.md)
+            spares = c.strings(fields["spares"], f"{path}.spares", min_len=1, max_len=3)
+            if spares is None or not _distinct(c, fields["spares"], f"{path}.spares", spares, "spares"):
+                return None
+            paired = {" ".join(r.casefold().split()) for r in rights}
+            for i, spare in enumerate(spares):
+                if " ".join(spare.casefold().split()) in paired:  # a spare must match nothing
+                    c.error(fields["spares"].value[i], f"{path}.spares[{i}]",
+                            f"expected a spare that is no pair's right item, found '{spare}'")
+                    return None
+        return matching_answer(tuple(pairs)), spares, (), tuple(pairs), ()
     if qtype == "ordering":
         if "items" not in fields:
             return None

@@ -56,7 +56,7 @@ def _front_back(q: Question) -> tuple[str, str]:
         also = f"<div>Also accepted: {text('; '.join(q.accept))}</div>" if q.accept else ""
         return prompt, f"<div><b>{text(q.answer)}</b></div>{also}"
     if q.type == "matching":
-        rights = [right for _, right in q.pairs]
+        rights = [right for _, right in q.pairs] + list(q.spares)
         order = shuffled_order(q.id, "right", len(rights))
         solution = "".join(f"<li>{text(left)} → {text(right)}</li>" for left, right in q.pairs)
         return (prompt + _list([left for left, _ in q.pairs], ordered=True) + _list([rights[i] for i in order]),

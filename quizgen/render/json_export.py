@@ -27,6 +27,7 @@ def question_record(q: Question) -> dict:
         "origin": q.origin, "template": q.template, "facts": list(q.facts),
         "tags": list(q.tags), "difficulty": q.difficulty, "explanation": q.explanation,
         "accept": list(q.accept), "pairs": [list(p) for p in q.pairs], "items": list(q.items),
+        **({"spares": list(q.spares)} if q.spares else {}),  # only where a matching has them: other records unchanged
         "support": {"status": q.support.status, "reason": q.support.reason},
     }
 

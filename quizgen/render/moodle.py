@@ -93,6 +93,9 @@ def question(q: Question, bank: Bank) -> ET.Element:
         for left, right in q.pairs:
             sub = _text(el, "subquestion", _html(left), "html")
             ET.SubElement(ET.SubElement(sub, "answer"), "text").text = right
+        for spare in q.spares:  # Moodle's extra wrong answer: a subquestion with empty text
+            sub = _text(el, "subquestion", "", "html")
+            ET.SubElement(ET.SubElement(sub, "answer"), "text").text = spare
     elif q.type == "ordering":
         ET.SubElement(el, "layouttype").text = "VERTICAL"
         ET.SubElement(el, "selecttype").text = "ALL"

@@ -171,7 +171,7 @@ def _pairs(q: Question) -> list[tuple[str, str]]:
 
 def _matching_item(item, presentation, q: Question) -> None:
     pairs = _pairs(q)
-    rights = list(dict.fromkeys(right for _, right in pairs))
+    rights = list(dict.fromkeys([*(right for _, right in pairs), *q.spares]))  # spares: choices no left takes
     from quizgen.render.anki.notes import shuffled_order
 
     order = shuffled_order(q.id, "right", len(rights))

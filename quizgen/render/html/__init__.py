@@ -56,9 +56,10 @@ def question_record(bank: Bank, q: Question) -> dict:
         # Even indexes: text; odd indexes: the blank's answer.
         rec.update(parts=CLOZE_BLANK.split(q.prompt))
     elif q.type == "matching":
-        order = shuffled_order(q.id, "html-matching", len(q.pairs))
+        rights = [right for _, right in q.pairs] + list(q.spares)  # spares match no row
+        order = shuffled_order(q.id, "html-matching", len(rights))
         rec.update(prompt=q.prompt, rows=[[left, str(i)] for i, (left, _) in enumerate(q.pairs)],
-                   choices=[[str(i), q.pairs[i][1]] for i in order])
+                   choices=[[str(i), rights[i]] for i in order])
     elif q.type == "ordering":
         order = shuffled_order(q.id, "html-ordering", len(q.items))
         rec.update(prompt=q.prompt, rows=[[q.items[i], str(i + 1)] for i in order],

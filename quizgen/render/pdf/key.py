@@ -129,7 +129,11 @@ def answer_markup(shown: ShownQuestion, cx: Context) -> str:
     if q.type == "short_answer" and q.accept:
         return f"{head} ({markup(cx.label('also_accepted'))}: {markup('; '.join(q.accept))})"
     if q.type == "matching":
-        return f"{head}: {markup('; '.join(f'{left} → {right}' for left, right in q.pairs))}"
+        pairs = f"{head}: {markup('; '.join(f'{left} → {right}' for left, right in q.pairs))}"
+        if not q.spares:
+            return pairs
+        unused = "; ".join(f"{letter}: {spare}" for letter, spare in zip(shown.spare_letters, q.spares))
+        return f"{pairs} ({markup(cx.label('not_used'))}: {markup(unused)})"
     if q.type == "ordering":
         boxes = ", ".join(f"{letters(i)}={pos}" for i, pos in enumerate(shown.ordering_positions))
         return f"{head} ({markup(cx.label('boxes'))} {markup(boxes)}): {markup(' → '.join(q.items))}"

@@ -31,7 +31,10 @@ def keyed(shown: ShownQuestion) -> dict[str, object]:
         return {"blanks": list(q.cloze_blanks)}
     if q.type == "matching":
         # for each left item, top to bottom, the letter of its partner
-        return {"letters": list(shown.matching_key), "pairs": [list(p) for p in q.pairs]}
+        key: dict[str, object] = {"letters": list(shown.matching_key), "pairs": [list(p) for p in q.pairs]}
+        if q.spares:  # the right-hand options that match nothing
+            key["spares"] = list(shown.spare_letters)
+        return key
     if q.type == "ordering":
         return {"letters": list(shown.ordering_key), "boxes": list(shown.ordering_positions)}
     return {"text": q.answer}

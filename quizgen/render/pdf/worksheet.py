@@ -150,7 +150,11 @@ def question_block(shown: ShownQuestion, cx: Context, level: int = 0, before: li
     elif q.type == "cloze":
         pass  # the blanks are in the prompt
     elif q.type == "matching":
-        parts.append(para(cx.markup(cx.label("match_note")), st.note))
+        note = cx.label("match_note")
+        if q.spares:  # a plain replace, as for order_note
+            spare = cx.label("spare_note") if len(q.spares) == 1 else cx.label("spares_note")
+            note += " " + spare.replace("{count}", str(len(q.spares)))
+        parts.append(para(cx.markup(note), st.note))
         parts.append(matching_table(shown, cx))
     elif q.type == "ordering":
         # A plain replace, not str.format: the label is the bank's text.

@@ -123,3 +123,15 @@ def test_the_shipped_bank_has_matching_questions_with_spares():
     bank, _ = load_bank(Path(__file__).parents[1] / "questions")
     spared = [q for q in bank.questions if q.spares]
     assert len(spared) >= 2 and all(q.type == "matching" for q in spared)
+
+
+def test_a_spare_needs_glyphs_like_any_printed_text():
+    from quizgen.bank.glyphs import printed
+
+    assert ("spares[0]", "harbour master") in list(printed(SPARED))
+
+
+def test_a_spare_printed_on_the_sheet_counts_for_leaks():
+    from quizgen.select_leaks import printed
+
+    assert "harbour master" in printed(SPARED)

@@ -294,7 +294,7 @@ def check_glyphs(root: str | Path, config: BankConfig | None, sources: Iterable[
         # CPython answers without reading the text) settles them; 100,000
         # questions take a tenth of a second.
         if ascii_ok and q.prompt.isascii() and q.explanation.isascii() and q.answer.isascii() and all(
-                t.isascii() for t in (*q.options, *q.accept, *q.items, *(c.quote for c in q.citations))) and all(
+                t.isascii() for t in (*q.options, *q.accept, *q.items, *q.spares, *(c.quote for c in q.citations))) and all(
                 a.isascii() and b.isascii() for a, b in q.pairs):
             continue
         for path, text in printed(q):
@@ -308,7 +308,7 @@ def printed(q: Question) -> Iterator[tuple[str, str]]:
     yield "prompt", q.prompt
     yield "answer", q.answer
     yield "explanation", q.explanation
-    for name in ("options", "accept", "items"):
+    for name in ("options", "accept", "items", "spares"):
         for i, text in enumerate(getattr(q, name)):
             yield f"{name}[{i}]", text
     for i, (left, right) in enumerate(q.pairs):

@@ -190,14 +190,17 @@ def statement_settled(q: Question, raw: str) -> bool:
     """Whether ``raw`` settles the true/false statement ``q``. A true statement
     is settled by a text that prints most of its content words. A false one is
     settled by a text that prints most of the words it shares with its
-    quotes (the part that is right) together with a name or
+    quotes (the part that is right, at least half the statement) together with a name or
     number the sources give in place of the wrong one: the corrected statement."""
     if q.type != "true_false":
         return False
     said = words(raw)
     if q.answer != "False":
         return _share(words(q.prompt), said)
-    right = words(q.prompt) & words(" ".join(c.quote for c in q.citations))  # the quotes, verbatim
+    statement = words(q.prompt)
+    right = statement & words(" ".join(c.quote for c in q.citations))  # the quotes, verbatim
+    if 2 * len(right) < len(statement):  # a claim about the sources ("they spell it alike"), not a fact they state
+        return False
     corrections = _names(_sources_text(q)) - _names(q.prompt)
     return _share(right, said) and bool(corrections & _names(raw))
 

@@ -292,3 +292,13 @@ def test_student_sheets_mark_inferred_answers_instead_of_saying_inferred(real):
         for x in inferred:  # the key still gives the reason in full
             assert curly(" ".join(x.support.reason.split()))[:30] in key, (qset.name, x.id)
     assert marked_any
+
+
+def test_a_claim_about_the_sources_is_not_settled_by_a_text_on_the_same_subject():
+    from quizgen.select_leaks import statement_settled
+
+    claim = Question("alike", "true_false", "t", "Both papers spell the mayor's first name the same way in print.", "False",
+                     "One writes Katarina, the other Katharina.",
+                     (Citation("a", "the mayor's first name, Katarina"), Citation("b", "mayor Katharina Brand")),
+                     options=("True", "False"))
+    assert not statement_settled(claim, "Which first name does the Herald give the mayor, Katharina Brand?")

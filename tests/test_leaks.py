@@ -302,3 +302,14 @@ def test_a_claim_about_the_sources_is_not_settled_by_a_text_on_the_same_subject(
                      (Citation("a", "the mayor's first name, Katarina"), Citation("b", "mayor Katharina Brand")),
                      options=("True", "False"))
     assert not statement_settled(claim, "Which first name does the Herald give the mayor, Katharina Brand?")
+
+
+def test_validate_does_not_check_a_huge_set_for_leaks(monkeypatch):
+    import quizgen.select as select_module
+    from quizgen.model import Bank, Source
+
+    monkeypatch.setattr(select_module, "SUMMARY_LIMIT", 1)
+    source = Source("s", "s.txt", "0" * 64, "Herald", "Treaty")
+    lines = select_module.left_out_summary(Bank("b", (source,), (YEAR_CLOZE, CITY), (QuestionSet("f", "1888"),)))
+    assert lines == ["set 'f': 2 matching questions, more than validate checks for leaks (1); "
+                     "`quizgen pdf f` reports what it leaves out"]

@@ -22,7 +22,7 @@ import io
 import pickle
 from pathlib import Path
 
-from quizgen.cachestore import Store, digest
+from quizgen.cachestore import Store, digest  # noqa: F401 (digest: load.py's whole-bank key)
 
 SCHEMA = "validate-file/1"  # bump when the entry's shape changes
 _ALLOWED_MODULES = ("quizgen.model", "quizgen.errors", "quizgen.dates")
@@ -80,3 +80,15 @@ def put(key: str, result: object) -> None:
     s = store()
     if s.enabled:
         s.put(key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def cached(name: str, key: str | None, compute):  # noqa: ANN001, ANN201
+    """compute(), read from the cache when ``key`` (a key of all its inputs) was seen."""
+    if key is None or not store().enabled:
+        return compute()
+    full = digest(SCHEMA, _code_fingerprint(), name, key)
+    hit = get(full)
+    if hit is None:
+        hit = compute()
+        put(full, hit)
+    return hit

@@ -123,17 +123,23 @@ def load_question_file(path: Path, source_ids: list[str] | None,
     done here while the file's nodes are at hand; then the result is also
     looked up in and stored to the validation cache (filecache.py) under
     ``context`` (filecache.context_key of the same ids and sources)."""
+    return _load_file_keyed(path, source_ids, sources, context)[0]
+
+
+def _load_file_keyed(path: Path, source_ids: list[str] | None, sources: tuple[Source, ...] | None,
+                     context: str | None) -> tuple[FileResult, str | None]:
+    """load_question_file, and the cache key of the bytes it read (None when not cached)."""
     with paused_gc():
         c = Checker(shown_path(path), source_ids=source_ids)
         data, diags = read_yaml_bytes(path, c.file)
         if data is None:
-            return [], [], diags
+            return ([], [], diags), None
         key = None
         if sources is not None and context is not None and filecache.store().enabled:
             key = filecache.file_key(context, c.file, data)
             hit = filecache.get(key)
             if hit is not None:
-                return hit
+                return hit, key
         node, diags = compose_bytes(data, c.file)
         questions = validate.questions_file(c, node) if not errors_only(diags) else []
         diags = diags + c.diagnostics
@@ -145,25 +151,33 @@ def load_question_file(path: Path, source_ids: list[str] | None,
         result = (questions, c.ids, diags)
         if key is not None:
             filecache.put(key, result)
-        return result
+        return result, key
 
 
-def _load_question_file_args(args: tuple) -> FileResult:
-    return load_question_file(*args)
+def _load_file_keyed_args(args: tuple) -> tuple[FileResult, str | None]:
+    return _load_file_keyed(*args)
 
 
 def load_questions(paths: list[Path], source_ids: list[str] | None,
                    sources: tuple[Source, ...] | None = None) -> FileResult:
+    return _load_questions(paths, source_ids, sources)[0]
+
+
+def _load_questions(paths: list[Path], source_ids: list[str] | None,
+                    sources: tuple[Source, ...] | None) -> tuple[FileResult, str | None]:
+    """load_questions, and a key for the whole list of questions (the file
+    keys in order; None when any file was not cached) for cross-file results."""
     context = filecache.context_key(source_ids, sources) if sources is not None else None
-    results: dict[int, FileResult] = {}
+    results: dict[int, tuple[FileResult, str | None]] = {}
     if context is not None and filecache.store().enabled:
         # hits first, here: a bank that did not change starts no worker at all
         for i, p in enumerate(paths):
             shown = shown_path(p)
             data, _ = read_yaml_bytes(p, shown)
-            hit = filecache.get(filecache.file_key(context, shown, data)) if data is not None else None
+            key = filecache.file_key(context, shown, data) if data is not None else None
+            hit = filecache.get(key) if key is not None else None
             if hit is not None:
-                results[i] = hit
+                results[i] = hit, key
     todo = [i for i in range(len(paths)) if i not in results]
     total = sum(paths[i].stat().st_size for i in todo if paths[i].is_file())
     jobs = [(paths[i], source_ids, sources, context) for i in todo]
@@ -172,18 +186,21 @@ def load_questions(paths: list[Path], source_ids: list[str] | None,
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(workers) as pool:
-            results.update(zip(todo, pool.map(_load_question_file_args, jobs, chunksize=1)))
+            results.update(zip(todo, pool.map(_load_file_keyed_args, jobs, chunksize=1)))
     else:
-        results.update(zip(todo, (load_question_file(*job) for job in jobs)))
+        results.update(zip(todo, (_load_file_keyed(*job) for job in jobs)))
     questions: list[Question] = []
     ids: list[tuple[str, Loc]] = []
     diagnostics: list[Diagnostic] = []
+    keys: list[str] = []
     for i in range(len(paths)):  # merged in file order, so output is stable
-        qs, seen, diags = results[i]
+        (qs, seen, diags), key = results[i]
         questions.extend(qs)
         ids.extend(seen)
         diagnostics.extend(diags)
-    return questions, ids, diagnostics
+        keys.append(key or "")
+    whole = None if not keys or not all(keys) else filecache.digest("questions", *keys)
+    return (questions, ids, diagnostics), whole
 
 
 def load_sets(root: Path) -> tuple[list[QuestionSet], list[Diagnostic]]:
@@ -338,7 +355,7 @@ def _load_bank(root: Path, partial: bool = False) -> tuple[Bank | None, list[Dia
     paths, outside = links_outside(root, question_files(root, _corpus_inside(root, config)))
     diagnostics += outside
     # the support check of each file's questions is done with the file (and cached with it)
-    questions, ids, diags = load_questions(paths, source_ids, tuple(sources))
+    (questions, ids, diags), questions_key = _load_questions(paths, source_ids, tuple(sources))
     diagnostics += diags
     sets, diags = load_sets(root)
     diagnostics += diags
@@ -360,7 +377,8 @@ def _load_bank(root: Path, partial: bool = False) -> tuple[Bank | None, list[Dia
     if not questions and not errors_only(diagnostics):  # nothing to build a deck or a worksheet from
         diagnostics.append(Diagnostic(Loc(shown_path(root)), "expected at least one question in the bank, "
                                                              "found none"))
-    diagnostics += check_duplicates(questions)  # no statement twice
+    # no statement twice; a function of the questions alone, so cached under their key
+    diagnostics += filecache.cached("duplicates", questions_key, lambda: check_duplicates(questions))
     diagnostics += check_balance(questions, Loc(shown_path(root)))  # keys not piled on one letter or value
     diagnostics = sort_diagnostics(diagnostics)
     if errors_only(diagnostics) and not (partial and config is not None):

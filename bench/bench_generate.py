@@ -131,34 +131,35 @@ def bench_generate(root: Path, n: int, seed: int) -> Path:
 
 
 def make_big_bank(root: Path, generated: Path, size: int) -> int:
-    """Copies of the generated questions under fresh ids, 10,000 per file."""
+    """Copies of the generated questions under fresh ids, 10,000 per file
+    (the generated ones over and over when there are fewer)."""
     import yaml
 
     records = yaml.load(generated.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)["questions"]
     root.mkdir(parents=True)
     shutil.copy(REPO / "questions" / "sources.yaml", root / "sources.yaml")
-    written, copy = 0, 0
+    written, copy, file_no = 0, 0, 0
     per_file = 10_000
     while written < size:
-        chunk = []
-        for rec in records:
-            if written + len(chunk) >= size or len(chunk) >= per_file:
-                break
-            rec = dict(rec, id=f"{rec['id']}-{copy}")
-            chunk.append(rec)
-        if not chunk:
+        chunk: list[dict] = []
+        while len(chunk) < per_file and written + len(chunk) < size:
+            for rec in records:
+                if len(chunk) >= per_file or written + len(chunk) >= size:
+                    break
+                # fresh fact ids too: a copy resting on the same facts is a near-duplicate
+                # (bank/duplicates.py), and a bank of 90 % warnings times their printing
+                chunk.append(dict(rec, id=f"{rec['id']}-{copy}", facts=[f"{f}.{copy}" for f in rec["facts"]]))
             copy += 1
-            continue
         text = "questions:\n" + _dump_records(chunk)
-        (root / f"part-{written // per_file:03d}.yaml").write_text(text, encoding="utf-8")
+        (root / f"part-{file_no:03d}.yaml").write_text(text, encoding="utf-8")
         written += len(chunk)
-        copy += 1
+        file_no += 1
     return written
 
 
 def _dump_records(records: list[dict]) -> str:
     """The records in the same layout `generate` writes (via the question writer)."""
-    from quizgen.model import Citation, Question
+    from quizgen.model import QUOTED, Citation, Question, Support
 
     questions = []
     for r in records:
@@ -169,7 +170,9 @@ def _dump_records(records: list[dict]) -> str:
             explanation=r["explanation"], citations=tuple(Citation(c["source"], c["quote"]) for c in r["citations"]),
             tags=tuple(r["tags"]), difficulty=r["difficulty"], options=tuple(r.get("options", ())),
             accept=tuple(r.get("accept", ())), pairs=tuple((p["left"], p["right"]) for p in r.get("pairs", ())),
-            items=tuple(r.get("items", ())), origin="generated", template=r["template"], facts=tuple(r["facts"])))
+            items=tuple(r.get("items", ())), origin="generated", template=r["template"], facts=tuple(r["facts"]),
+            # the marks generate wrote (inferred dates): without them every such key is unsupported
+            support=Support(r["support"]["status"], r["support"].get("reason", "")) if "support" in r else QUOTED))
     return dump_questions(questions).split("questions:\n", 1)[1]
 
 

@@ -76,35 +76,60 @@ def statement(q: Question) -> tuple[object, ...] | None:
 
 
 class DuplicateIndex:
-    """Questions seen so far, and which earlier one a new question repeats."""
+    """Questions seen so far, and which earlier one a new question repeats.
+
+    Indexed by (shape, anchor) and by (shape, anchor, key) rather than by shape
+    alone: many questions of a large bank share a masked shape ("Who was # in
+    #?"), and scanning them all for every new question made validate quadratic
+    (12 s of 17 for 100,000 questions). The answer is the one the plain scan
+    gives: the earliest added question that matches."""
 
     def __init__(self, questions: Iterable[Question] = ()):
-        self._shapes: dict[str, list[Question]] = {}
         self._statements: dict[tuple[object, ...], Question] = {}
+        # (shape, anchor, other has facts) -> first (seq, question); the same
+        # with the folded key appended, for types whose key must agree
+        self._any: dict[tuple, tuple[int, Question]] = {}
+        self._keyed: dict[tuple, tuple[int, Question]] = {}
+        self._seq = 0
         for q in questions:
             self.add(q)
 
-    def first_of(self, q: Question) -> Question | None:
+    def first_of(self, q: Question, _shape: str | None = None) -> Question | None:
         """The earlier question ``q`` repeats, or None."""
         key = statement(q)
         if key is not None and key in self._statements:
             return self._statements[key]
-        for other in self._shapes.get(shape(q), ()):
-            # a question with another key asks something else ("what does A
-            # call it" and "what does B call it"); statements are true or false
-            if q.type != "true_false" and _fold(q.answer) != _fold(other.answer):
-                continue
-            # fact records say best what a question is about; quotes where one has none
-            both = bool(q.facts and other.facts)
-            if _anchors(q, both) & _anchors(other, both):
-                return other
-        return None
+        s = shape(q) if _shape is None else _shape
+        # a question with another key asks something else ("what does A
+        # call it" and "what does B call it"); statements are true or false
+        if q.type == "true_false":
+            table, tail = self._any, ()
+        else:
+            table, tail = self._keyed, (_fold(q.answer),)
+        # fact records say best what a question is about; quotes where one has none
+        probes = [(s, a, False) + tail for a in _anchors(q, False)]
+        if q.facts:
+            probes += [(s, a, True) + tail for a in _anchors(q, True)]
+        else:
+            probes += [(s, a, True) + tail for a in _anchors(q, False)]
+        best = min((table[p] for p in probes if p in table), default=None, key=lambda hit: hit[0])
+        return None if best is None else best[1]
 
-    def add(self, q: Question) -> None:
+    def add(self, q: Question, _shape: str | None = None) -> None:
         key = statement(q)
         if key is not None:
             self._statements.setdefault(key, q)
-        self._shapes.setdefault(shape(q), []).append(q)
+        s = shape(q) if _shape is None else _shape
+        hit = (self._seq, q)
+        self._seq += 1
+        has_facts = bool(q.facts)
+        folded = _fold(q.answer)
+        # with facts, another question with facts compares fact anchors, one
+        # without compares quotes: both are indexed
+        anchors = _anchors(q, False) | (_anchors(q, True) if has_facts else set())
+        for a in anchors:
+            self._any.setdefault((s, a, has_facts), hit)
+            self._keyed.setdefault((s, a, has_facts, folded), hit)
 
 
 def duplicate_groups(questions: Iterable[Question]) -> list[list[Question]]:
@@ -112,9 +137,10 @@ def duplicate_groups(questions: Iterable[Question]) -> list[list[Question]]:
     index = DuplicateIndex()
     groups: dict[str, list[Question]] = {}
     for q in questions:
-        first = index.first_of(q)
+        s = shape(q)
+        first = index.first_of(q, s)
         if first is None:
-            index.add(q)
+            index.add(q, s)
         else:
             groups.setdefault(first.id, [first]).append(q)
     return list(groups.values())

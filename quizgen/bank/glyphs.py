@@ -62,9 +62,14 @@ class Chain:
     # Printable ASCII needs no check when every char from space to tilde is
     # in some family: str.isascii() is free, a loop over the text is not.
     ascii_ok: bool = field(init=False, compare=False)
+    # Characters found printable so far: a text whose characters are all
+    # known is settled by one set difference (C speed) instead of a lookup
+    # per character (1 s of validate for 100,000 questions with accents).
+    _printable: set[str] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self):
         object.__setattr__(self, "ascii_ok", all(self.family_of(c) is not None for c in range(0x20, 0x7F)))
+        object.__setattr__(self, "_printable", set(NEUTRAL))
 
     @property
     def names(self) -> str:
@@ -81,10 +86,16 @@ class Chain:
         """Characters of the text no family has, each once, in text order."""
         if self.ascii_ok and text.isascii():
             return []
+        unknown = set(text) - self._printable
+        if not unknown:
+            return []
         out = []
-        for ch in dict.fromkeys(text):
-            if ch not in NEUTRAL and self.family_of(ord(ch)) is None:
-                out.append(ch)
+        for ch in dict.fromkeys(text):  # in text order
+            if ch in unknown:
+                if self.family_of(ord(ch)) is None:
+                    out.append(ch)
+                else:
+                    self._printable.add(ch)
         return out
 
 

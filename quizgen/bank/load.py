@@ -18,10 +18,11 @@ from quizgen.bank.config import CONFIG_FILE, check_topics, load_config
 from quizgen.bank.glyphs import check_glyphs
 from quizgen.bank.check import Checker, did_you_mean
 from quizgen.bank.duplicates import check_duplicates
-from quizgen.bank.support import check_support
+from quizgen.bank.support import FileNodes, check_support
 from quizgen.bank.balance import check_balance
 from quizgen.errors import Diagnostic, Loc, errors_only, sort_diagnostics
-from quizgen.bank.marks import load_yaml
+from quizgen.bank import filecache
+from quizgen.bank.marks import compose_bytes, load_yaml, read_yaml_bytes
 from quizgen.model import Bank, BankConfig, Question, QuestionSet, Source
 from quizgen.select import matches
 
@@ -109,38 +110,97 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def load_question_file(path: Path, source_ids: list[str] | None) -> FileResult:
-    """Valid questions of one file, the (id, loc) of every question seen, diagnostics."""
+def _cited_known(q: Question, known: frozenset[str]) -> bool:
+    return all(c.source in known for c in q.citations)
+
+
+def load_question_file(path: Path, source_ids: list[str] | None,
+                       sources: tuple[Source, ...] | None = None, context: str | None = None) -> FileResult:
+    """Valid questions of one file, the (id, loc) of every question seen, diagnostics.
+
+    With ``sources`` (the valid source records) the diagnostics include the
+    support check of the file's questions citing only those (check_support),
+    done here while the file's nodes are at hand; then the result is also
+    looked up in and stored to the validation cache (filecache.py) under
+    ``context`` (filecache.context_key of the same ids and sources)."""
+    return _load_file_keyed(path, source_ids, sources, context)[0]
+
+
+def _load_file_keyed(path: Path, source_ids: list[str] | None, sources: tuple[Source, ...] | None,
+                     context: str | None) -> tuple[FileResult, str | None]:
+    """load_question_file, and the cache key of the bytes it read (None when not cached)."""
     with paused_gc():
         c = Checker(shown_path(path), source_ids=source_ids)
-        node, diags = load_yaml(path, c.file)
+        data, diags = read_yaml_bytes(path, c.file)
+        if data is None:
+            return ([], [], diags), None
+        key = None
+        if sources is not None and context is not None and filecache.store().enabled:
+            key = filecache.file_key(context, c.file, data)
+            hit = filecache.get(key)
+            if hit is not None:
+                return hit, key
+        node, diags = compose_bytes(data, c.file)
         questions = validate.questions_file(c, node) if not errors_only(diags) else []
-        return questions, c.ids, diags + c.diagnostics
+        diags = diags + c.diagnostics
+        if sources is not None:
+            known = frozenset(s.id for s in sources)
+            files = FileNodes()
+            files.add(c.file, node, data)
+            diags += check_support([q for q in questions if _cited_known(q, known)], sources, files)
+        result = (questions, c.ids, diags)
+        if key is not None:
+            filecache.put(key, result)
+        return result, key
 
 
-def _load_question_file_args(args: tuple[Path, list[str] | None]) -> FileResult:
-    return load_question_file(*args)
+def _load_file_keyed_args(args: tuple) -> tuple[FileResult, str | None]:
+    return _load_file_keyed(*args)
 
 
-def load_questions(paths: list[Path], source_ids: list[str] | None) -> FileResult:
-    total = sum(p.stat().st_size for p in paths if p.is_file())
-    jobs = [(p, source_ids) for p in paths]
-    workers = min(len(paths), os.cpu_count() or 1)
+def load_questions(paths: list[Path], source_ids: list[str] | None,
+                   sources: tuple[Source, ...] | None = None) -> FileResult:
+    return _load_questions(paths, source_ids, sources)[0]
+
+
+def _load_questions(paths: list[Path], source_ids: list[str] | None,
+                    sources: tuple[Source, ...] | None) -> tuple[FileResult, str | None]:
+    """load_questions, and a key for the whole list of questions (the file
+    keys in order; None when any file was not cached) for cross-file results."""
+    context = filecache.context_key(source_ids, sources) if sources is not None else None
+    results: dict[int, tuple[FileResult, str | None]] = {}
+    if context is not None and filecache.store().enabled:
+        # hits first, here: a bank that did not change starts no worker at all
+        for i, p in enumerate(paths):
+            shown = shown_path(p)
+            data, _ = read_yaml_bytes(p, shown)
+            key = filecache.file_key(context, shown, data) if data is not None else None
+            hit = filecache.get(key) if key is not None else None
+            if hit is not None:
+                results[i] = hit, key
+    todo = [i for i in range(len(paths)) if i not in results]
+    total = sum(paths[i].stat().st_size for i in todo if paths[i].is_file())
+    jobs = [(paths[i], source_ids, sources, context) for i in todo]
+    workers = min(len(jobs), os.cpu_count() or 1)
     if total >= PARALLEL_BYTES and workers > 1:
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(workers) as pool:
-            results = list(pool.map(_load_question_file_args, jobs, chunksize=1))
+            results.update(zip(todo, pool.map(_load_file_keyed_args, jobs, chunksize=1)))
     else:
-        results = [load_question_file(*job) for job in jobs]
+        results.update(zip(todo, (_load_file_keyed(*job) for job in jobs)))
     questions: list[Question] = []
     ids: list[tuple[str, Loc]] = []
     diagnostics: list[Diagnostic] = []
-    for qs, seen, diags in results:  # merged in file order, so output is stable
+    keys: list[str] = []
+    for i in range(len(paths)):  # merged in file order, so output is stable
+        (qs, seen, diags), key = results[i]
         questions.extend(qs)
         ids.extend(seen)
         diagnostics.extend(diags)
-    return questions, ids, diagnostics
+        keys.append(key or "")
+    whole = None if not keys or not all(keys) else filecache.digest("questions", *keys)
+    return (questions, ids, diagnostics), whole
 
 
 def load_sets(root: Path) -> tuple[list[QuestionSet], list[Diagnostic]]:
@@ -294,7 +354,8 @@ def _load_bank(root: Path, partial: bool = False) -> tuple[Bank | None, list[Dia
     # reported again, the record's own error is the one message.
     paths, outside = links_outside(root, question_files(root, _corpus_inside(root, config)))
     diagnostics += outside
-    questions, ids, diags = load_questions(paths, source_ids)
+    # the support check of each file's questions is done with the file (and cached with it)
+    (questions, ids, diags), questions_key = _load_questions(paths, source_ids, tuple(sources))
     diagnostics += diags
     sets, diags = load_sets(root)
     diagnostics += diags
@@ -312,12 +373,12 @@ def _load_bank(root: Path, partial: bool = False) -> tuple[Bank | None, list[Dia
     # Every key stated by its citations, or marked. A question citing a source
     # that failed validation was reported there: checking it again here would
     # blame each of its keys for one broken record.
-    known = {s.id for s in sources}
-    diagnostics += check_support([q for q in questions if all(c.source in known for c in q.citations)], sources)
+    # (done file by file in load_questions)
     if not questions and not errors_only(diagnostics):  # nothing to build a deck or a worksheet from
         diagnostics.append(Diagnostic(Loc(shown_path(root)), "expected at least one question in the bank, "
                                                              "found none"))
-    diagnostics += check_duplicates(questions)  # no statement twice
+    # no statement twice; a function of the questions alone, so cached under their key
+    diagnostics += filecache.cached("duplicates", questions_key, lambda: check_duplicates(questions))
     diagnostics += check_balance(questions, Loc(shown_path(root)))  # keys not piled on one letter or value
     diagnostics = sort_diagnostics(diagnostics)
     if errors_only(diagnostics) and not (partial and config is not None):

@@ -221,6 +221,14 @@ def _alias_diagnostics(text: str | bytes, file: str) -> list[Diagnostic]:
 def load_yaml(path: Path, file: str | None = None) -> tuple[Node | None, list[Diagnostic]]:
     """Read and compose a YAML file; ``file`` is the name diagnostics show."""
     shown = file or str(path)
+    data, diagnostics = read_yaml_bytes(path, shown)
+    if data is None:
+        return None, diagnostics
+    return compose_bytes(data, shown)
+
+
+def read_yaml_bytes(path: Path, shown: str) -> tuple[bytes | None, list[Diagnostic]]:
+    """The file's bytes, or None and why not (unreadable, too big)."""
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -238,6 +246,11 @@ def load_yaml(path: Path, file: str | None = None) -> tuple[Node | None, list[Di
         return None, [Diagnostic(Loc(shown), f"cannot read file: {getattr(exc, 'strerror', None) or exc}")]
     if len(data) > MAX_BYTES:
         return None, [Diagnostic(Loc(shown, 1, 1), f"expected a file under {MAX_BYTES} bytes, found more")]
+    return data, []
+
+
+def compose_bytes(data: bytes, shown: str) -> tuple[Node | None, list[Diagnostic]]:
+    """Compose a file's bytes (read by read_yaml_bytes) as load_yaml does."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -254,10 +254,13 @@ def status(q: Question, sources: dict[str, Source]) -> str:
 
 # -- diagnostics -------------------------------------------------------------------
 
-def check_support(questions: Iterable[Question], sources: Iterable[Source]) -> list[Diagnostic]:
-    """A diagnostic at every unmarked key the citations do not state."""
+def check_support(questions: Iterable[Question], sources: Iterable[Source],
+                  files: "FileNodes | None" = None) -> list[Diagnostic]:
+    """A diagnostic at every unmarked key the citations do not state.
+    ``files``: the question files already composed (FileNodes.add), so a gap
+    needs no second read of its file."""
     by_id = {s.id: s for s in sources}
-    files = _FileNodes()
+    files = files or FileNodes()
     diagnostics = []
     for q in questions:
         if q.support.status != "quoted":
@@ -285,20 +288,31 @@ def _message(gap: Gap) -> str:
     return f"expected '{gap.key}' as one phrase in {WHERE}, found its words only apart" + HINT
 
 
-class _FileNodes:
+class FileNodes:
     """Finds the node of a key by reading the question's file again (only for
     questions with a gap, so a clean bank never pays for it)."""
 
     def __init__(self) -> None:
         # per file: its question items by (line, column) with their index, and its lines
         self._files: dict[str, tuple[dict[tuple[int, int], tuple[int, Node]], list[str]]] = {}
+        self._given: dict[str, tuple[Node | None, bytes]] = {}
+
+    def add(self, file: str, node: Node | None, data: bytes) -> None:
+        """A file already composed from ``data``: located from that, not read again."""
+        self._given[file] = (node, data)
 
     def _load(self, file: str) -> tuple[dict[tuple[int, int], tuple[int, Node]], list[str]]:
         if file not in self._files:
             from quizgen.bank.marks import load_yaml
 
             path = Path(file)
-            node, _ = load_yaml(path, file) if path.is_file() else (None, [])
+            if file in self._given:
+                node, data = self._given.pop(file)
+                # as read_text would: universal newlines split as splitlines does
+                lines = data.decode("utf-8").splitlines()
+            else:
+                node, _ = load_yaml(path, file) if path.is_file() else (None, [])
+                lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
             items: list[Node] = []
             if isinstance(node, MappingNode):
                 for k, v in node.value:
@@ -307,7 +321,6 @@ class _FileNodes:
             # indexed once: a bank with many gaps would otherwise scan every item per gap
             by_place = {(item.start_mark.line + 1, item.start_mark.column + 1): (index, item)
                         for index, item in enumerate(items)}
-            lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
             self._files[file] = (by_place, lines)
         return self._files[file]
 

@@ -1,0 +1,156 @@
+"""The per-file validation cache (quizgen/bank/filecache.py): a hit gives what
+a miss gives, a damaged entry is a miss, an edit misses for that file only,
+and QUIZGEN_CACHE_DIR=off loads without it."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from quizgen.bank import filecache
+from quizgen.bank.load import load_bank
+
+from conftest import write
+
+BROKEN = """
+questions:
+  - id: bad-one
+    type: mcq
+    topic: meetings
+    tags: [x]
+    difficulty: easy
+    prompt: Where?
+    options: [Portville, Harbourton]
+    answer: Lakeside
+    explanation: No.
+    citations:
+      - source: harbour
+        quote: met in Portville
+  - id: unsupported
+    type: mcq
+    topic: meetings
+    tags: [x]
+    difficulty: easy
+    prompt: Where else?
+    options: [Portville, Harbourton]
+    answer: Harbourton
+    explanation: Not stated.
+    citations:
+      - source: harbour
+        quote: met in Portville
+"""
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("QUIZGEN_CACHE_DIR", str(folder))
+    return folder
+
+
+def entries(cache: Path) -> set[Path]:
+    return {p for p in (cache / "validate").rglob("*") if p.is_file()} if (cache / "validate").is_dir() else set()
+
+
+def loaded(bank: Path):
+    result, diagnostics = load_bank(bank, partial=True)
+    return result, [str(d) for d in diagnostics]
+
+
+def test_hit_gives_the_same_bank_and_diagnostics(mini_bank: Path, cache: Path):
+    write(mini_bank / "curated" / "broken.yaml", BROKEN)
+    miss = loaded(mini_bank)
+    assert len(entries(cache)) == 3  # one per question file, one of the near-duplicate check
+    assert any("unsupported" not in m and "answer" in m for m in miss[1])
+    assert any("expected 'Harbourton'" in m for m in miss[1])  # the support check is cached too
+    hit = loaded(mini_bank)
+    assert hit == miss
+    assert hit[0].questions == miss[0].questions and [q.loc for q in hit[0].questions] == [q.loc for q in miss[0].questions]
+
+
+def test_hit_is_read_back_not_recomputed(mini_bank: Path, cache: Path, monkeypatch: pytest.MonkeyPatch):
+    loaded(mini_bank)
+    from quizgen.bank import load
+
+    def fail(*args, **kwargs):
+        raise AssertionError("composed again")
+
+    monkeypatch.setattr(load, "compose_bytes", fail)
+    assert loaded(mini_bank)[0] is not None
+
+
+def test_corrupted_entry_is_a_miss(mini_bank: Path, cache: Path):
+    first = loaded(mini_bank)
+    entry = max(entries(cache), key=lambda p: p.stat().st_size)  # the question file's
+    raw = bytearray(entry.read_bytes())
+    raw[-5] ^= 0xFF
+    entry.write_bytes(bytes(raw))
+    assert loaded(mini_bank) == first
+    assert entry.read_bytes() != bytes(raw)  # written again, whole
+
+
+def test_entry_with_a_foreign_class_is_refused(mini_bank: Path, cache: Path):
+    """Even a self-consistent entry (right checksum) may only build quizgen's dataclasses."""
+    from quizgen.cachestore import Store
+
+    first = loaded(mini_bank)
+    entry = max(entries(cache), key=lambda p: p.stat().st_size)
+    Store("validate").put(entry.name, pickle.dumps(("os", __import__("os").system)))
+    assert filecache.get(entry.name) is None
+    assert loaded(mini_bank) == first
+
+
+def test_an_edit_misses_for_that_file_only(mini_bank: Path, cache: Path):
+    write(mini_bank / "curated" / "broken.yaml", BROKEN)
+    loaded(mini_bank)
+    before = entries(cache)
+    assert len(before) == 3
+    path = mini_bank / "curated" / "broken.yaml"
+    path.write_text(path.read_text().replace("answer: Lakeside", "answer: Portville"))
+    bank, messages = loaded(mini_bank)
+    after = entries(cache)
+    # two new entries: the edited file's and the near-duplicate check's; the other file's was a hit
+    assert len(after - before) == 2 and before <= after
+    assert not any("bad-one" in m or "Lakeside" in m for m in messages)
+    assert loaded(mini_bank) == (bank, messages)
+
+
+def test_sources_change_misses(mini_bank: Path, cache: Path):
+    """Citations are checked against sources.yaml: another registry is another key."""
+    loaded(mini_bank)
+    path = mini_bank / "sources.yaml"
+    path.write_text(path.read_text().replace("id: harbour", "id: harbour2"))
+    _, messages = loaded(mini_bank)
+    assert any("expected a source id from sources.yaml, found 'harbour'" in m for m in messages)
+
+
+def test_cache_off(mini_bank: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    write(mini_bank / "curated" / "broken.yaml", BROKEN)
+    monkeypatch.setenv("QUIZGEN_CACHE_DIR", str(tmp_path / "on"))
+    on = loaded(mini_bank)
+    monkeypatch.setenv("QUIZGEN_CACHE_DIR", "off")
+    assert loaded(mini_bank) == on
+    assert not (Path.cwd() / "off").exists()
+
+
+_LINES = BROKEN.strip("\n").splitlines()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(0, len(_LINES) - 1),
+                          st.sampled_from(["", "x", ":", "  - ", "&a", "*a", "!!python/name:os.system", "'",
+                                           "answer: Portville", "\t", "id: bad-one"])), max_size=3))
+def test_mutated_files_hit_as_they_miss(mini_bank: Path, tmp_path_factory, monkeypatch, edits):
+    lines = list(_LINES)
+    for at, text in edits:
+        lines[at] = lines[at][: len(lines[at]) // 2] + text
+    write(mini_bank / "curated" / "broken.yaml", "\n".join(lines) + "\n")
+    monkeypatch.setenv("QUIZGEN_CACHE_DIR", "off")
+    reference = loaded(mini_bank)
+    monkeypatch.setenv("QUIZGEN_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    assert loaded(mini_bank) == reference  # a miss, filling the cache
+    assert loaded(mini_bank) == reference  # a hit

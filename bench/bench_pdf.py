@@ -1,6 +1,14 @@
 """Benchmark the PDF renderer.
 
     python bench/bench_pdf.py [--questions 1000] [--variants 500] [--jobs 2]
+    python bench/bench_pdf.py --scale [--sizes 10000,100000] [--max-ratio 1.2]
+    python bench/bench_pdf.py --quick          # a small --scale run for bench/run_all.py
+
+``--scale``: for each size, quizgen's worksheet + key and plain platypus laying
+out the same paragraphs, each in a fresh subprocess (best of --runs,
+interleaved); time is the child's wall time and CPU, memory its peak RSS from
+getrusage (one process per side, so the sum over processes is that child's).
+Exits 1 when a time or memory ratio is above --max-ratio.
 
 1. One worksheet and one answer key of N synthetic questions, against plain
    reportlab platypus laying out the same paragraphs (same text, fonts and
@@ -208,13 +216,77 @@ def bench_variants(count: int, jobs: int) -> float:
     return elapsed
 
 
+def _child(side: str, n: int) -> None:
+    """Run one side once in this (fresh) process and print its seconds."""
+    questions = synthetic_questions(n)
+    qset = QuestionSet("bench", "Benchmark: many questions", instructions="Answer everything.")
+    fn = quizgen_pair if side == "quizgen" else platypus_pair
+    start, cpu = time.perf_counter(), time.process_time()
+    fn(questions, qset)
+    print(f"{time.perf_counter() - start} {time.process_time() - cpu}")
+
+
+def _measure(side: str, n: int) -> tuple[float, float, float]:
+    """(wall s, CPU s, peak MB) of one side in a fresh subprocess; memory is
+    the child's own peak RSS (getrusage through wait4), summed over the one
+    process that side uses."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, __file__, "--child", side, "--questions", str(n)],
+                            stdout=subprocess.PIPE, text=True)
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise SystemExit(f"bench child {side} {n} failed with exit {proc.returncode}")
+    wall, cpu = map(float, out.split())
+    return wall, cpu, usage.ru_maxrss / 1024  # KB on Linux
+
+
+def bench_scale(sizes: list[int], runs: int, max_ratio: float) -> bool:
+    ok = True
+    for n in sizes:
+        best = {}
+        for _ in range(runs):  # interleaved, so a burst of load hits both sides alike
+            for side in ("quizgen", "platypus"):
+                w, c, m = _measure(side, n)
+                old = best.get(side)
+                best[side] = (w, c, m) if old is None else (min(old[0], w), min(old[1], c), min(old[2], m))
+        (qw, qc, qm), (pw, pc, pm) = best["quizgen"], best["platypus"]
+        ratios = (qw / pw, qc / pc, qm / pm)
+        bad = [name for name, r in zip(("wall", "CPU", "memory"), ratios) if r > max_ratio]
+        ok = ok and not bad
+        print(f"pdf {n} questions, worksheet + key: quizgen {qw:.2f} s wall {qc:.2f} s CPU {qm:.0f} MB; "
+              f"plain platypus {pw:.2f} s wall {pc:.2f} s CPU {pm:.0f} MB; ratio wall {ratios[0]:.2f} "
+              f"CPU {ratios[1]:.2f} memory {ratios[2]:.2f} (target <= {max_ratio})"
+              + (f" ABOVE: {', '.join(bad)}" if bad else ""))
+    return ok
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--questions", type=int, default=1000)
     parser.add_argument("--variants", type=int, default=500)
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--scale", action="store_true", help="fresh-subprocess time and memory ratios")
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--max-ratio", type=float, default=1.2)
+    parser.add_argument("--quick", action="store_true", help="--scale at 1000 questions, one run, 26 variants")
+    parser.add_argument("--child", choices=("quizgen", "platypus"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        _child(args.child, args.questions)
+        return
+    if args.quick:
+        ok = bench_scale([1000], 1, args.max_ratio)
+        bench_variants(26, args.jobs)
+        raise SystemExit(0 if ok else 1)
+    if args.scale:
+        ok = bench_scale([int(n) for n in args.sizes.split(",")], args.runs, args.max_ratio)
+        bench_variants(26, args.jobs)  # what `quizgen pdf --variants 26` costs, on the synthetic set
+        raise SystemExit(0 if ok else 1)
     bench_layout(args.questions, args.runs)
     bench_variants(args.variants, args.jobs)
 

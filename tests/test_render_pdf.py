@@ -633,3 +633,25 @@ def test_a_key_names_the_reasoning_behind_an_inferred_key(tmp_path):
     key, sheet = flat(read_text(files["one-key.pdf"])), flat(read_text(files["one.pdf"]))
     assert f"Inferred: {reason}" in key
     assert "REASON-inferred" not in sheet  # the reasoning would give the key away on the sheet
+
+
+def test_flowing_paragraphs_share_their_layout_but_not_their_object():
+    """A key's explanations are broken into lines once for all variants, yet
+    each is an object of its own (a frame marks what it places), and a split
+    across pages leaves the shared lines as they were."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    from quizgen.render.pdf.flowables import flowing
+
+    style = ParagraphStyle("t", fontName="Helvetica", fontSize=10, leading=12)
+    text = " ".join(f"word{i}" for i in range(200))
+    one, two = flowing(text, style), flowing(text, style)
+    assert one is not two
+    size = one.wrap(300, 1000)
+    assert two.wrap(300, 1000) == size and two.blPara is one.blPara
+    before = [(type(w).__name__, str(w)) for line in one.blPara.lines for w in line[1]]
+    parts = two.split(300, 5 * 12)
+    assert len(parts) == 2 and two.blPara is not one.blPara
+    assert [(type(w).__name__, str(w)) for line in one.blPara.lines for w in line[1]] == before
+    three = flowing(text, style)
+    assert three.wrap(300, 1000) == size and three.blPara is one.blPara

@@ -124,6 +124,56 @@ class BoxedParagraph(Para):
         super().draw()
 
 
+class SharedPara(Para):
+    """A paragraph object of its own on a layout shared with every other one
+    of the same text and style. A frame marks the flowables it places (one
+    that waited for the next page is taken for one that never fits), so
+    paragraphs that flow in the frame themselves cannot be shared objects like
+    ``para``'s; their line breaking, which is most of a key's time, can be.
+    Built by Paragraph.split with Paragraph's arguments, it is a plain Para."""
+
+    _template: Para | None = None
+
+    def __init__(self, text=None, style=None, template: Para | None = None, **paragraph_args):
+        if template is None:
+            super().__init__(text, style, **paragraph_args)
+            return
+        self.__dict__.update(template.__dict__)
+        self._template = template
+
+    def wrap(self, avail_width, avail_height):
+        template = self._template
+        if template is None:
+            return super().wrap(avail_width, avail_height)
+        if self._laid_out_for != avail_width or not hasattr(self, "blPara"):
+            size = template.wrap(avail_width, avail_height)
+            if not hasattr(template, "blPara"):  # no room at all: nothing to share
+                return size
+            self.blPara, self._wrapWidths = template.blPara, template._wrapWidths
+            self.width, self.height = template.width, template.height
+            self._size, self._laid_out_for = size, avail_width
+        return self._size
+
+    def split(self, avail_width, avail_height):
+        if self._template is not None:
+            # Lines of its own first: Paragraph.split changes the word objects
+            # of the line it cuts, which would change the shared layout.
+            self._template = None
+            self._size = Paragraph.wrap(self, avail_width, avail_height)
+            self._laid_out_for = avail_width
+        return super().split(avail_width, avail_height)
+
+
+@functools.lru_cache(maxsize=8192)
+def _template(text: str, style: ParagraphStyle) -> Para:
+    return Para(text, style)
+
+
+def flowing(text: str, style: ParagraphStyle) -> SharedPara:
+    """A paragraph to place in the frame itself (see SharedPara)."""
+    return SharedPara(template=_template(text, style))
+
+
 @functools.lru_cache(maxsize=8192)
 def para(text: str, style: ParagraphStyle, bullet: str | None = None) -> Para:
     return Para(text, style, bulletText=bullet)

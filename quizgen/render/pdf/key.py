@@ -8,7 +8,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from quizgen.model import CLOZE_BLANK, Bank, QuestionSet, Source
 from quizgen.render.pdf import timeline as pdf_timeline
-from quizgen.render.pdf.flowables import Block, Bookmark, para
+from quizgen.render.pdf.flowables import Block, Bookmark, flowing, para
 from quizgen.render.pdf.page import FRAME_WIDTH, GREY, NUMBER_INDENT, Context, build_pdf, context, variant_meta
 from quizgen.render.pdf.worksheet import header, timeline_block, true_false
 from quizgen.select import ShownQuestion, Variant, letters
@@ -74,17 +74,19 @@ def key_entry(shown: ShownQuestion, sources: dict[str, Source], cx: Context) -> 
         para(answer_markup(shown, cx), st.prompt, f"{n}."),
         para(prompt_markup(q.prompt, q.type, cx), st.quiet),
     ], space_after=1)
-    # Fresh paragraphs, not the shared cached ones: these flow in the frame
-    # themselves, and a frame marks the flowables it places (a shared one
-    # that once waited for the next page would be taken for one that never fits).
+    # Paragraph objects of their own, not the shared cached ones: these flow
+    # in the frame themselves, and a frame marks the flowables it places (a
+    # shared one that once waited for the next page would be taken for one
+    # that never fits). Their layout is shared (flowing), so variants break
+    # each explanation into lines once.
     parts: list[Flowable] = [head,
-                             Paragraph(f"<b>{cx.bold(cx.label('explanation'))}:</b> {cx.markup(q.explanation)}",
-                                       st.detail)]
+                             flowing(f"<b>{cx.bold(cx.label('explanation'))}:</b> {cx.markup(q.explanation)}",
+                                     st.detail)]
     if q.support.status != "quoted":  # the teacher sees which keys are reasoning, not quotation
         label = cx.label(f"support_{q.support.status}")
-        parts.append(Paragraph(f"<b>{cx.bold(label)}:</b> {cx.markup(q.support.reason)}", st.detail))
+        parts.append(flowing(f"<b>{cx.bold(label)}:</b> {cx.markup(q.support.reason)}", st.detail))
     for c in q.citations:
-        parts.append(Paragraph(citation_markup(sources.get(c.source), c.source, c.quote, cx), st.detail))
+        parts.append(flowing(citation_markup(sources.get(c.source), c.source, c.quote, cx), st.detail))
     parts.append(Spacer(1, 6))
     return parts
 

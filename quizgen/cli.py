@@ -326,8 +326,11 @@ def anki(bank_path: Path, out: Path, corpus: Path | None, deck_name: str | None)
 @click.option("--students", "roster", type=click.Path(path_type=Path, dir_okay=False),
               help="A CSV roster (a 'name' column): one copy per student, with the name printed, "
                    "its own key and seed, and a class grid; instead of --variants.")
+@click.option("--answer-sheet", is_flag=True,
+              help="Also an answer sheet per copy (NAME[-V]-answers.pdf) and NAME.layout.json, "
+                   "for quizgen grade (docs/grading.md).")
 def pdf(bank_path: Path, sets: tuple[str, ...], variants: int, seed: int | None, out: Path,
-        corpus: Path | None, roster: Path | None) -> None:
+        corpus: Path | None, roster: Path | None, answer_sheet: bool) -> None:
     """Build worksheets and answer keys for SETS (default: every set)."""
     students: tuple[str, ...] = ()
     if roster is not None:
@@ -337,7 +340,8 @@ def pdf(bank_path: Path, sets: tuple[str, ...], variants: int, seed: int | None,
             students = read_roster(roster)
         except QuizgenError as exc:
             fail(exc.diagnostics)
-    run_renderers(bank_path, out, ("pdf",), set_names=sets, variants=variants, seed=seed, students=students)
+    run_renderers(bank_path, out, ("pdf",), set_names=sets, variants=variants, seed=seed, students=students,
+                  answer_sheet=answer_sheet)
 
 
 @cli.command()

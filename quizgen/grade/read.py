@@ -18,6 +18,7 @@ class PageReading:
     payload: str = ""
     boxes: list[tuple[dict, str, float]] = field(default_factory=list)  # box, state, confidence
     error: str = ""
+    crops: dict[tuple[int, int, str], bytes] = field(default_factory=dict)  # (number, row, choice) -> PNG, boxes not blank
 
 
 def load_json(path: Path, fmt: str) -> tuple[dict | None, list[str]]:
@@ -46,7 +47,21 @@ def _read_page(args) -> PageReading:
     for box in page["boxes"]:
         state, conf = decide(*fill(warped, box["rect"], h, white))
         out.boxes.append((box, state, conf))
+        if state != "blank" and box["kind"] != "id":
+            out.crops[(box["number"], box["row"], box["choice"])] = crop_png(warped, box["rect"], h)
     return out
+
+
+def crop_png(warped, rect, height) -> bytes:
+    """The box and its label, for a person to judge."""
+    import cv2
+
+    from quizgen.grade.measure import PX
+
+    x, y, w, h = rect
+    top, left = int((height - y - h - 6) * PX), int((x - 14) * PX)
+    piece = warped[max(0, top):int(top + (h + 12) * PX), max(0, left):int(left + (w + 20) * PX)]
+    return cv2.imencode(".png", piece)[1].tobytes()
 
 
 def read_scans(paths, layout: dict, workers: int = 1) -> tuple[list[PageReading], list[str]]:
@@ -77,8 +92,10 @@ def _student_id(boxes) -> str:
     return "".join(d[0] if len(d) == 1 else "?" for _, d in sorted(digits.items()))
 
 
-def rows_for(manifest: dict, layout: dict, readings: list[PageReading]) -> list[ResultRow]:
-    """One row per copy found and question, in manifest order."""
+def rows_for(manifest: dict, layout: dict, readings: list[PageReading],
+             crops: dict | None = None) -> list[ResultRow]:
+    """One row per copy found and question, in manifest order. ``crops``, when
+    given, receives (code, student, number) -> [(box, PNG)] for every row left for review."""
     by_variant = {c["variant"] or "-": c for c in manifest["copies"]}
     pages_of = {c["variant"] or "-": len(c["pages"]) for c in layout["copies"]}
     copies: dict[tuple[str, str], dict[int, PageReading]] = {}
@@ -91,15 +108,21 @@ def rows_for(manifest: dict, layout: dict, readings: list[PageReading]) -> list[
             if v != variant:
                 continue
             marks: dict[int, list] = {}
+            images: dict[int, list] = {}
             for r in found.values():
+                for (number, row, choice), png in r.crops.items():
+                    images.setdefault(number, []).append((f"{choice}" + (f" (row {row})" if row else ""), png))
                 for box, state, conf in r.boxes:
                     if box["kind"] != "id":
                         marks.setdefault(box["number"], []).append((box, state, conf))
             missing = [p for p in range(1, pages_of[variant] + 1) if p not in found]
             student = copy.get("student", "") or sid
             for q in copy["questions"]:
-                rows.append(score(q, marks.get(q["number"], []), copy, student,
-                                  f"page {', '.join(map(str, missing))} not found" if missing else ""))
+                row = score(q, marks.get(q["number"], []), copy, student,
+                            f"page {', '.join(map(str, missing))} not found" if missing else "")
+                rows.append(row)
+                if row.review and crops is not None:
+                    crops[(row.code, row.student, row.number)] = images.get(q["number"], [])
     return rows
 
 
@@ -150,7 +173,11 @@ def decided(q, marked: str, confidence: float, base: dict, review: str = "") -> 
     """Score what was marked (read from the boxes, or written by the teacher in review.csv)."""
     points = float(q["points"])
     if q["type"] in ("short_answer", "cloze"):
-        got = float(marked or 0)
+        try:
+            got = float(marked or 0)
+        except ValueError:
+            return ResultRow(marked=marked, correct=None, points=0.0, confidence=0.0,
+                             review=f"expected a score, found '{marked}'", **base)
         return ResultRow(marked=marked, correct=got >= points, points=min(got, points), confidence=confidence,
                          review=review, **base)
     if q["type"] == "matching":

@@ -164,6 +164,7 @@ def score(q, boxes, copy, student, missing="") -> ResultRow:
         if len(rows) > 1 else ";".join(rows.get(0, []))
     if len(rows) > 1:
         marked = ";".join(v[0] if len(v) == 1 else ("-" if not v else "+".join(v)) for _, v in sorted(rows.items()))
+        marked = "" if not any(rows.values()) else marked
     if review:
         return ResultRow(marked=marked, correct=None, points=0.0, confidence=confidence, review=review, **base)
     return decided(q, marked, confidence, base)

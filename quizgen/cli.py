@@ -334,8 +334,11 @@ def anki(bank_path: Path, out: Path, corpus: Path | None, deck_name: str | None)
 @click.option("--students", "roster", type=click.Path(path_type=Path, dir_okay=False),
               help="A CSV roster (a 'name' column): one copy per student, with the name printed, "
                    "its own key and seed, and a class grid; instead of --variants.")
+@click.option("--answer-sheet", is_flag=True,
+              help="Also an answer sheet per copy (NAME[-V]-answers.pdf) and NAME.layout.json, "
+                   "for quizgen grade (docs/grading.md).")
 def pdf(bank_path: Path, sets: tuple[str, ...], variants: int, seed: int | None, out: Path,
-        corpus: Path | None, roster: Path | None) -> None:
+        corpus: Path | None, roster: Path | None, answer_sheet: bool) -> None:
     """Build worksheets and answer keys for SETS (default: every set)."""
     students: tuple[str, ...] = ()
     if roster is not None:
@@ -345,7 +348,71 @@ def pdf(bank_path: Path, sets: tuple[str, ...], variants: int, seed: int | None,
             students = read_roster(roster)
         except QuizgenError as exc:
             fail(exc.diagnostics)
-    run_renderers(bank_path, out, ("pdf",), set_names=sets, variants=variants, seed=seed, students=students)
+    run_renderers(bank_path, out, ("pdf",), set_names=sets, variants=variants, seed=seed, students=students,
+                  answer_sheet=answer_sheet)
+
+
+@cli.command()
+@click.argument("scans", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--manifest", "manifest_path", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="NAME.manifest.json of the printed set (keys and points).")
+@click.option("--layout", "layout_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="NAME.layout.json (default: beside the manifest).")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="results.csv to write (totals go to RESULTS-totals.csv beside it).")
+@click.option("--review", "review_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder for the review page and its crops (default: RESULTS-review beside the results).")
+@click.option("--decisions", "decisions_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="A filled-in review.csv: the teacher's reading of the doubtful marks.")
+@click.option("--report", "report_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Also write the item analysis and key check report into this folder.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes reading pages.")
+@click.option("--force", is_flag=True, help="Overwrite results, totals and review.csv if they exist.")
+def grade(scans: tuple[Path, ...], manifest_path: Path, layout_path: Path | None, output: Path,
+          review_dir: Path | None, decisions_path: Path | None, report_dir: Path | None, workers: int,
+          force: bool) -> None:
+    """Grade scanned answer sheets (PDF, PNG, JPEG) against the set's manifest (docs/grading.md)."""
+    from quizgen.grade.results import results_csv, totals_csv
+    from quizgen.grade.review import review_files
+    from quizgen.grade.run import grade as grade_scans
+    from quizgen.writefile import write_atomic
+
+    rows, crops, errors = grade_scans(list(scans), manifest_path, layout_path, decisions_path, workers)
+    if errors:
+        for line in errors:
+            click.echo(line, err=True)
+        click.echo(f"quizgen: {len(errors)} error{'s' if len(errors) != 1 else ''}; nothing was written", err=True)
+        sys.exit(1)
+    totals_path = output.with_name(f"{output.stem}-totals.csv")
+    review_dir = review_dir or output.with_name(f"{output.stem}-review")
+    review = review_files(rows, crops)
+    # results and review.csv are files a teacher may have edited
+    for path in (output, totals_path, review_dir / "review.csv"):
+        refuse_overwrite(path, force)
+    try:
+        write_atomic(output, results_csv(rows))
+        write_atomic(totals_path, totals_csv(rows))
+        for name, data in review.items():
+            (review_dir / name).parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(review_dir / name, data)
+    except OSError as exc:
+        fail([Diagnostic(Loc(str(getattr(exc, "filename", "") or output)), f"cannot write: {exc.strerror or exc}")])
+    undecided = sum(r.correct is None for r in rows)
+    click.echo(f"wrote {output} ({len(rows)} rows), {totals_path}; {undecided} to review in {review_dir}/index.html")
+    if report_dir is not None:
+        # ANALYSIS's item analysis and key check (quizgen/grade/report.py): the one call site
+        try:
+            from quizgen.grade.report import write_report
+        except ImportError:
+            fail([Diagnostic(Loc(str(report_dir)), "expected the item analysis (quizgen.grade.report), "
+                                                   "found it not installed in this build")], "the report was not written")
+        import json
+
+        manifests = [json.loads(manifest_path.read_text(encoding="utf-8"))]
+        bank = None
+        for path in write_report(report_dir, rows, manifests, bank):
+            click.echo(f"wrote {path}")
 
 
 @cli.command()

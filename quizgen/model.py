@@ -219,6 +219,11 @@ DEFAULT_LABELS: Mapping[str, str] = {
     "variants": "variants",
     "all_instructions": "Answer every question.",  # the one set of a bank without set files
     "bc": "BC",  # after a year before 1 on the timeline: "44 BC"
+    # answer sheets (quizgen pdf --answer-sheet, docs/grading.md)
+    "answer_sheet": "Answer sheet",
+    "student_id": "Student number",
+    "sheet_note": "Fill the box of your answer completely with a dark pen; erase fully to change it.",
+    "teacher_score": "teacher",
 }
 
 

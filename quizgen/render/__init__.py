@@ -54,6 +54,7 @@ class RenderOptions:
     deck_name: str | None = None
     set_names: tuple[str, ...] = ()  # empty: all sets
     students: tuple[str, ...] = ()  # a roster: one PDF copy per student instead of variants
+    answer_sheet: bool = False  # also NAME[-V]-answers.pdf per copy and NAME.layout.json (docs/grading.md)
     exports: tuple[str, ...] = ()  # EXPORTERS names the "exports" renderer writes
     progress: Callable[[str], None] | None = field(default=None, compare=False)
     # Non-fatal notices from a renderer (e.g. an Anki note type whose fields changed);

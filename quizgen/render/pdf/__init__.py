@@ -90,14 +90,33 @@ def render_set(bank: Bank, qset: QuestionSet, options: RenderOptions) -> list[tu
         names[v.label] = (f"{v.label}.pdf", f"{v.label}-key.pdf")
         files.append((names[v.label][0], worksheet_pdf(v, qset, bank, options.timestamp, events)))
         files.append((names[v.label][1], key_pdf(v, qset, bank, options.timestamp, events)))
+    sheets = answer_sheets(bank, qset, variants, options.timestamp) if options.answer_sheet else {}
+    for name, data in sheets.values():
+        files.append((name, data))
+    if sheets:
+        from quizgen.render.pdf.layout import layout_json, page_layouts
+
+        files.append((f"{qset.name}.layout.json",
+                      layout_json(variants, qset.name, {k: n for k, (n, _) in sheets.items()},
+                                  {v.label: page_layouts(v) for v in variants})))
     if len(variants) > 1 or options.students:
         files.append((f"{qset.name}-grid-key.pdf", grid_pdf(variants, qset, bank, options.timestamp)))
     # the keyed answers of every copy: a teacher's file, though not a PDF
-    files.append((f"{qset.name}.manifest.json", manifest_json(variants, qset, names, chosen.left_out)))
+    files.append((f"{qset.name}.manifest.json", manifest_json(variants, qset, names, chosen.left_out,
+                                                                {k: n for k, (n, _) in sheets.items()})))
     if options.progress:
         options.progress(f"pdf: {qset.name}: {len(questions)} questions, {len(variants)} "
                          f"variant{'s' if len(variants) > 1 else ''}, seed {variants[0].seed}")
     return files
+
+
+def answer_sheets(bank: Bank, qset: QuestionSet, variants, timestamp: int) -> dict[str, tuple[str, bytes]]:
+    """Per copy label, its answer sheet's file name and bytes."""
+    from quizgen.render.pdf.answersheet import answer_sheet_pdf
+    from quizgen.render.pdf.layout import page_layouts
+
+    return {v.label: (f"{v.label}-answers.pdf", answer_sheet_pdf(v, qset, bank, timestamp, page_layouts(v)))
+            for v in variants}
 
 
 def set_selection(bank: Bank, qset: QuestionSet, seed: int | None = None) -> Selection:

@@ -55,9 +55,10 @@ def shown_entry(shown: ShownQuestion) -> dict[str, object]:
 
 
 def manifest_json(variants: Sequence[Variant], qset: QuestionSet, files: dict[str, tuple[str, str]],
-                  left_out: Sequence[object] = ()) -> bytes:
+                  left_out: Sequence[object] = (), answer_sheets: dict[str, str] | None = None) -> bytes:
     """``files`` maps a variant's label to its (worksheet, key) file names;
-    ``left_out`` are the select_leaks.Leak records of questions kept off the sheets."""
+    ``left_out`` are the select_leaks.Leak records of questions kept off the sheets;
+    ``answer_sheets`` maps a label to its answer sheet's file name (``--answer-sheet``)."""
     first = variants[0]
     data = {
         "format": MANIFEST_FORMAT,
@@ -73,6 +74,7 @@ def manifest_json(variants: Sequence[Variant], qset: QuestionSet, files: dict[st
                 "seed": v.seed,
                 "worksheet": files[v.label][0],
                 "key": files[v.label][1],
+                **({"answer_sheet": answer_sheets[v.label]} if answer_sheets else {}),
                 "total_points": v.total_points,
                 "questions": [shown_entry(s) for s in v.questions],
             }

@@ -485,6 +485,36 @@ def rehash(bank_path: Path, corpus: Path | None, source_ids: tuple[str, ...]) ->
     click.echo(f"ok: {changed}; all {report.quotes_checked if report else 0} quotes still verify")
 
 
+# -- analyse (item analysis of a results.csv; quizgen/grade/analysis.py, report.py) --
+
+@cli.command()
+@click.argument("results", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--manifest", "manifests", multiple=True, required=True, type=click.Path(path_type=Path),
+              help="The NAME.manifest.json the sheets were printed with (repeatable).")
+@click.option("--bank", "bank_path", type=click.Path(path_type=Path), default=None,
+              help="The question bank, to show each flagged question's prompt and citation.")
+@click.option("--report", "report_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Folder for analysis.csv and report.html.")
+@click.option("--force", is_flag=True, help="Replace an earlier report in the folder.")
+def analyse(results: Path, manifests: tuple[Path, ...], bank_path: Path | None, report_dir: Path,
+            force: bool) -> None:
+    """Item analysis and key check of a results.csv (e.g. after correcting it by hand)."""
+    from quizgen.grade.analysis_inputs import read_inputs
+    from quizgen.grade.report import write_report
+
+    try:
+        rows, loaded = read_inputs(results, manifests)
+    except QuizgenError as exc:
+        fail(exc.diagnostics)
+    bank = load(bank_path) if bank_path is not None else None
+    try:
+        written = write_report(report_dir, rows, loaded, bank, force=force)
+    except QuizgenError as exc:
+        fail(exc.diagnostics)
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
 # -- end of commands --
 
 

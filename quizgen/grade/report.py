@@ -56,7 +56,7 @@ def analysis_csv(analysis: Analysis) -> bytes:
 
 def _rc(salt: str) -> dict:
     return {"svg.hashsalt": f"quizgen-{salt}", "svg.fonttype": "none", "text.parse_math": False,
-            "font.family": "DejaVu Sans", "font.size": 9, "axes.spines.top": False, "axes.spines.right": False}
+            "font.family": "DejaVu Sans", "font.size": 10, "axes.spines.top": False, "axes.spines.right": False}
 
 
 def _svg(salt: str, size: tuple[float, float], draw: Callable) -> str:
@@ -89,7 +89,7 @@ def score_histogram(analysis: Analysis) -> str:
         ax.yaxis.get_major_locator().set_params(integer=True)
         return "Score distribution: " + ", ".join(f"{_g(x)} points: {y}" for x, y in t.distribution)
 
-    return _svg("histogram", (6.5, 2.6), draw)
+    return _svg("histogram", (9, 3), draw)
 
 
 def facility_scatter(analysis: Analysis) -> str:
@@ -104,7 +104,7 @@ def facility_scatter(analysis: Analysis) -> str:
             colour = FLAG_COLOUR if "key_error" in it.flags else "#2c4f7c"
             ax.scatter([it.facility], [it.discrimination], s=18, color=colour, zorder=3)
             ax.annotate(it.label or it.id, (it.facility, it.discrimination), textcoords="offset points",
-                        xytext=(4, 3), fontsize=8, zorder=4)
+                        xytext=(4, 3), fontsize=10, zorder=4)
         ax.set_xlim(0, 1)
         ax.set_ylim(-1, 1)
         ax.set_xlabel("facility (share of points earned)")
@@ -112,7 +112,7 @@ def facility_scatter(analysis: Analysis) -> str:
         return "Facility against discrimination: " + "; ".join(
             f"{it.label or it.id}: {_f(it.facility, 2)}, {_f(it.discrimination, 2)}" for it in items)
 
-    return _svg("scatter", (6.5, 4.2), draw)
+    return _svg("scatter", (9, 5), draw)
 
 
 def _short(text: str, n: int = 42) -> str:
@@ -132,13 +132,13 @@ def distractor_bars(it: Item) -> str:
         ax.set_yticks(ys, labels)
         for y, o in zip(ys, it.options):
             ax.annotate(f"{o.count}  (upper {o.upper}, lower {o.lower})", (o.count, y), textcoords="offset points",
-                        xytext=(3, -3), fontsize=7)
+                        xytext=(3, -3), fontsize=9)
         ax.set_xlim(0, max(counts + [1]) * 1.5)
         ax.set_xlabel("students")
         ax.xaxis.get_major_locator().set_params(integer=True)
         return f"Answers to {it.id}: " + ", ".join(f"{lab}: {c}" for lab, c in zip(labels, counts))
 
-    return _svg(f"options-{it.id}", (6.5, 0.5 + 0.3 * (len(it.options) + 2)), draw)
+    return _svg(f"options-{it.id}", (9, 0.8 + 0.32 * (len(it.options) + 2)), draw)
 
 
 # -- html -----------------------------------------------------------------------
@@ -150,7 +150,7 @@ table{border-collapse:collapse;font-size:.85em}td,th{border:1px solid #ccc;paddi
 vertical-align:top}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .flag{color:#a8281b;font-weight:600}.keycheck{border:2px solid #c0392b;border-radius:6px;padding:.6em 1em;margin:1em 0}
 blockquote{margin:.4em 0;padding:.3em .8em;border-left:4px solid #999;background:#f6f6f6}
-.note{color:#555}dt{font-weight:600}dd{margin:0 0 .4em 1.2em}
+td.opts{white-space:nowrap}.note{color:#555}img{max-width:100%;height:auto}dt{font-weight:600}dd{margin:0 0 .4em 1.2em}
 """
 
 
@@ -199,19 +199,19 @@ def _key_check(it: Item, bank) -> str:
 
 
 def _item_table(analysis: Analysis) -> str:
-    head = ("No.", "Question", "Type", "Points", "Answered", "Undecided", "Facility", "Discrimination",
-            "Upper–lower", "Answers per option (key *)", "Flags")
+    head = ("No.", "Question", "Type", "Points", "n", "Review", "Facility", "r (rest)", "U–L",
+            "Answers per option (* key)", "Flags")
     out = ["<table><thead><tr>", *(f"<th>{h}</th>" for h in head), "</tr></thead><tbody>"]
     for it in analysis.items:
-        counts = ", ".join(f"{escape(_short(o.text, 24))}: {o.count}{'*' if o.correct else ''}" for o in it.options)
+        counts = "<br>".join(f"{o.count}{'*' if o.correct else ''} {escape(_short(o.text, 32))}" for o in it.options)
         if it.options:
-            counts += f", blank: {it.blank}" + (f", several: {it.multiple}" if it.multiple else "")
-        flags = ", ".join(FLAG_TEXT[f] for f in it.flags)
+            counts += f"<br>{it.blank} blank" + (f"<br>{it.multiple} several" if it.multiple else "")
+        flags = "<br>".join(FLAG_TEXT[f] for f in it.flags)
         cells = (escape(it.label), escape(it.id), escape(it.type), _g(it.max_points), str(it.n), str(it.undecided),
                  _f(it.facility, 2), _f(it.discrimination, 2), _f(it.upper_lower, 2), counts, flags)
         numeric = {3, 4, 5, 6, 7, 8}
         out.append("<tr>" + "".join(
-            f'<td class="{"n" if i in numeric else "flag" if i == 10 and c else ""}">{c}</td>'
+            f'<td class="{"n" if i in numeric else "opts" if i == 9 else "flag" if i == 10 and c else ""}">{c}</td>'
             for i, c in enumerate(cells)) + "</tr>")
     out.append("</tbody></table>")
     return "".join(out)

@@ -82,7 +82,9 @@ def score_histogram(analysis: Analysis) -> str:
     def draw(ax) -> str:
         xs = [score for score, _ in t.distribution]
         ys = [count for _, count in t.distribution]
-        ax.bar(xs, ys, width=0.8 if t.max_points > 4 else 0.4, color="#4a6fa5")
+        gaps = [b - a for a, b in zip(xs, xs[1:])]
+        step = min(gaps + [1.0])  # half points make half-point bars, never overlapping ones
+        ax.bar(xs, ys, width=0.8 * step, color="#4a6fa5")
         ax.set_xlim(-0.5, max(t.max_points, max(xs, default=0)) + 0.5)
         ax.set_xlabel(f"total points (of {_g(t.max_points)})")
         ax.set_ylabel("students")
@@ -146,11 +148,11 @@ def distractor_bars(it: Item) -> str:
 CSS = """
 body{font-family:system-ui,sans-serif;max-width:960px;margin:1.5em auto;padding:0 1em;color:#222;line-height:1.4}
 h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.8em;border-bottom:1px solid #ccc}
-table{border-collapse:collapse;font-size:.85em}td,th{border:1px solid #ccc;padding:.2em .45em;text-align:left;
+table{border-collapse:collapse;font-size:.8em}td,th{border:1px solid #ccc;padding:.2em .45em;text-align:left;
 vertical-align:top}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .flag{color:#a8281b;font-weight:600}.keycheck{border:2px solid #c0392b;border-radius:6px;padding:.6em 1em;margin:1em 0}
 blockquote{margin:.4em 0;padding:.3em .8em;border-left:4px solid #999;background:#f6f6f6}
-td.opts{white-space:nowrap}.note{color:#555}img{max-width:100%;height:auto}dt{font-weight:600}dd{margin:0 0 .4em 1.2em}
+td.opts{white-space:nowrap}.wide{overflow-x:auto}.note{color:#555}img{max-width:100%;height:auto}dt{font-weight:600}dd{margin:0 0 .4em 1.2em}
 """
 
 
@@ -201,9 +203,9 @@ def _key_check(it: Item, bank) -> str:
 def _item_table(analysis: Analysis) -> str:
     head = ("No.", "Question", "Type", "Points", "n", "Review", "Facility", "r (rest)", "U–L",
             "Answers per option (* key)", "Flags")
-    out = ["<table><thead><tr>", *(f"<th>{h}</th>" for h in head), "</tr></thead><tbody>"]
+    out = ['<div class="wide"><table><thead><tr>', *(f"<th>{h}</th>" for h in head), "</tr></thead><tbody>"]
     for it in analysis.items:
-        counts = "<br>".join(f"{o.count}{'*' if o.correct else ''} {escape(_short(o.text, 32))}" for o in it.options)
+        counts = "<br>".join(f"{o.count}{'*' if o.correct else ''} {escape(_short(o.text, 24))}" for o in it.options)
         if it.options:
             counts += f"<br>{it.blank} blank" + (f"<br>{it.multiple} several" if it.multiple else "")
         flags = "<br>".join(FLAG_TEXT[f] for f in it.flags)
@@ -213,7 +215,7 @@ def _item_table(analysis: Analysis) -> str:
         out.append("<tr>" + "".join(
             f'<td class="{"n" if i in numeric else "opts" if i == 9 else "flag" if i == 10 and c else ""}">{c}</td>'
             for i, c in enumerate(cells)) + "</tr>")
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
     return "".join(out)
 
 

@@ -311,3 +311,13 @@ def test_cli_bad_manifest_and_missing_columns(tmp_path, monkeypatch):
         "results.csv:1:1: error: expected the columns number, marked, correct, points, found student, variant, "
         "question",
         "quizgen: 2 errors; nothing was written"]
+
+
+@pytest.mark.parametrize("count", [0, 1])
+def test_empty_and_one_student_classes_still_report(tmp_path, count):
+    r = rows()[: 5 * count]
+    a = analyse(r, [manifest()])
+    assert a.test.students == count and a.test.alpha is None
+    assert all(not it.flags for it in a.items)
+    write_report(tmp_path, r, [manifest()])
+    assert "Item analysis: Test &lt;set&gt; &amp; co" in (tmp_path / "report.html").read_text("utf-8")

@@ -253,12 +253,11 @@ def analyse(rows: Sequence[ResultRow], manifests: Sequence[Mapping], bank=None) 
     keys = _student_keys(rows)
     decided: dict[str, dict[str, ResultRow]] = {}  # question -> student -> row
     undecided: dict[str, int] = {}
-    students: list[str] = []
+    students: set[str] = set()
     meta: dict[str, _Entry] = {}
     entry_of: dict[tuple[str, str], _Entry] = {}
     for key, row in zip(keys, rows):
-        if key not in students:
-            students.append(key)
+        students.add(key)
         entry = copies.find(row)[row.question]  # type: ignore[index]
         meta.setdefault(row.question, entry)
         entry_of[(row.question, key)] = entry
@@ -267,7 +266,7 @@ def analyse(rows: Sequence[ResultRow], manifests: Sequence[Mapping], bank=None) 
             decided.setdefault(row.question, {})
         else:
             decided.setdefault(row.question, {})[key] = row
-    students = sorted(set(students))
+    ordered = sorted(students)
 
     def frac(row: ResultRow, entry: _Entry) -> float:
         top = row.max_points or entry.points
@@ -289,7 +288,7 @@ def analyse(rows: Sequence[ResultRow], manifests: Sequence[Mapping], bank=None) 
         if it.n and it.discrimination is None and not small:
             notes.append(f"{it.id}: every student scored the same on it or on the rest of the test, "
                          f"so it has no discrimination")
-    return Analysis(tuple(items), _test_stats(students, order, decided, meta, sum(undecided.values())),
+    return Analysis(tuple(items), _test_stats(ordered, order, decided, meta, sum(undecided.values())),
                     tuple(notes))
 
 

@@ -366,12 +366,14 @@ def pdf(bank_path: Path, sets: tuple[str, ...], variants: int, seed: int | None,
               help="A filled-in review.csv: the teacher's reading of the doubtful marks.")
 @click.option("--report", "report_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Also write the item analysis and key check report into this folder.")
+@click.option("--bank", "bank_path", type=click.Path(path_type=Path), default=None,
+              help="The question bank, so the report shows each flagged question's prompt and citation.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Worker processes reading pages.")
-@click.option("--force", is_flag=True, help="Overwrite results, totals and review.csv if they exist.")
+@click.option("--force", is_flag=True, help="Overwrite results, totals, review.csv and the report if they exist.")
 def grade(scans: tuple[Path, ...], manifest_path: Path, layout_path: Path | None, output: Path,
-          review_dir: Path | None, decisions_path: Path | None, report_dir: Path | None, workers: int,
-          force: bool) -> None:
+          review_dir: Path | None, decisions_path: Path | None, report_dir: Path | None,
+          bank_path: Path | None, workers: int, force: bool) -> None:
     """Grade scanned answer sheets (PDF, PNG, JPEG) against the set's manifest (docs/grading.md)."""
     from quizgen.grade.results import results_csv, totals_csv
     from quizgen.grade.review import review_files
@@ -401,17 +403,18 @@ def grade(scans: tuple[Path, ...], manifest_path: Path, layout_path: Path | None
     undecided = sum(r.correct is None for r in rows)
     click.echo(f"wrote {output} ({len(rows)} rows), {totals_path}; {undecided} to review in {review_dir}/index.html")
     if report_dir is not None:
-        # ANALYSIS's item analysis and key check (quizgen/grade/report.py): the one call site
-        try:
-            from quizgen.grade.report import write_report
-        except ImportError:
-            fail([Diagnostic(Loc(str(report_dir)), "expected the item analysis (quizgen.grade.report), "
-                                                   "found it not installed in this build")], "the report was not written")
+        # the item analysis and key check, the same as `quizgen analyse` on these results
         import json
 
+        from quizgen.grade.report import write_report
+
         manifests = [json.loads(manifest_path.read_text(encoding="utf-8"))]
-        bank = None
-        for path in write_report(report_dir, rows, manifests, bank):
+        bank = load(bank_path) if bank_path is not None else None
+        try:
+            written = write_report(report_dir, rows, manifests, bank, force=force)
+        except QuizgenError as exc:
+            fail(exc.diagnostics, "the report was not written")
+        for path in written:
             click.echo(f"wrote {path}")
 
 
@@ -558,6 +561,36 @@ def rehash(bank_path: Path, corpus: Path | None, source_ids: tuple[str, ...]) ->
         noun = "quote no longer verifies" if len(quotes) == 1 else "quotes no longer verify"
         fail(diagnostics, f"{changed}; {len(quotes)} {noun}")
     click.echo(f"ok: {changed}; all {report.quotes_checked if report else 0} quotes still verify")
+
+
+# -- analyse (item analysis of a results.csv; quizgen/grade/analysis.py, report.py) --
+
+@cli.command()
+@click.argument("results", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--manifest", "manifests", multiple=True, required=True, type=click.Path(path_type=Path),
+              help="The NAME.manifest.json the sheets were printed with (repeatable).")
+@click.option("--bank", "bank_path", type=click.Path(path_type=Path), default=None,
+              help="The question bank, to show each flagged question's prompt and citation.")
+@click.option("--report", "report_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Folder for analysis.csv and report.html.")
+@click.option("--force", is_flag=True, help="Replace an earlier report in the folder.")
+def analyse(results: Path, manifests: tuple[Path, ...], bank_path: Path | None, report_dir: Path,
+            force: bool) -> None:
+    """Item analysis and key check of a results.csv (e.g. after correcting it by hand)."""
+    from quizgen.grade.analysis_inputs import read_inputs
+    from quizgen.grade.report import write_report
+
+    try:
+        rows, loaded = read_inputs(results, manifests)
+    except QuizgenError as exc:
+        fail(exc.diagnostics)
+    bank = load(bank_path) if bank_path is not None else None
+    try:
+        written = write_report(report_dir, rows, loaded, bank, force=force)
+    except QuizgenError as exc:
+        fail(exc.diagnostics)
+    for path in written:
+        click.echo(f"wrote {path}")
 
 
 # -- end of commands --

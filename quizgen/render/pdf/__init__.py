@@ -64,8 +64,24 @@ def _set_loc(bank: Bank) -> Loc:
     return Loc(str(Path(bank.root) / "sets"))
 
 
-def render_set(bank: Bank, qset: QuestionSet, options: RenderOptions) -> list[tuple[str, bytes]]:
-    """File names and bytes for one set; nothing is written."""
+def set_parts(options: RenderOptions) -> list[tuple]:
+    """The independent parts of one set's files, in the order render_set
+    makes them: each copy's worksheet and key, the grid, the manifest. The
+    build renders each part on its own (in parallel, cached); the manifest
+    part also says what the set left out and reports progress."""
+    count = len(options.students) if options.students else max(1, options.variants)
+    parts: list[tuple] = []
+    for i in range(count):
+        parts += [("sheet", i), ("key", i)]
+    if count > 1 or options.students:
+        parts.append(("grid",))
+    parts.append(("manifest",))
+    return parts
+
+
+def render_set(bank: Bank, qset: QuestionSet, options: RenderOptions,
+               part: tuple | None = None) -> list[tuple[str, bytes]]:
+    """File names and bytes for one set (or one of its set_parts); nothing is written."""
     from quizgen.render.pdf import timeline as pdf_timeline
     from quizgen.render.pdf.grid import grid_pdf
     from quizgen.render.pdf.key import key_pdf
@@ -74,7 +90,9 @@ def render_set(bank: Bank, qset: QuestionSet, options: RenderOptions) -> list[tu
 
     chosen = set_selection(bank, qset, options.seed)
     questions = chosen.questions
-    report_left_out(qset, chosen, options)
+    last = part is None or part == ("manifest",)
+    if last:
+        report_left_out(qset, chosen, options)
     if not questions:
         raise QuizgenError([Diagnostic(qset.loc, "expected at least one question of the bank to match "
                                                  "this set, found none", path="set")])
@@ -86,12 +104,16 @@ def render_set(bank: Bank, qset: QuestionSet, options: RenderOptions) -> list[tu
         variants = make_variants(questions, qset, max(1, options.variants), options.seed)
     files = []
     names = {}
-    for v in variants:
+    for i, v in enumerate(variants):
         names[v.label] = (f"{v.label}.pdf", f"{v.label}-key.pdf")
-        files.append((names[v.label][0], worksheet_pdf(v, qset, bank, options.timestamp, events)))
-        files.append((names[v.label][1], key_pdf(v, qset, bank, options.timestamp, events)))
-    if len(variants) > 1 or options.students:
+        if part in (None, ("sheet", i)):
+            files.append((names[v.label][0], worksheet_pdf(v, qset, bank, options.timestamp, events)))
+        if part in (None, ("key", i)):
+            files.append((names[v.label][1], key_pdf(v, qset, bank, options.timestamp, events)))
+    if (len(variants) > 1 or options.students) and part in (None, ("grid",)):
         files.append((f"{qset.name}-grid-key.pdf", grid_pdf(variants, qset, bank, options.timestamp)))
+    if not last:
+        return files
     # the keyed answers of every copy: a teacher's file, though not a PDF
     files.append((f"{qset.name}.manifest.json", manifest_json(variants, qset, names, chosen.left_out)))
     if options.progress:

@@ -19,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from quizgen.errors import Diagnostic, Loc, QuizgenError
-from quizgen.journal import WriteError
+from quizgen.journal import WriteError, folder_label
 from quizgen.render import RenderOptions
 from quizgen.staging import Output, Session, Stage
 
@@ -127,7 +127,7 @@ def execute(task, in_process: bool = False):
         try:
             os.mkdir(folder)
         except OSError as exc:
-            raise WriteError(f"{str(out_dir).rstrip('/')}/", exc) from exc
+            raise WriteError(folder_label(Path(out_dir)), exc) from exc
         outputs = run_unit(unit, Stage(Path(out_dir), Path(folder)), options)
     except QuizgenError as exc:
         return "error", list(exc.diagnostics), messages
@@ -137,7 +137,20 @@ def execute(task, in_process: bool = False):
         return "oserror", (getattr(exc, "where", None), exc.errno, exc.strerror, exc.filename), messages
     if key is not None and store is not None:
         _store(unit, outputs, messages, Path(out_dir), key, store, clock)
-    return "ok", [(o.dest, o.staged, o.size) for o in outputs], messages
+    # Up into the staging folder itself, where the commit's journal expects
+    # every staged file (quizgen.journal.read_journal)
+    moved = []
+    try:
+        for o in outputs:
+            target = o.staged.parent.parent / f"{o.staged.parent.name}-{o.staged.name}"
+            os.rename(o.staged, target)
+            moved.append((o.dest, target, o.size))
+        os.rmdir(folder)
+    except OSError as exc:
+        if in_process:
+            raise WriteError(folder_label(Path(out_dir)), exc) from exc
+        return "oserror", (folder_label(Path(out_dir)), exc.errno, exc.strerror, exc.filename), messages
+    return "ok", moved, messages
 
 
 def _store(unit, outputs: list[Output], messages, out_dir: Path, key: str, store, clock: bool) -> None:

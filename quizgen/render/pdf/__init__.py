@@ -122,8 +122,28 @@ def render_set(bank: Bank, qset: QuestionSet, options: RenderOptions,
     return files
 
 
+_SELECTIONS: dict = {}  # (questions, set, seed, topic ranks) -> Selection: the parts of one set share it
+_SELECTIONS_KEPT = 8
+
+
 def set_selection(bank: Bank, qset: QuestionSet, seed: int | None = None) -> Selection:
-    """The set's questions in the order its sheets print them, and what was left out."""
+    """The set's questions in the order its sheets print them, and what was left out.
+    Remembered for the last few sets: every part of a set (worksheet, key,
+    grid, manifest; quizgen.render.units) needs it, and weighing which
+    question gives another away is quadratic in the set's size."""
+    try:
+        key = (bank.questions, qset, seed, bank.config.topics, tuple(bank.config.labels.items()))
+        hit = _SELECTIONS.get(key)
+    except TypeError:  # something unhashable: work it out again
+        return _set_selection(bank, qset, seed)
+    if hit is None:
+        hit = _SELECTIONS[key] = _set_selection(bank, qset, seed)
+        while len(_SELECTIONS) > _SELECTIONS_KEPT:
+            _SELECTIONS.pop(next(iter(_SELECTIONS)))
+    return hit
+
+
+def _set_selection(bank: Bank, qset: QuestionSet, seed: int | None = None) -> Selection:
     if qset.order != "topic":
         return selection(bank.questions, qset, seed)
     # the section headings print too: a topic named for a year must not sit above the question asking it

@@ -69,8 +69,9 @@ def check(store, key: str, root: Path, out_dir: Path) -> tuple[Record | None, di
             return None, hashes
         if any(file_state(path) != sha for path, sha in state["extra"].items()):
             return None, hashes
-        outputs = tuple((str(p), str(sha), int(size)) for p, sha, size in state["outputs"])
-        if not outputs or any(file_state(p) != sha for p, sha, _ in outputs):
+        # checked at their absolute place, shown as the build that made them named them
+        outputs = tuple((str(p), str(sha), int(size)) for p, sha, size, _ in state["outputs"])
+        if not outputs or any(file_state(place) != sha for _, sha, _, place in state["outputs"]):
             return None, hashes
         if state["code"] != code_digest():
             return None, hashes
@@ -98,6 +99,7 @@ def save(store, key: str, hashes: dict[str, str] | None, bank, corpus: Path | No
         for path in font_files(bank.root, bank.config.fonts):
             extra[os.path.abspath(path)] = file_state(path)
     state = {"format": STATE_FORMAT, "code": code_digest(), "bank": hashes, "extra": extra,
-             "outputs": [list(o) for o in outputs], "questions": len(bank.questions),
+             "outputs": [[p, sha, size, os.path.abspath(p)] for p, sha, size in outputs],
+             "questions": len(bank.questions),
              "warnings": [diagnostic_json(w) for w in warnings]}
     store.put(key, json.dumps(state, ensure_ascii=True, sort_keys=True).encode())

@@ -87,7 +87,7 @@ def output_folder(out_dir: Path, bank_root: Path) -> Iterator[Session]:
 
 def render_formats(bank: Bank, session: Session, formats: tuple[str, ...],
                    options: RenderOptions, *, store=None, jobs: int = 1,
-                   staged_digests: dict | None = None) -> list[Committed]:
+                   staged_digests: dict | None = None, workers=None) -> list[Committed]:
     """Stage every named renderer's files, then commit them all; each file
     with whether it changed (an unchanged one is left in place, mtime and all).
 
@@ -96,7 +96,8 @@ def render_formats(bank: Bank, session: Session, formats: tuple[str, ...],
     unit whose inputs were rendered before comes from it; the others render
     in ``jobs`` worker processes, and every file is staged in the units'
     order, so the bytes and the listing never depend on either.
-    ``staged_digests``, when given, receives each staged file's sha256."""
+    ``staged_digests``, when given, receives each staged file's sha256;
+    ``workers`` (build_units.Workers), a pool started earlier to use."""
     from quizgen.render.units import UNIT_RENDERERS
 
     bank = deliverable(bank)  # the one place outputs leave out `support: outside` questions
@@ -106,7 +107,7 @@ def render_formats(bank: Bank, session: Session, formats: tuple[str, ...],
     if all(name in UNIT_RENDERERS for name in formats):
         from quizgen.build_units import stage_units
 
-        stage_units(bank, session, stage, formats, options, store=store, jobs=jobs)
+        stage_units(bank, session, stage, formats, options, store=store, jobs=jobs, workers=workers)
     else:  # renderers without units (a caller's own): one after the other, as they are
         for name in formats:
             renderer(name)(bank, stage, options)

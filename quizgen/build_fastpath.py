@@ -27,6 +27,14 @@ SKIP_DIRS = {".git", "__pycache__", ".hg", ".svn"}
 
 
 @dataclass(frozen=True)
+class Previous:
+    """What the last build with these options was, when anything differs now."""
+
+    questions: int
+    units: int  # files it staged
+
+
+@dataclass(frozen=True)
 class Record:
     outputs: tuple[tuple[str, str, int], ...]  # (path as printed, sha256, size)
     questions: int
@@ -52,8 +60,9 @@ def bank_hashes(root: Path, out_dir: Path) -> dict[str, str]:
     return found
 
 
-def check(store, key: str, root: Path, out_dir: Path) -> tuple[Record | None, dict[str, str] | None]:
-    """(the record, when nothing changed; the bank's hashes, for the record of this build)."""
+def check(store, key: str, root: Path, out_dir: Path) -> tuple[Record | Previous | None, dict[str, str] | None]:
+    """(the record when nothing changed, else what the last build was, if any;
+    the bank's hashes, for the record of this build)."""
     if store is None or not store.enabled:
         return None, None
     try:
@@ -65,16 +74,17 @@ def check(store, key: str, root: Path, out_dir: Path) -> tuple[Record | None, di
         return None, hashes
     try:
         state = json.loads(blob)
-        if state.get("format") != STATE_FORMAT or state["bank"] != hashes:
+        if state.get("format") != STATE_FORMAT:
             return None, hashes
-        if any(file_state(path) != sha for path, sha in state["extra"].items()):
-            return None, hashes
+        previous = Previous(int(state["questions"]), len(state["outputs"]))
+        if state["bank"] != hashes or any(file_state(path) != sha for path, sha in state["extra"].items()):
+            return previous, hashes
         # checked at their absolute place, shown as the build that made them named them
         outputs = tuple((str(p), str(sha), int(size)) for p, sha, size, _ in state["outputs"])
         if not outputs or any(file_state(place) != sha for _, sha, _, place in state["outputs"]):
-            return None, hashes
+            return previous, hashes
         if state["code"] != code_digest():
-            return None, hashes
+            return previous, hashes
         return Record(outputs, int(state["questions"]), tuple(diagnostic_of(w) for w in state["warnings"])), hashes
     except (ValueError, KeyError, TypeError, AttributeError, OSError):
         return None, hashes

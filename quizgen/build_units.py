@@ -27,6 +27,8 @@ MAX_JOBS = 8
 # Below this much work (questions times PDF parts, roughly) worker processes
 # cost more than they save: a small bank renders in this process.
 PARALLEL_MIN_COST = 200
+# The last build had at least this many questions: start the workers before loading the bank.
+EARLY_MIN_QUESTIONS = 50
 
 
 def default_jobs() -> int:
@@ -44,7 +46,7 @@ def clock_may_be_read(options: RenderOptions) -> bool:
 
 
 def stage_units(bank, session: Session, stage: Stage, formats: tuple[str, ...], options: RenderOptions, *,
-                store=None, jobs: int = 1) -> None:
+                store=None, jobs: int = 1, workers: "Workers | None" = None) -> None:
     from quizgen.build_cache import Digests, unit_key, unpack
     from quizgen.render.anki.lock import LOCK_NAME
     from quizgen.render.units import plan_units
@@ -75,7 +77,7 @@ def stage_units(bank, session: Session, stage: Stage, formats: tuple[str, ...], 
              for i in misses}
     cost = sum(units[i].cost for i in misses)
     if jobs > 1 and len(misses) > 1 and cost >= PARALLEL_MIN_COST:
-        results = _in_workers(tasks, min(jobs, len(misses)), session, {i: units[i].cost for i in misses})
+        results = _in_workers(tasks, min(jobs, len(misses)), session, {i: units[i].cost for i in misses}, workers)
     else:
         results = {}
         for i in misses:  # in order, so an error of this process shows as it did before units
@@ -178,7 +180,7 @@ def _store(unit, outputs: list[Output], messages, out_dir: Path, key: str, store
 
 # -- worker processes ----------------------------------------------------------------
 
-def _worker_init(lock_fd: int | None) -> None:
+def _worker_init(lock_fd: int | None, warm: bool = False) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
@@ -187,20 +189,54 @@ def _worker_init(lock_fd: int | None) -> None:
             os.close(lock_fd)  # the parent's copy keeps the folder locked
         except OSError:
             pass
+    if warm:  # while the parent loads the bank: reportlab, its fonts parsed and registered
+        try:
+            import quizgen.render.pdf.grid  # noqa: F401
+            import quizgen.render.pdf.key  # noqa: F401
+            import quizgen.render.pdf.manifest  # noqa: F401
+            import quizgen.render.pdf.worksheet  # noqa: F401
+            from quizgen.render.pdf.fonts import bank_fonts
+
+            bank_fonts(os.getcwd(), ())
+        except Exception:  # a warm-up only: the unit that needs it reports any problem
+            pass
 
 
-def _in_workers(tasks: dict, jobs: int, session: Session, costs: dict) -> dict:
+def _ready() -> bool:
+    return True
+
+
+class Workers:
+    """A pool started before the bank is loaded, when the last build was big
+    enough to want one, so the workers warm up while the parent validates."""
+
+    def __init__(self, jobs: int, session: Session):
+        self.jobs = jobs
+        self.pool = _pool(jobs, session, warm=True)
+        self.pool.submit(_ready)  # a fork pool starts every worker on its first task
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _pool(jobs: int, session: Session, warm: bool = False):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
 
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:  # pragma: no cover (no fork: Windows)
         context = multiprocessing.get_context("spawn")
     lock_fd = getattr(session, "_fd", None)  # staging.Session's flock on the output folder
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init,
+                               initargs=(lock_fd, warm))
+
+
+def _in_workers(tasks: dict, jobs: int, session: Session, costs: dict, workers: Workers | None = None) -> dict:
+    from concurrent.futures.process import BrokenProcessPool
+
     results = {}
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init, initargs=(lock_fd,))
+    pool = workers.pool if workers is not None else _pool(jobs, session)
     try:
         # The biggest first, so the last to finish is a small one.
         order = sorted(tasks, key=lambda i: (-costs[i], i))
@@ -220,5 +256,6 @@ def _in_workers(tasks: dict, jobs: int, session: Session, costs: dict) -> dict:
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
         raise
-    pool.shutdown(wait=True)
+    if workers is None:
+        pool.shutdown(wait=True)
     return results

@@ -272,18 +272,24 @@ def run_renderers(bank_path: Path, out: Path, formats: tuple[str, ...], *, cache
         store = _build_store(cache)
         with output_folder(out, bank_path) as session:
             print_diagnostics(session.recovered)  # an interrupted build, finished or cleaned up
-            key = hashes = None
+            key = hashes = workers = None
             if store is not None and not session.recovered:
-                from quizgen.build_fastpath import check, state_key
+                from quizgen.build_fastpath import Record, check, state_key
 
                 key = state_key(out, bank_path, _build_signature(formats, opts))
                 record, hashes = check(store, key, bank_path, out)
-                if record is not None:
+                if isinstance(record, Record):
                     _report_nothing_changed(out, record)
                     return
-            bank = load_with_report(bank_path, warnings=printed)[0]  # prints warnings before the slow part
-            staged: dict = {}
-            files = render_formats(bank, session, formats, opts, store=store, jobs=_jobs(jobs), staged_digests=staged)
+                workers = _early_workers(record, _jobs(jobs), session)
+            try:
+                bank = load_with_report(bank_path, warnings=printed)[0]  # prints warnings before the slow part
+                staged: dict = {}
+                files = render_formats(bank, session, formats, opts, store=store, jobs=_jobs(jobs),
+                                       staged_digests=staged, workers=workers)
+            finally:
+                if workers is not None:
+                    workers.close()
             if key is not None:
                 from quizgen.build_fastpath import save
 
@@ -320,6 +326,16 @@ def _build_store(cache: bool):
 
     store = Store("build") if cache else None
     return store if store is not None and store.enabled else None
+
+
+def _early_workers(previous, jobs: int, session):
+    """Worker processes started before the bank loads (they warm up meanwhile),
+    when the last build of these options was big enough to use them."""
+    from quizgen.build_units import EARLY_MIN_QUESTIONS, Workers
+
+    if previous is None or jobs < 2 or previous.questions < EARLY_MIN_QUESTIONS:
+        return None
+    return Workers(jobs, session)
 
 
 def _jobs(jobs: int | None) -> int:

@@ -277,3 +277,17 @@ def test_cache_off_still_builds(mini_bank, tmp_path, monkeypatch):
     result = build(mini_bank, out)
     assert "nothing changed" not in result.output
     assert result.output.splitlines()[-1] == "4 files from 2 questions (4 unchanged, left as they were)"
+
+
+def test_workers_started_before_the_load_give_the_same_bytes(mini_bank, tmp_path, cache, parallel, monkeypatch):
+    monkeypatch.setattr(build_units, "EARLY_MIN_QUESTIONS", 0)
+    with_sets(mini_bank)
+    out = tmp_path / "out"
+    build(mini_bank, out, "--jobs", "2")
+    build(mini_bank, out, "--jobs", "2")
+    edit_where(mini_bank)
+    ref = fresh_copy(mini_bank, tmp_path, "ref")
+    build(ref, tmp_path / "ref-out", "--jobs", "1", "--no-cache")
+    build(mini_bank, out, "--jobs", "2")  # a pool from the start: the last build had a record
+    assert digests(out) == digests(tmp_path / "ref-out")
+    assert (mini_bank / "anki-lock.json").read_bytes() == (ref / "anki-lock.json").read_bytes()

@@ -29,6 +29,19 @@ MAX_JOBS = 8
 PARALLEL_MIN_COST = 200
 # The last build had at least this many questions: start the workers before loading the bank.
 EARLY_MIN_QUESTIONS = 50
+EARLY_MIN_BANK_BYTES = 128 * 1024  # with no earlier build to go by: YAML of some hundred questions
+
+
+def bank_bytes(root: Path) -> int:
+    total = 0
+    for folder, _dirs, files in os.walk(root):
+        for name in files:
+            if name.endswith((".yaml", ".yml")):
+                try:
+                    total += os.path.getsize(os.path.join(folder, name))
+                except OSError:
+                    pass
+    return total
 
 
 def default_jobs() -> int:

@@ -281,7 +281,7 @@ def run_renderers(bank_path: Path, out: Path, formats: tuple[str, ...], *, cache
                 if isinstance(record, Record):
                     _report_nothing_changed(out, record)
                     return
-                workers = _early_workers(record, _jobs(jobs), session)
+                workers = _early_workers(record, _jobs(jobs), session, bank_path)
             try:
                 bank = load_with_report(bank_path, warnings=printed)[0]  # prints warnings before the slow part
                 staged: dict = {}
@@ -328,12 +328,17 @@ def _build_store(cache: bool):
     return store if store is not None and store.enabled else None
 
 
-def _early_workers(previous, jobs: int, session):
+def _early_workers(previous, jobs: int, session, bank_path: Path):
     """Worker processes started before the bank loads (they warm up meanwhile),
     when the last build of these options was big enough to use them."""
-    from quizgen.build_units import EARLY_MIN_QUESTIONS, Workers
+    from quizgen.build_units import EARLY_MIN_BANK_BYTES, EARLY_MIN_QUESTIONS, Workers, bank_bytes
 
-    if previous is None or jobs < 2 or previous.questions < EARLY_MIN_QUESTIONS:
+    if jobs < 2:
+        return None
+    if previous is None:  # no build of these options yet: judge by the size of the bank's files
+        if bank_bytes(bank_path) < EARLY_MIN_BANK_BYTES:
+            return None
+    elif previous.questions < EARLY_MIN_QUESTIONS:
         return None
     return Workers(jobs, session)
 

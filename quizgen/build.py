@@ -86,24 +86,53 @@ def output_folder(out_dir: Path, bank_root: Path) -> Iterator[Session]:
 
 
 def render_formats(bank: Bank, session: Session, formats: tuple[str, ...],
-                   options: RenderOptions) -> list[Committed]:
+                   options: RenderOptions, *, store=None, jobs: int = 1,
+                   staged_digests: dict | None = None, workers=None) -> list[Committed]:
     """Stage every named renderer's files, then commit them all; each file
-    with whether it changed (an unchanged one is left in place, mtime and all)."""
+    with whether it changed (an unchanged one is left in place, mtime and all).
+
+    The deck, the exports and the worksheets are cut into render units
+    (quizgen.render.units): with a ``store`` (cachestore.Store("build")) a
+    unit whose inputs were rendered before comes from it; the others render
+    in ``jobs`` worker processes, and every file is staged in the units'
+    order, so the bytes and the listing never depend on either.
+    ``staged_digests``, when given, receives each staged file's sha256;
+    ``workers`` (build_units.Workers), a pool started earlier to use."""
+    from quizgen.render.units import UNIT_RENDERERS
+
     bank = deliverable(bank)  # the one place outputs leave out `support: outside` questions
     if "exports" in formats and not options.exports:  # none asked for by name: bank.yaml's `exports:`
         options = replace(options, exports=bank.config.exports)
     stage = session.stage()
-    for name in formats:
-        renderer(name)(bank, stage, options)
+    if all(name in UNIT_RENDERERS for name in formats):
+        from quizgen.build_units import stage_units
+
+        stage_units(bank, session, stage, formats, options, store=store, jobs=jobs, workers=workers)
+    else:  # renderers without units (a caller's own): one after the other, as they are
+        for name in formats:
+            renderer(name)(bank, stage, options)
+    if staged_digests is not None:
+        from quizgen.build_cache import file_sha256
+
+        for o in stage.outputs:
+            staged_digests[o.dest] = file_sha256(o.staged)
     return session.commit(stage)
 
 
 def build(root: Path, out_dir: Path, formats: tuple[str, ...] = tuple(RENDERERS),
-          options: RenderOptions | None = None) -> BuildResult:
+          options: RenderOptions | None = None, *, cache: bool = True, jobs: int | None = None) -> BuildResult:
+    """Everything, all or nothing. ``cache``: take unchanged render units
+    from the build cache (quizgen.cachestore, safe to delete); ``jobs``:
+    worker processes for the rest (None: one per core, up to 8)."""
+    from quizgen.build_units import default_jobs
+    from quizgen.cachestore import Store
+
     options = options or default_options()
+    store = Store("build") if cache else None
     with output_folder(out_dir, root) as session:
         bank, warnings = load_or_raise(root)
-        files = render_formats(bank, session, formats, options)
+        files = render_formats(bank, session, formats, options, store=store,
+                               jobs=default_jobs() if jobs is None else jobs)
     return BuildResult(bank, tuple(c.output.dest for c in files if c.changed),
                        tuple(session.recovered) + tuple(warnings),
                        tuple(c.output.dest for c in files if not c.changed))

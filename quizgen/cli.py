@@ -65,9 +65,10 @@ def _params() -> dict:
     return ctx.params if ctx is not None else {}
 
 
-def load_with_report(bank_path: Path, *, require_corpus: bool = False):
+def load_with_report(bank_path: Path, *, require_corpus: bool = False, warnings: list | None = None):
     """The validated bank and its quote report (None when quotes were not
-    checked), or every diagnostic and exit 1."""
+    checked), or every diagnostic and exit 1. The warnings it printed are
+    added to ``warnings`` when given."""
     from dataclasses import replace
 
     from quizgen.bank.load import load_bank, load_checked_bank
@@ -82,6 +83,8 @@ def load_with_report(bank_path: Path, *, require_corpus: bool = False):
     if bank is None:
         fail(diagnostics)
     print_diagnostics(diagnostics)  # warnings only
+    if warnings is not None:
+        warnings.extend(diagnostics)
     if params.get("deck_name"):
         bank = replace(bank, config=replace(bank.config, deck_name=params["deck_name"]))
     return bank, report
@@ -255,20 +258,54 @@ def export(bank_path: Path, fmt: str, set_name: str | None, output: Path | None,
     click.echo(f"wrote {output} ({len(bank.questions)} questions, {len(data):,} bytes)", err=True)
 
 
-def run_renderers(bank_path: Path, out: Path, formats: tuple[str, ...], **options) -> None:
+def run_renderers(bank_path: Path, out: Path, formats: tuple[str, ...], *, cache: bool = True,
+                  jobs: int | None = None, **options) -> None:
     """Render all or nothing: files are staged and renamed into place only when
-    every renderer has succeeded (quizgen.build)."""
+    every renderer has succeeded (quizgen.build). With the cache, a build whose
+    inputs and outputs are all as the last one left them stops before loading
+    the bank (quizgen.build_fastpath), and unchanged render units come from
+    the cache; the rest render in ``jobs`` processes."""
     from quizgen.build import default_options, output_folder, render_formats
 
     session = None
     try:
         # SOURCE_DATE_EPOCH first: a bad value stops the build before anything is touched.
-        opts = default_options(progress=lambda msg: click.echo(msg, err=True),
-                               warn=lambda d: click.echo(str(d), err=True), **options)
+        printed: list[Diagnostic] = []
+
+        def warn(d: Diagnostic) -> None:
+            printed.append(d)
+            click.echo(str(d), err=True)
+
+        opts = default_options(progress=lambda msg: click.echo(msg, err=True), warn=warn, **options)
+        store = _build_store(cache)
         with output_folder(out, bank_path) as session:
             print_diagnostics(session.recovered)  # an interrupted build, finished or cleaned up
-            bank = load(bank_path)  # prints warnings before the slow part
-            files = render_formats(bank, session, formats, opts)
+            key = hashes = workers = None
+            if store is not None and not session.recovered:
+                from quizgen.build_fastpath import Record, check, state_key
+
+                key = state_key(out, bank_path, _build_signature(formats, opts))
+                record, hashes = check(store, key, bank_path, out)
+                if isinstance(record, Record):
+                    _report_nothing_changed(out, record)
+                    return
+                workers = _early_workers(record, _jobs(jobs), session, bank_path)
+            try:
+                bank = load_with_report(bank_path, warnings=printed)[0]  # prints warnings before the slow part
+                staged: dict = {}
+                files = render_formats(bank, session, formats, opts, store=store, jobs=_jobs(jobs),
+                                       staged_digests=staged, workers=workers)
+            finally:
+                if workers is not None:
+                    workers.close()
+            if key is not None:
+                from quizgen.build_fastpath import save
+
+                try:
+                    save(store, key, hashes, bank, _params().get("corpus"), "pdf" in formats,
+                         [(str(c.output.dest), staged[c.output.dest], c.output.size) for c in files], printed)
+                except OSError:
+                    pass  # no record: the next build takes the full path
     except KeyboardInterrupt:
         if session is not None and session.commit_pending:
             click.echo(f"quizgen: interrupted while renaming files into place; the next build into "
@@ -292,6 +329,57 @@ def run_renderers(bank_path: Path, out: Path, formats: tuple[str, ...], **option
     click.echo(f"{len(files)} files from {len(bank.questions)} questions{note}")
 
 
+def _build_store(cache: bool):
+    from quizgen.cachestore import Store
+
+    store = Store("build") if cache else None
+    return store if store is not None and store.enabled else None
+
+
+def _early_workers(previous, jobs: int, session, bank_path: Path):
+    """Worker processes started before the bank loads (they warm up meanwhile),
+    when the last build of these options was big enough to use them."""
+    from quizgen.build_units import EARLY_MIN_BANK_BYTES, EARLY_MIN_QUESTIONS, Workers, bank_bytes
+
+    if jobs < 2:
+        return None
+    if previous is None:  # no build of these options yet: judge by the size of the bank's files
+        if bank_bytes(bank_path) < EARLY_MIN_BANK_BYTES:
+            return None
+    elif previous.questions < EARLY_MIN_QUESTIONS:
+        return None
+    return Workers(jobs, session)
+
+
+def _jobs(jobs: int | None) -> int:
+    from quizgen.build_units import default_jobs
+
+    return default_jobs() if jobs is None else jobs
+
+
+def _build_signature(formats: tuple[str, ...], opts) -> str:
+    """What, besides the files, decides a build's outputs (the key of its no-change record)."""
+    import os
+
+    from quizgen.build_units import clock_may_be_read
+
+    params = _params()
+    corpus = params.get("corpus")
+    return repr((formats, opts.timestamp, opts.seed, opts.variants, opts.deck_name, opts.set_names, opts.students,
+                 opts.exports, params.get("deck_name"), None if corpus is None else os.path.abspath(corpus),
+                 clock_may_be_read(opts)))
+
+
+def _report_nothing_changed(out: Path, record) -> None:
+    print_diagnostics(record.warnings)
+    n = len(record.outputs)
+    click.echo(f"{str(out).rstrip('/')}/: nothing changed since the last build (inputs and outputs as it "
+               f"left them)", err=True)
+    for path, _sha, size in record.outputs:
+        click.echo(f"unchanged {path} ({size:,} bytes)")
+    click.echo(f"{n} files from {record.questions} questions ({n} unchanged, left as they were)")
+
+
 @cli.command()
 @bank_option
 @click.option("--out", default=DEFAULT_OUT, show_default=True, type=click.Path(path_type=Path),
@@ -300,15 +388,20 @@ def run_renderers(bank_path: Path, out: Path, formats: tuple[str, ...], **option
 @deck_option
 @click.option("--format", "formats", multiple=True, type=click.Choice(["anki", "pdf", *export_names()]),
               help="Only this output (repeatable; default: the deck, the worksheets and bank.yaml's exports).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes rendering at once (default: one per core, up to 8; 1: all in this process).")
+@click.option("--no-cache", is_flag=True,
+              help="Render everything again, neither reading nor filling the build cache.")
 def build(bank_path: Path, out: Path, corpus: Path | None, deck_name: str | None,
-          formats: tuple[str, ...]) -> None:
+          formats: tuple[str, ...], jobs: int | None, no_cache: bool) -> None:
     """Build everything: the Anki deck, worksheets and answer keys, and the exports bank.yaml names."""
+    run = dict(cache=not no_cache, jobs=jobs)
     if not formats:
-        run_renderers(bank_path, out, ("anki", "pdf", "exports"))
+        run_renderers(bank_path, out, ("anki", "pdf", "exports"), **run)
         return
     exports = tuple(f for f in dict.fromkeys(formats) if f not in ("anki", "pdf"))
     renderers = tuple(f for f in ("anki", "pdf") if f in formats) + (("exports",) if exports else ())
-    run_renderers(bank_path, out, renderers, exports=exports)
+    run_renderers(bank_path, out, renderers, exports=exports, **run)
 
 
 @cli.command()

@@ -12,10 +12,13 @@ from quizgen.staging import Output, Stage
 
 @staged
 def render(bank: Bank, stage: Stage, options: RenderOptions) -> list[Output]:
-    outputs = []
-    for name in options.exports:
-        data = exporter(name)(bank, options)
-        outputs.append(stage.write(stage.path(export_file_name(bank, name, options)), data))
-        if options.progress:
-            options.progress(f"export: {name}: {len(bank.questions)} questions, {len(data):,} bytes")
-    return outputs
+    return [output for name in options.exports for output in render_one(bank, stage, options, name)]
+
+
+def render_one(bank: Bank, stage: Stage, options: RenderOptions, name: str) -> list[Output]:
+    """One format: a unit of its own for the build (cached, in parallel)."""
+    data = exporter(name)(bank, options)
+    output = stage.write(stage.path(export_file_name(bank, name, options)), data)
+    if options.progress:
+        options.progress(f"export: {name}: {len(bank.questions)} questions, {len(data):,} bytes")
+    return [output]

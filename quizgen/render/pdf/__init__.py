@@ -64,8 +64,29 @@ def _set_loc(bank: Bank) -> Loc:
     return Loc(str(Path(bank.root) / "sets"))
 
 
-def render_set(bank: Bank, qset: QuestionSet, options: RenderOptions) -> list[tuple[str, bytes]]:
-    """File names and bytes for one set; nothing is written."""
+def set_parts(options: RenderOptions) -> list[tuple]:
+    """The independent parts of one set's files, in the order render_set
+    makes them: each copy's worksheet, key (and answer sheet), the layout,
+    the grid, the manifest. The
+    build renders each part on its own (in parallel, cached); the manifest
+    part also says what the set left out and reports progress."""
+    count = len(options.students) if options.students else max(1, options.variants)
+    parts: list[tuple] = []
+    for i in range(count):
+        parts += [("sheet", i), ("key", i)]
+        if options.answer_sheet:
+            parts.append(("answers", i))
+    if options.answer_sheet:
+        parts.append(("layout",))
+    if count > 1 or options.students:
+        parts.append(("grid",))
+    parts.append(("manifest",))
+    return parts
+
+
+def render_set(bank: Bank, qset: QuestionSet, options: RenderOptions,
+               part: tuple | None = None) -> list[tuple[str, bytes]]:
+    """File names and bytes for one set (or one of its set_parts); nothing is written."""
     from quizgen.render.pdf import timeline as pdf_timeline
     from quizgen.render.pdf.grid import grid_pdf
     from quizgen.render.pdf.key import key_pdf
@@ -74,7 +95,9 @@ def render_set(bank: Bank, qset: QuestionSet, options: RenderOptions) -> list[tu
 
     chosen = set_selection(bank, qset, options.seed)
     questions = chosen.questions
-    report_left_out(qset, chosen, options)
+    last = part is None or part == ("manifest",)
+    if last:
+        report_left_out(qset, chosen, options)
     if not questions:
         raise QuizgenError([Diagnostic(qset.loc, "expected at least one question of the bank to match "
                                                  "this set, found none", path="set")])
@@ -86,41 +109,67 @@ def render_set(bank: Bank, qset: QuestionSet, options: RenderOptions) -> list[tu
         variants = make_variants(questions, qset, max(1, options.variants), options.seed)
     files = []
     names = {}
-    for v in variants:
+    for i, v in enumerate(variants):
         names[v.label] = (f"{v.label}.pdf", f"{v.label}-key.pdf")
-        files.append((names[v.label][0], worksheet_pdf(v, qset, bank, options.timestamp, events)))
-        files.append((names[v.label][1], key_pdf(v, qset, bank, options.timestamp, events)))
-    sheets = answer_sheets(bank, qset, variants, options.timestamp) if options.answer_sheet else {}
-    for name, data in sheets.values():
-        files.append((name, data))
-    if sheets:
+        if part in (None, ("sheet", i)):
+            files.append((names[v.label][0], worksheet_pdf(v, qset, bank, options.timestamp, events)))
+        if part in (None, ("key", i)):
+            files.append((names[v.label][1], key_pdf(v, qset, bank, options.timestamp, events)))
+        if options.answer_sheet and part in (None, ("answers", i)):
+            files.append(answer_sheet(bank, qset, v, options.timestamp))
+    sheet_names = {v.label: answer_sheet_name(v) for v in variants} if options.answer_sheet else {}
+    if options.answer_sheet and part in (None, ("layout",)):
         from quizgen.render.pdf.layout import layout_json, page_layouts
 
         files.append((f"{qset.name}.layout.json",
-                      layout_json(variants, qset.name, {k: n for k, (n, _) in sheets.items()},
-                                  {v.label: page_layouts(v) for v in variants})))
-    if len(variants) > 1 or options.students:
+                      layout_json(variants, qset.name, sheet_names, {v.label: page_layouts(v) for v in variants})))
+    if (len(variants) > 1 or options.students) and part in (None, ("grid",)):
         files.append((f"{qset.name}-grid-key.pdf", grid_pdf(variants, qset, bank, options.timestamp)))
+    if not last:
+        return files
     # the keyed answers of every copy: a teacher's file, though not a PDF
     files.append((f"{qset.name}.manifest.json", manifest_json(variants, qset, names, chosen.left_out,
-                                                                {k: n for k, (n, _) in sheets.items()})))
+                                                                sheet_names)))
     if options.progress:
         options.progress(f"pdf: {qset.name}: {len(questions)} questions, {len(variants)} "
                          f"variant{'s' if len(variants) > 1 else ''}, seed {variants[0].seed}")
     return files
 
 
-def answer_sheets(bank: Bank, qset: QuestionSet, variants, timestamp: int) -> dict[str, tuple[str, bytes]]:
-    """Per copy label, its answer sheet's file name and bytes."""
+def answer_sheet_name(v) -> str:
+    return f"{v.label}-answers.pdf"
+
+
+def answer_sheet(bank: Bank, qset: QuestionSet, v, timestamp: int) -> tuple[str, bytes]:
+    """One copy's answer sheet: its file name and bytes."""
     from quizgen.render.pdf.answersheet import answer_sheet_pdf
     from quizgen.render.pdf.layout import page_layouts
 
-    return {v.label: (f"{v.label}-answers.pdf", answer_sheet_pdf(v, qset, bank, timestamp, page_layouts(v)))
-            for v in variants}
+    return answer_sheet_name(v), answer_sheet_pdf(v, qset, bank, timestamp, page_layouts(v))
+
+
+_SELECTIONS: dict = {}  # (questions, set, seed, topic ranks) -> Selection: the parts of one set share it
+_SELECTIONS_KEPT = 8
 
 
 def set_selection(bank: Bank, qset: QuestionSet, seed: int | None = None) -> Selection:
-    """The set's questions in the order its sheets print them, and what was left out."""
+    """The set's questions in the order its sheets print them, and what was left out.
+    Remembered for the last few sets: every part of a set (worksheet, key,
+    grid, manifest; quizgen.render.units) needs it, and weighing which
+    question gives another away is quadratic in the set's size."""
+    try:
+        key = (bank.questions, qset, seed, bank.config.topics, tuple(bank.config.labels.items()))
+        hit = _SELECTIONS.get(key)
+    except TypeError:  # something unhashable: work it out again
+        return _set_selection(bank, qset, seed)
+    if hit is None:
+        hit = _SELECTIONS[key] = _set_selection(bank, qset, seed)
+        while len(_SELECTIONS) > _SELECTIONS_KEPT:
+            _SELECTIONS.pop(next(iter(_SELECTIONS)))
+    return hit
+
+
+def _set_selection(bank: Bank, qset: QuestionSet, seed: int | None = None) -> Selection:
     if qset.order != "topic":
         return selection(bank.questions, qset, seed)
     # the section headings print too: a topic named for a year must not sit above the question asking it

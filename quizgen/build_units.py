@@ -1,0 +1,274 @@
+"""Stage the render units of a build: each from the build cache when its key
+is there, else rendered (in this process, or in worker processes when there
+is enough to do), then every unit's files staged in the units' fixed order.
+
+A unit renders into a folder of its own inside the build's staging folder
+and hands back the staged files (never their bytes through a pipe: a big
+deck streams to disk); the parent adopts them into the stage in unit order.
+Workers are forked, so they start with what the parent has imported; they
+ignore Ctrl-C (the parent stops them) and give up the output folder's lock
+they inherit, so a worker outliving a killed parent never blocks the next
+build. A worker's bad-input errors and OSErrors come back as data and become
+the build's diagnostics; a bug comes back as the exception it was.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+from quizgen.errors import Diagnostic, Loc, QuizgenError
+from quizgen.journal import WriteError, folder_label
+from quizgen.render import RenderOptions
+from quizgen.staging import Output, Session, Stage
+
+MAX_JOBS = 8
+# Below this much work (questions times PDF parts, roughly) worker processes
+# cost more than they save: a small bank renders in this process.
+PARALLEL_MIN_COST = 200
+# The last build had at least this many questions: start the workers before loading the bank.
+EARLY_MIN_QUESTIONS = 50
+EARLY_MIN_BANK_BYTES = 128 * 1024  # with no earlier build to go by: YAML of some hundred questions
+
+
+def bank_bytes(root: Path) -> int:
+    total = 0
+    for folder, _dirs, files in os.walk(root):
+        for name in files:
+            if name.endswith((".yaml", ".yml")):
+                try:
+                    total += os.path.getsize(os.path.join(folder, name))
+                except OSError:
+                    pass
+    return total
+
+
+def default_jobs() -> int:
+    return max(1, min(os.cpu_count() or 1, MAX_JOBS))
+
+
+def clock_may_be_read(options: RenderOptions) -> bool:
+    """The Anki renderer reads the clock for new notes' ids (and a lost lock)
+    unless SOURCE_DATE_EPOCH or an explicit timestamp fixes the time
+    (render.anki.fresh_time): then a deck is cached only when its lock stayed
+    the same, which means no note got a new id or time."""
+    from quizgen.build import DEFAULT_EPOCH
+
+    return not os.environ.get("SOURCE_DATE_EPOCH", "").strip() and int(options.timestamp) == DEFAULT_EPOCH
+
+
+def stage_units(bank, session: Session, stage: Stage, formats: tuple[str, ...], options: RenderOptions, *,
+                store=None, jobs: int = 1, workers: "Workers | None" = None) -> None:
+    from quizgen.build_cache import Digests, unit_key, unpack
+    from quizgen.render.anki.lock import LOCK_NAME
+    from quizgen.render.units import plan_units
+
+    units = plan_units(bank, formats, options)
+    lock_path = Path(bank.root) / LOCK_NAME
+    lock = None
+    if store is not None and store.enabled and "anki" in formats:
+        try:
+            lock = lock_path.read_bytes()
+        except FileNotFoundError:
+            lock = None
+        except OSError:  # unreadable: the renderer reports it
+            store = None
+    digests = Digests()
+    keys = [unit_key(u, options, digests, lock) if store is not None and store.enabled else None for u in units]
+    hits: dict[int, tuple] = {}
+    for i, key in enumerate(keys):
+        if key is not None:
+            blob = store.get(key)
+            entry = unpack(blob) if blob is not None else None
+            if entry is not None:
+                hits[i] = entry
+    misses = [i for i in range(len(units)) if i not in hits]
+    plain = replace(options, progress=None, warn=None)
+    tasks = {i: (units[i], plain, str(stage.folder / f"unit-{i:04d}"), str(stage.out_dir), keys[i],
+                 store if keys[i] is not None else None, clock_may_be_read(options))
+             for i in misses}
+    cost = sum(units[i].cost for i in misses)
+    if jobs > 1 and len(misses) > 1 and cost >= PARALLEL_MIN_COST:
+        results = _in_workers(tasks, min(jobs, len(misses)), session, {i: units[i].cost for i in misses}, workers)
+    else:
+        results = {}
+        for i in misses:  # in order, so an error of this process shows as it did before units
+            results[i] = execute(tasks[i], in_process=True)
+    errors: list[Diagnostic] = []
+    for i in range(len(units)):
+        if i in hits:
+            files, messages = hits[i]
+            _replay(messages, options)
+            for place, name, data in files:
+                stage.write(stage.path(name) if place == "out" else Path(bank.root) / name, data)
+            continue
+        status, value, messages = results[i]
+        _replay(messages, options)
+        if status == "error":
+            errors.extend(d for d in value if d not in errors)  # the parts of one set fail alike
+        elif not errors:
+            for dest, staged, size in value:
+                if any(o.dest == dest for o in stage.outputs):
+                    raise ValueError(f"{dest} staged twice")
+                stage.outputs.append(Output(dest, staged, size))
+    if errors:
+        raise QuizgenError(errors)
+
+
+def _replay(messages, options: RenderOptions) -> None:
+    for kind, value in messages:
+        if kind == "progress":
+            if options.progress:
+                options.progress(value)
+        elif options.warn is not None:
+            options.warn(value)
+        else:
+            import warnings
+
+            warnings.warn(str(value), stacklevel=3)
+
+
+def execute(task, in_process: bool = False):
+    """Render one unit into its own folder: ("ok", [(dest, staged, size)], messages)
+    or ("error", diagnostics, messages); stores the files in the cache."""
+    unit, options, folder, out_dir, key, store, clock = task
+    from quizgen.render.units import run_unit
+
+    messages: list = []
+    options = replace(options, progress=lambda m: messages.append(("progress", m)),
+                      warn=lambda d: messages.append(("warn", d)))
+    try:
+        try:
+            os.mkdir(folder)
+        except OSError as exc:
+            raise WriteError(folder_label(Path(out_dir)), exc) from exc
+        outputs = run_unit(unit, Stage(Path(out_dir), Path(folder)), options)
+    except QuizgenError as exc:
+        return "error", list(exc.diagnostics), messages
+    except OSError as exc:
+        if in_process:
+            raise
+        return "oserror", (getattr(exc, "where", None), exc.errno, exc.strerror, exc.filename), messages
+    if key is not None and store is not None:
+        _store(unit, outputs, messages, Path(out_dir), key, store, clock)
+    # Up into the staging folder itself, where the commit's journal expects
+    # every staged file (quizgen.journal.read_journal)
+    moved = []
+    try:
+        for o in outputs:
+            target = o.staged.parent.parent / f"{o.staged.parent.name}-{o.staged.name}"
+            os.rename(o.staged, target)
+            moved.append((o.dest, target, o.size))
+        os.rmdir(folder)
+    except OSError as exc:
+        if in_process:
+            raise WriteError(folder_label(Path(out_dir)), exc) from exc
+        return "oserror", (folder_label(Path(out_dir)), exc.errno, exc.strerror, exc.filename), messages
+    return "ok", moved, messages
+
+
+def _store(unit, outputs: list[Output], messages, out_dir: Path, key: str, store, clock: bool) -> None:
+    from quizgen.build_cache import pack
+
+    bank_root = os.path.abspath(unit.bank.root)
+    out = os.path.abspath(out_dir)
+    files = []
+    for o in outputs:
+        parent = os.path.abspath(o.dest.parent)
+        if parent == out:
+            place = "out"
+        elif parent == bank_root:
+            place = "bank"
+            if clock and unit.kind == "anki":
+                return  # the lock changed while the clock was read: bytes of this moment, not of the inputs
+        else:
+            return  # a file elsewhere: not cached
+        try:
+            files.append((place, o.dest.name, o.staged.read_bytes()))
+        except OSError:
+            return
+    store.put(key, pack(files, messages))
+
+
+# -- worker processes ----------------------------------------------------------------
+
+def _worker_init(lock_fd: int | None, warm: bool = False) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
+    if lock_fd is not None:
+        try:
+            os.close(lock_fd)  # the parent's copy keeps the folder locked
+        except OSError:
+            pass
+    if warm:  # while the parent loads the bank: reportlab, its fonts parsed and registered
+        try:
+            import quizgen.render.pdf.grid  # noqa: F401
+            import quizgen.render.pdf.key  # noqa: F401
+            import quizgen.render.pdf.manifest  # noqa: F401
+            import quizgen.render.pdf.worksheet  # noqa: F401
+            from quizgen.render.pdf.fonts import bank_fonts
+
+            bank_fonts(os.getcwd(), ())
+        except Exception:  # a warm-up only: the unit that needs it reports any problem
+            pass
+
+
+def _ready() -> bool:
+    return True
+
+
+class Workers:
+    """A pool started before the bank is loaded, when the last build was big
+    enough to want one, so the workers warm up while the parent validates."""
+
+    def __init__(self, jobs: int, session: Session):
+        self.jobs = jobs
+        self.pool = _pool(jobs, session, warm=True)
+        self.pool.submit(_ready)  # a fork pool starts every worker on its first task
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _pool(jobs: int, session: Session, warm: bool = False):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # pragma: no cover (no fork: Windows)
+        context = multiprocessing.get_context("spawn")
+    lock_fd = getattr(session, "_fd", None)  # staging.Session's flock on the output folder
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init,
+                               initargs=(lock_fd, warm))
+
+
+def _in_workers(tasks: dict, jobs: int, session: Session, costs: dict, workers: Workers | None = None) -> dict:
+    from concurrent.futures.process import BrokenProcessPool
+
+    results = {}
+    pool = workers.pool if workers is not None else _pool(jobs, session)
+    try:
+        # The biggest first, so the last to finish is a small one.
+        order = sorted(tasks, key=lambda i: (-costs[i], i))
+        futures = {i: pool.submit(execute, tasks[i]) for i in order}
+        for i in sorted(futures):
+            try:
+                results[i] = futures[i].result()
+            except BrokenProcessPool as exc:
+                raise QuizgenError([Diagnostic(Loc(f"{str(session.out_dir).rstrip('/')}/"),
+                                               f"a worker process died while rendering ({exc}); "
+                                               "try again with --jobs 1")]) from exc
+            status, value, messages = results[i]
+            if status == "oserror":
+                where, errno_, strerror, filename = value
+                error = OSError(errno_, strerror, filename)
+                raise WriteError(where, error) if where else error
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    if workers is None:
+        pool.shutdown(wait=True)
+    return results

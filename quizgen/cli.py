@@ -366,6 +366,7 @@ def _build_signature(formats: tuple[str, ...], opts) -> str:
     params = _params()
     corpus = params.get("corpus")
     return repr((formats, opts.timestamp, opts.seed, opts.variants, opts.deck_name, opts.set_names, opts.students,
+                 opts.answer_sheet,
                  opts.exports, params.get("deck_name"), None if corpus is None else os.path.abspath(corpus),
                  clock_may_be_read(opts)))
 

@@ -244,6 +244,38 @@ def gaps(q: Question, sources: dict[str, Source]) -> list[Gap]:
     return [g for g in found if g is not None]
 
 
+def may_be_quoted(q: Question, sources: dict[str, Source]) -> bool:
+    """A quick test that must pass for ``gaps(q, sources)`` to be empty, for the
+    keys found as phrases (mcq, short answer, cloze): every word of each key, or
+    of each part of a listed key, is somewhere in the haystacks (a date: some
+    date it lies within), in any order. False: gaps() is not empty;
+    True: only gaps() can tell. For callers that try many citations one by one
+    (the Anki renderer's shown quote), where most fail on a word."""
+    if q.type == "mcq":
+        keys = [q.answer]
+    elif q.type == "short_answer":
+        keys = [q.answer, *q.accept]
+    elif q.type == "cloze":
+        keys = list(q.cloze_blanks)
+    else:
+        return True
+    hay = haystacks(q, sources)
+    words = {t for h in hay for t in h if isinstance(t, str)}
+    dates = [t for h in hay for t in h if isinstance(t, Date)]
+
+    def present(key: str) -> bool:
+        return all(t in words if isinstance(t, str) else any(same(t, d) for d in dates)
+                   for t in _strip_leading(tokens(key)))
+
+    for key in keys:
+        if present(key):
+            continue
+        parts = [p for p in _LIST_SPLIT.split(key) if p.strip()]
+        if not (len(parts) > 1 and all(present(p) for p in parts)):
+            return False
+    return True
+
+
 def status(q: Question, sources: dict[str, Source]) -> str:
     """The status to show: the question's mark, or "unsupported" for an
     unmarked question whose key the citations do not state."""

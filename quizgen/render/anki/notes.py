@@ -148,11 +148,14 @@ def best_citation(q: Question, sources: Mapping[str, Source]) -> int:
         quote = c.quote.casefold()
         if folded and all(k in quote for k in folded):
             return i
-    from quizgen.bank.support import gaps  # the wording tables load only for decks that need them
+    from quizgen.bank.support import gaps, may_be_quoted  # the wording tables load only for decks that need them
 
-    by_id = dict(sources)
+    by_id = sources if isinstance(sources, dict) else dict(sources)
     for i, c in enumerate(q.citations):
-        if not gaps(dataclasses.replace(q, citations=(c,)), by_id):
+        alone = dataclasses.replace(q, citations=(c,))
+        # may_be_quoted first: most citations that do not state the key lack
+        # one of its words, and it says so without gaps()' full comparison.
+        if may_be_quoted(alone, by_id) and not gaps(alone, by_id):
             return i
     return 0
 

@@ -425,3 +425,19 @@ def test_schema_accepts_number_tags():
     data = node_data(node)
     assert any(isinstance(t, int) for q in data["questions"] for t in q["tags"])
     assert not list(jsonschema.Draft202012Validator(schema).iter_errors(data))
+
+
+def test_one_broken_question_file_is_one_error_not_one_per_set(tmp_path: Path):
+    # A YAML error in one question file used to add "expected at least one
+    # question of the bank to match this set" for every set over that file.
+    import shutil
+
+    bank = tmp_path / "bank"
+    shutil.copytree(REAL_BANK, bank)
+    path = bank / "curated" / "actors.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("prompt: ", "prompt: Broken: ", 1), encoding="utf-8")
+    _bank, diagnostics = load_bank(bank)
+    errors = [d for d in diagnostics if d.severity == "error"]
+    assert len(errors) == 1, [str(d) for d in errors]
+    assert "invalid YAML" in str(errors[0]) and "actors.yaml" in str(errors[0])

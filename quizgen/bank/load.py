@@ -249,7 +249,10 @@ def check_ids(ids: list[tuple[str, Loc]]) -> list[Diagnostic]:
     return diagnostics
 
 
-def check_sets(sets: list[QuestionSet], questions: list[Question]) -> list[Diagnostic]:
+def check_sets(sets: list[QuestionSet], questions: list[Question], complete: bool = True) -> list[Diagnostic]:
+    """``complete`` is False when a question file failed: a set naming or
+    matching only its questions would then be a second message for that one
+    cause, so what depends on the missing questions is not reported."""
     ids = {q.id for q in questions}
     topics = sorted({q.topic for q in questions})
     diagnostics = []
@@ -260,14 +263,14 @@ def check_sets(sets: list[QuestionSet], questions: list[Question]) -> list[Diagn
                                                  f"(first at {names[s.name].loc})"))
         names.setdefault(s.name, s)
         for qid in s.ids:
-            if qid not in ids:
+            if qid not in ids and complete:
                 diagnostics.append(Diagnostic(s.loc, f"expected a question id of the bank, found '{qid}'"
                                                      f"{did_you_mean(qid, sorted(ids))}", path="set.ids"))
         for topic in s.topics:
-            if topic not in topics:
+            if topic not in topics and complete:
                 diagnostics.append(Diagnostic(s.loc, f"expected a topic of the bank, found '{topic}'"
                                                      f"{did_you_mean(topic, topics)}", path="set.topics"))
-        if questions and not any(matches(q, s) for q in questions):  # else the PDF build refuses it
+        if complete and questions and not any(matches(q, s) for q in questions):  # else the PDF build refuses it
             diagnostics.append(Diagnostic(s.loc, "expected at least one question of the bank to match "
                                                  "this set, found none", path="set"))
     return diagnostics
@@ -355,8 +358,8 @@ def _load_bank(root: Path, partial: bool = False) -> tuple[Bank | None, list[Dia
     paths, outside = links_outside(root, question_files(root, _corpus_inside(root, config)))
     diagnostics += outside
     # the support check of each file's questions is done with the file (and cached with it)
-    (questions, ids, diags), questions_key = _load_questions(paths, source_ids, tuple(sources))
-    diagnostics += diags
+    (questions, ids, diags_questions), questions_key = _load_questions(paths, source_ids, tuple(sources))
+    diagnostics += diags_questions
     sets, diags = load_sets(root)
     diagnostics += diags
     extras, extras_diags = load_extras(root, source_ids)
@@ -364,7 +367,7 @@ def _load_bank(root: Path, partial: bool = False) -> tuple[Bank | None, list[Dia
     # Source ids of citations were checked while validating each record,
     # questions here and facts in load_facts.
     diagnostics += check_ids(ids)
-    diagnostics += check_sets(sets, questions)
+    diagnostics += check_sets(sets, questions, complete=not errors_only(diags_questions))
     if config is not None:
         diagnostics += check_topics(config, [(q.topic, q.loc) for q in questions])
     if not errors_only(extras_diags):  # a fact dropped for an error would warn on every question using it

@@ -131,3 +131,18 @@ def test_bad_input_is_one_error_line_each(tmp_path):
     assert errors[0].startswith(f"{junk}: error: ")
     assert any("review-A.pdf#1: error: expected a page with a quizgen answer-sheet QR code" in e for e in errors)
     assert "Traceback" not in result.output and not (tmp_path / "r.csv").exists()
+
+
+def test_grade_report_reads_what_grading_wrote(tmp_path):
+    # grading writes true/false marks as the sheet prints them ("T"/"F"); the
+    # item analysis once refused them as "expected one of the printed choices"
+    files, paths, manifest, expected = scans(tmp_path)
+    out = tmp_path / "results.csv"
+    args = ["grade", *map(str, files), "--manifest", str(paths["review.manifest.json"]), "-o", str(out),
+            "--report", str(tmp_path / "report")]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    rows = read_results_csv(out.read_bytes())
+    assert any(r.type == "true_false" and r.marked in ("T", "F") for r in rows)
+    table = (tmp_path / "report" / "analysis.csv").read_text(encoding="utf-8")
+    assert all(r.question in table for r in rows)

@@ -165,9 +165,14 @@ def _option(entry: _Entry, mark: str) -> int | None:
         i = entry.choices.index(mark)
     else:
         folded = [t.casefold() for t in entry.texts]
-        if mark.casefold() not in folded:
+        # an answer sheet's true/false boxes carry the texts' initials ("T", "F")
+        initial = [j for j, t in enumerate(folded) if len(mark) == 1 and t[:1] == mark.casefold()]
+        if mark.casefold() in folded:
+            i = folded.index(mark.casefold())
+        elif len(initial) == 1:
+            i = initial[0]
+        else:
             return None
-        i = folded.index(mark.casefold())
     return entry.order[i] if i < len(entry.order) else i
 
 

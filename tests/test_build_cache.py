@@ -233,19 +233,23 @@ def test_one_edit_renders_only_what_contains_it(mini_bank, tmp_path, cache, monk
     assert f"unchanged {out / 'dates.pdf'}" in result.output
 
 
-def test_a_failing_build_with_the_cache_changes_nothing(mini_bank, tmp_path, cache, parallel):
-    from test_build import snapshot
-
-    out = tmp_path / "out"
-    build(mini_bank, out)
-    edit_where(mini_bank, "Where did the ministers meet? \U0001F600")
-    write(mini_bank / "sets" / "none.yaml", """
+def write_set_matching_nothing(bank):
+    write(bank / "sets" / "none.yaml", """
         set:
           name: none
           title: Nothing
           topics: [meetings]
           tags: [plans]
         """)
+
+
+def test_a_failing_build_with_the_cache_changes_nothing(mini_bank, tmp_path, cache, parallel):
+    from test_build import snapshot
+
+    out = tmp_path / "out"
+    build(mini_bank, out)
+    edit_where(mini_bank, "Where did the ministers meet? \U0001F600")
+    write_set_matching_nothing(mini_bank)
     before = snapshot(out, mini_bank / "anki-lock.json")
     result = CliRunner().invoke(cli, ["build", "--bank", str(mini_bank), "--out", str(out), "--jobs", "2"])
     assert result.exit_code == 1 and "Traceback" not in result.output
@@ -254,13 +258,7 @@ def test_a_failing_build_with_the_cache_changes_nothing(mini_bank, tmp_path, cac
 
 
 def test_errors_of_worker_processes_are_diagnostics(mini_bank, tmp_path, cache, parallel):
-    write(mini_bank / "sets" / "none.yaml", """
-        set:
-          name: none
-          title: Nothing
-          topics: [meetings]
-          tags: [plans]
-        """)
+    write_set_matching_nothing(mini_bank)
     with_sets(mini_bank)
     result = CliRunner().invoke(cli, ["build", "--bank", str(mini_bank), "--out", str(tmp_path / "o"), "--jobs", "2"])
     assert result.exit_code == 1 and "Traceback" not in result.output

@@ -135,3 +135,13 @@ def test_a_spare_printed_on_the_sheet_counts_for_leaks():
     from quizgen.select_leaks import printed
 
     assert "harbour master" in printed(SPARED)
+
+
+def test_the_anki_card_shows_the_spare_in_its_right_column_and_solution():
+    from quizgen.render.anki.notes import _fields
+
+    fields, _ords = _fields(SPARED)
+    assert "harbour master" in fields["Right"]
+    assert fields["Right"].count('class="qg-letter"') == len(SPARED.pairs) + 1
+    assert re.search(r"<tr><td>\u2014</td><td><span class=\"qg-letter\">[A-Z]</span>harbour master</td></tr>",
+                     fields["Solution"])

@@ -223,13 +223,18 @@ def _fields(q: Question, reverse: bool = False) -> tuple[dict[str, str], tuple[i
         return {"Text": body}, tuple(range(max(blanks, 1)))
     if q.type == "matching":
         lefts = [left for left, _ in q.pairs]
-        rights = [right for _, right in q.pairs]
+        # spare options (matching nothing) sit in the right column like the
+        # others; the solution lists them last against a dash (no left item)
+        rights = [right for _, right in q.pairs] + list(q.spares)
         order = shuffled_order(q.id, "right", len(rights))
         letter_of = {original: LETTERS[shown] for shown, original in enumerate(order)}
         rows = "".join(
             f'<tr><td><span class="qg-letter">{i + 1}</span>{text(left)}</td>'
             f'<td><span class="qg-letter">{letter_of[i]}</span>{text(rights[i])}</td></tr>'
             for i, left in enumerate(lefts)
+        ) + "".join(
+            f'<tr><td>\u2014</td><td><span class="qg-letter">{letter_of[i]}</span>{text(rights[i])}</td></tr>'
+            for i in range(len(lefts), len(rights))
         )
         return {
             "Prompt": text(q.prompt),

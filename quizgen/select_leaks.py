@@ -38,6 +38,10 @@ def normalise(text: str) -> str:
 
 def printed(q: Question) -> tuple[str, ...]:
     """Every piece of text a worksheet prints for the question."""
+    return _memo("printed", q, _printed)
+
+
+def _printed(q: Question) -> tuple[str, ...]:
     texts = [CLOZE_BLANK.sub(" ____ ", q.prompt) if q.type == "cloze" else q.prompt]
     if q.type == "mcq":
         texts += q.options
@@ -52,6 +56,10 @@ def keys(q: Question) -> tuple[tuple[str, ...], ...]:
     must appear together in one printed text: one string for most types, a
     (left, right) pair for a matching. True/false and ordering keys are a
     verdict and an order, which no text contains: they have none."""
+    return _memo("keys", q, _keys)
+
+
+def _keys(q: Question) -> tuple[tuple[str, ...], ...]:
     if q.type in ("mcq", "short_answer"):
         found = (q.answer, *q.accept)
     elif q.type == "cloze":
@@ -70,14 +78,38 @@ def _spaced(ch: str) -> bool:
     return not name.startswith(("CJK", "HIRAGANA", "KATAKANA", "HANGUL"))
 
 
-def contains(text: str, key: str) -> bool:
-    """Whether normalised ``text`` holds ``key`` as whole words."""
+@functools.lru_cache(maxsize=65536)
+def _pattern(key: str) -> re.Pattern[str] | None:
     k = normalise(key)
     if not k:
-        return False
+        return None
     left = r"(?<!\w)" if _spaced(k[0]) else ""
     right = r"(?!\w)" if _spaced(k[-1]) else ""
-    return re.search(left + re.escape(k) + right, text) is not None
+    return re.compile(left + re.escape(k) + right)
+
+
+def contains(text: str, key: str) -> bool:
+    """Whether normalised ``text`` holds ``key`` as whole words."""
+    pattern = _pattern(key)
+    return pattern is not None and pattern.search(text) is not None
+
+
+_PER_QUESTION: dict[tuple[str, int], tuple[Question, object]] = {}
+
+
+def _memo(kind: str, q: Question, make):
+    """``make(q)``, once per question object: every pair of a sheet asks for
+    the same question's keys and words again, and hashing a whole question
+    would cost more than it saves. The entry keeps ``q`` alive, so its id
+    cannot be reused while the entry stands."""
+    hit = _PER_QUESTION.get((kind, id(q)))
+    if hit is not None and hit[0] is q:
+        return hit[1]
+    if len(_PER_QUESTION) > 200_000:
+        _PER_QUESTION.clear()
+    value = make(q)
+    _PER_QUESTION[(kind, id(q))] = (q, value)
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +157,10 @@ def words(text: str) -> frozenset[str]:
 
 def context(q: Question) -> frozenset[str]:
     """What the question is about: its prompt's content words, minus its key's."""
+    return _memo("context", q, _context)
+
+
+def _context(q: Question) -> frozenset[str]:
     own = frozenset().union(*(words(part) for key in keys(q) for part in key))
     return words(CLOZE_BLANK.sub(" ", q.prompt)) - own
 

@@ -10,7 +10,10 @@ own; both hold the same synthetic bank. The genanki side gets its field HTML
 ready-made (outside its timing, inside its memory: plain genanki holds every
 note); quizgen's time includes turning questions into fields, the lock file and
 the deterministic zip. Two quizgen runs: a first build (no lock file) and a
-rebuild (lock file present, written by an untimed build in the same child).
+rebuild (lock file present, written by an untimed build in the same child),
+and a third line, not checked, of quizgen's writer alone on genanki's
+ready-made notes (plan, rows, streamed database and zip), which shows what
+of the gap is the field HTML rather than the writer.
 Prints the best of --repeat interleaved runs (wall and CPU seconds of the work
 itself) and the lowest peak, and exits 1 when a time or memory ratio is above
 --max-ratio. --quick: 2000 questions, one run each, no limit enforced.
@@ -34,6 +37,7 @@ from quizgen.ids import deck_id, note_guid
 from quizgen.model import Bank, BankConfig, Citation, Question, Source, cloze_answer, matching_answer, ordering_answer
 from quizgen.render import RenderOptions
 from quizgen.render.anki import render
+from quizgen.render.anki.lock import dump_lock
 from quizgen.render.anki.notes import SourcesHtml, note_content
 from quizgen.render.anki.notetypes import CSS, NOTE_TYPES
 
@@ -116,7 +120,33 @@ def genanki_write(bank: Bank, contents, path: Path) -> None:
     genanki.Package(list(decks.values())).write_to_file(str(path), timestamp=TIMESTAMP)
 
 
-SIDES = ("plain", "first", "rebuild")
+def quizgen_write(bank: Bank, contents, work: Path) -> None:
+    """quizgen's writer alone, on the notes the genanki side gets: the lock
+    plan, the rows, the database and the zip streamed to disk; no field HTML."""
+    from quizgen.render.anki.lock import EMPTY, Planner, guid_key
+    from quizgen.render.anki.package import NoteRow, NoteType, StableDeck, write_package
+
+    used = list(NOTE_TYPES.values())
+    planner = Planner(EMPTY, used, TIMESTAMP, work / "anki-lock.json")
+    decks = [StableDeck(DECK, "", TIMESTAMP)] + [
+        StableDeck(f"{DECK}::{topic.replace('-', ' ').capitalize()}", "", TIMESTAMP) for topic in TOPICS]
+    topic_deck = {topic: deck.deck_id for topic, deck in zip(TOPICS, decks[1:])}
+    types = [NoteType(spec, planner.note_type_mods[spec.key]) for spec in used]
+    type_ids = {spec.key: spec.id for spec in used}
+
+    def rows():
+        for c in contents:
+            state = planner.add(c)
+            yield NoteRow(note_guid(guid_key(c.question_id, state.gen)), type_ids[c.kind], topic_deck[c.topic],
+                          state.mod, state.id, c.fields, c.tags, c.card_ords)
+
+    (work / "scratch").mkdir()
+    with open(work / "genanki.apkg", "wb") as fh:
+        write_package(fh, decks, types, rows(), TIMESTAMP, str(work / "scratch"))
+    (work / "anki-lock.json").write_bytes(dump_lock(planner.finish().lock))
+
+
+SIDES = ("plain", "first", "rebuild", "writer")
 
 
 def child(side: str, n: int, work: Path) -> dict:
@@ -132,6 +162,10 @@ def child(side: str, n: int, work: Path) -> dict:
         (work / "genanki-tmp").mkdir()
         tempfile.tempdir = str(work / "genanki-tmp")
         run = lambda: genanki_write(bank, contents, work / "genanki.apkg")  # noqa: E731
+    elif side == "writer":
+        sources_html = SourcesHtml({s.id: s for s in bank.sources})
+        contents = [note_content(q, sources_html) for q in bank.questions]
+        run = lambda: quizgen_write(bank, contents, work)  # noqa: E731
     else:
         if side == "rebuild":
             render(bank, work / "warm-up", options)  # writes the lock file the rebuild reads
@@ -143,7 +177,7 @@ def child(side: str, n: int, work: Path) -> dict:
     wall, cpu = time.perf_counter(), time.process_time()
     run()
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    deck = work / "genanki.apkg" if side == "plain" else next((work / "out").glob("*.apkg"))
+    deck = work / "genanki.apkg" if side in ("plain", "writer") else next((work / "out").glob("*.apkg"))
     return {"wall": wall, "cpu": cpu, "bytes": deck.stat().st_size}
 
 
@@ -190,10 +224,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.questions} questions, best of {args.repeat}, each run a fresh process")
     print(f"  {'':22} {'wall s':>8} {'cpu s':>8} {'peak MB':>8}   ratios wall/cpu/peak")
     worst = 0.0
-    for side, label in (("plain", "plain genanki"), ("first", "quizgen, first build"), ("rebuild", "quizgen, rebuild")):
+    for side, label in (("plain", "plain genanki"), ("first", "quizgen, first build"), ("rebuild", "quizgen, rebuild"),
+                        ("writer", "quizgen writer only")):
         r = best[side]
         ratios = [r[k] / plain[k] for k in ("wall", "cpu", "peak_mb")]
-        if side != "plain":
+        if side in ("first", "rebuild"):
             worst = max(worst, ratios[0], ratios[2])
         shown = "" if side == "plain" else "   " + " / ".join(f"{x:.2f}" for x in ratios)
         print(f"  {label:22} {r['wall']:8.3f} {r['cpu']:8.3f} {r['peak_mb']:8.1f}{shown}   ({sizes[side]:,} bytes)")

@@ -4,10 +4,13 @@ parts that make genanki's output vary from build to build taken out.
 genanki stamps every note, card and model with one build time, takes ids from
 the clock, writes the database to a temporary file it never deletes, and lets
 zipfile record wall-clock entry times. Here each note and note type carries its
-own mod time (from the lock), ids count up from the build timestamp, the
-database is built in memory, and the zip entries have fixed times and order.
-Notes and cards are inserted in two batches instead of a statement each, which
-is most of why this is faster than genanki's own writer.
+own mod time (from the lock), ids count up from the build timestamp, and the
+zip entries have fixed times and order. write_package streams: notes go into a
+database file in the stage's folder a batch at a time as they are made, and the
+zip is compressed from that file, so memory stays flat as the deck grows; its
+bytes are those of HermeticPackage.to_bytes, the in-memory writer kept as the
+reference. Rows go in by executemany instead of a statement each, which is most
+of why this is faster than genanki's own writer.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ This module and its anki_* helpers are the only ones that import genanki.
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -21,9 +22,10 @@ from quizgen.errors import Diagnostic, Loc, QuizgenError
 from quizgen.ids import deck_id, deck_slug, note_guid  # noqa: F401  (deck_slug re-exported)
 from quizgen.model import Bank, Source
 from quizgen.render import RenderOptions, staged
-from quizgen.render.anki.lock import LOCK_NAME, NoteState, Plan, dump_lock, plan, question_of, read_lock
+from quizgen.render.anki.lock import (LOCK_NAME, NoteState, Plan, Planner, dump_lock, guid_key, plan,  # noqa: F401
+                                      question_of, read_lock)
 from quizgen.bank.balance import balance
-from quizgen.render.anki.notes import NoteContent, SourcesHtml, note_content, reversible, tag_names, text
+from quizgen.render.anki.notes import NoteContent, SourcesHtml, note_content, reversible, tag_names, text  # noqa: F401
 from quizgen.render.anki.notetypes import NOTE_TYPES
 from quizgen.staging import Output, Stage
 
@@ -81,29 +83,30 @@ def render(bank: Bank, stage: Stage, options: RenderOptions) -> list[Output]:
 
     sources_html = SourcesHtml({s.id: s for s in bank.sources})
     total = len(bank.questions)
-    reverse = reversible(bank.questions)
-    names = tag_names(bank.questions)
-    labels = {s: bank.config.label(f"support_{s}") for s in ("inferred", "outside")}
-    contents: list[NoteContent] = []
-    for i, question in enumerate(bank.questions, start=1):
-        contents.append(note_content(question, sources_html, reverse=question.id in reverse,
-                                     tag_names=names, labels=labels))
-        if progress and total >= 2 * PROGRESS_EVERY and i % PROGRESS_EVERY == 0:
-            progress(f"anki: prepared {i}/{total} notes")
-
-    retired_kinds = {s.kind for qid, s in previous.notes.items() if s.kind in NOTE_TYPES}
-    kinds = {c.kind for c in contents} | retired_kinds
+    # What the package's head (decks, note types) needs is known from the
+    # questions alone, so each note can be written as soon as it is made.
+    counts: dict[str, int] = {}
+    kinds = {s.kind for qid, s in previous.notes.items() if s.kind in NOTE_TYPES}
+    for q in bank.questions:
+        counts[q.topic] = counts.get(q.topic, 0) + 1
+        kinds.add(NOTE_TYPES[q.type].key)
     used_types = [spec for spec in NOTE_TYPES.values() if spec.key in kinds]
-    build = plan(previous, contents, used_types, timestamp, lock_path,
-                 fresh=fresh_time(timestamp), lock_missing=lock_missing)
+    planner = Planner(previous, used_types, timestamp, lock_path,
+                      fresh=fresh_time(timestamp), lock_missing=lock_missing)
+    # Every note streams through: made, planned, written, dropped.
+    rows = _NoteRows(bank, parent, counts, used_types, planner, sources_html, progress)
+    from quizgen.render.anki.package import write_package  # genanki: imported only when writing
+
+    # The database is built in the stage's own folder: a scratch file that goes with the stage.
+    with stage.open(stage.path(f"{deck_slug(parent)}.apkg")) as fh, \
+            tempfile.TemporaryDirectory(prefix="anki-", dir=stage.folder) as scratch:
+        write_package(fh, rows.decks, rows.note_types, rows, timestamp, scratch)
+    written = [stage.outputs[-1]]
+    build = rows.build
     for warning in build.warnings:
         _warn(options, warning)
     if build.newly_retired:
         _warn(options, retired_warning(build.newly_retired, lock_path))
-
-    data = _package(bank, parent, contents, used_types, build, timestamp)
-    written = [stage.write(stage.path(f"{deck_slug(parent)}.apkg"), data)]
-    del data  # a big deck's bytes need not stay in memory once staged
 
     # Staged like the deck, and renamed into place after it: the lock must never
     # record mod times of a deck that was not written. Unchanged: not staged at all.
@@ -112,66 +115,82 @@ def render(bank: Bank, stage: Stage, options: RenderOptions) -> list[Output]:
         written.append(stage.write(lock_path, lock_bytes))
 
     if progress:
-        cards = sum(len(c.card_ords) for c in contents)
-        topics = len({c.topic for c in contents})
         progress(
             f"anki: {total} notes ({build.new} new, {build.changed} changed, "
             f"{build.unchanged} unchanged{f', {len(build.retired)} retired' if build.retired else ''}), "
-            f"{cards} cards in {topics} topic decks; "
+            f"{rows.cards} cards in {len(counts)} topic decks; "
             f"{balance(bank.questions).summary()}"
         )
     return written
 
 
-def _package(bank, parent, contents, used_types, build: Plan, timestamp: int) -> bytes:
-    # Everything genanki touches is imported here, so loading this module (e.g. to
-    # list renderers) stays cheap.
-    from quizgen.render.anki.package import HermeticPackage, NoteRow, NoteType, StableDeck
+class _NoteRows:
+    """The deck's notes, one NoteRow at a time as the writer asks for them, then
+    the retired stubs; once iterated, ``build`` is the whole plan."""
 
-    counts: dict[str, int] = {}
-    for c in contents:
-        counts[c.topic] = counts.get(c.topic, 0) + 1
-    decks = [StableDeck(parent, _describe_bank(bank, len(contents)), timestamp)]
-    for topic in sorted(counts, key=bank.config.topic_rank):
-        decks.append(
-            StableDeck(
-                f"{parent}::{topic_title(bank, topic)}",
-                f"<p>{counts[topic]} questions: {text(topic_title(bank, topic))}.</p>",
-                timestamp,
+    def __init__(self, bank: Bank, parent: str, counts: dict[str, int], used_types, planner: Planner,
+                 sources_html: SourcesHtml, progress):
+        # Everything genanki touches is imported here, so loading this module (e.g. to
+        # list renderers) stays cheap.
+        from quizgen.render.anki.package import NoteType, StableDeck
+
+        self.bank, self.planner, self.sources_html, self.progress = bank, planner, sources_html, progress
+        timestamp = planner.timestamp
+        self.decks = [StableDeck(parent, _describe_bank(bank, len(bank.questions)), timestamp)]
+        for topic in sorted(counts, key=bank.config.topic_rank):
+            self.decks.append(
+                StableDeck(
+                    f"{parent}::{topic_title(bank, topic)}",
+                    f"<p>{counts[topic]} questions: {text(topic_title(bank, topic))}.</p>",
+                    timestamp,
+                )
             )
-        )
-    topic_deck = {topic: deck_id(f"{parent}::{topic_title(bank, topic)}") for topic in counts}
-    note_types = [NoteType(spec, build.note_type_mods[spec.key]) for spec in used_types]
-    type_ids = {t.key: t.id for t in used_types}  # NoteTypeSpec.id hashes on every call
-    rows = (
-        NoteRow(
-            guid=note_guid(build.guid_keys[c.question_id], bank.config.id_namespace),
-            note_type_id=type_ids[c.kind],
-            deck_id=topic_deck[c.topic],
-            mod=build.note_mods[c.question_id],
-            id=build.note_ids[c.question_id],
-            fields=c.fields,
-            tags=c.tags,
-            card_ords=c.card_ords,
-        )
-        for c in contents
-    )
-    stubs = (
-        NoteRow(
-            guid=note_guid(build.guid_keys[key], bank.config.id_namespace),
-            note_type_id=type_ids[state.kind],
-            deck_id=decks[0].deck_id,
-            mod=state.mod,
-            id=state.id,
-            fields=retired_fields(question_of(key), state),
-            tags=(RETIRED_TAG,),
-            card_ords=(0,),
-            suspended=True,
-        )
-        for key, state in build.retired
-        if state.kind in type_ids
-    )
-    return HermeticPackage(decks, note_types, [*rows, *stubs]).to_bytes(timestamp)
+        self.topic_deck = {topic: deck_id(f"{parent}::{topic_title(bank, topic)}") for topic in counts}
+        self.note_types = [NoteType(spec, planner.note_type_mods[spec.key]) for spec in used_types]
+        self.type_ids = {t.key: t.id for t in used_types}  # NoteTypeSpec.id hashes on every call
+        self.cards = 0
+        self.build: Plan | None = None
+
+    def __iter__(self):
+        from quizgen.render.anki.package import NoteRow
+
+        bank, planner, type_ids, topic_deck = self.bank, self.planner, self.type_ids, self.topic_deck
+        namespace = bank.config.id_namespace
+        reverse = reversible(bank.questions)
+        names = tag_names(bank.questions)
+        labels = {s: bank.config.label(f"support_{s}") for s in ("inferred", "outside")}
+        total, progress = len(bank.questions), self.progress
+        for i, question in enumerate(bank.questions, start=1):
+            c = note_content(question, self.sources_html, reverse=question.id in reverse,
+                             tag_names=names, labels=labels)
+            state = planner.add(c)
+            self.cards += len(c.card_ords)
+            yield NoteRow(
+                guid=note_guid(guid_key(c.question_id, state.gen), namespace),
+                note_type_id=type_ids[c.kind],
+                deck_id=topic_deck[c.topic],
+                mod=state.mod,
+                id=state.id,
+                fields=c.fields,
+                tags=c.tags,
+                card_ords=c.card_ords,
+            )
+            if progress and total >= 2 * PROGRESS_EVERY and i % PROGRESS_EVERY == 0:
+                progress(f"anki: prepared {i}/{total} notes")
+        self.build = build = planner.finish()
+        for key, state in build.retired:
+            if state.kind in type_ids:
+                yield NoteRow(
+                    guid=note_guid(build.guid_keys[key], namespace),
+                    note_type_id=type_ids[state.kind],
+                    deck_id=self.decks[0].deck_id,
+                    mod=state.mod,
+                    id=state.id,
+                    fields=retired_fields(question_of(key), state),
+                    tags=(RETIRED_TAG,),
+                    card_ords=(0,),
+                    suspended=True,
+                )
 
 
 def fresh_time(timestamp: int) -> int:

@@ -121,60 +121,108 @@ def plan(
     (the wall clock unless the caller fixed one): new notes' ids count up from
     it, and with ``lock_missing`` every note's mod time is at least it, so
     notes shipped by builds whose lock was lost still update."""
-    fresh = timestamp if fresh is None else fresh
-    base = max(timestamp, fresh) if lock_missing else timestamp
-    next_id = max([fresh * 1000] + [s.id for s in previous.notes.values()]) + 1
-    note_states: dict[str, NoteState] = {}
-    left_behind: dict[str, NoteState] = {}  # notes of an earlier type, now retired stubs
-    warnings = []
-    new = changed = unchanged = 0
+    planner = Planner(previous, note_types, timestamp, lock_path, fresh, lock_missing)
     for note in notes:
-        old = previous.notes.get(note.question_id)
+        planner.add(note)
+    return planner.finish()
+
+
+class Planner:
+    """plan() one note at a time: a note's id and mod time depend only on the
+    lock and the notes before it, so a renderer can write each note as soon as
+    add() returns its state, and hold only the states (the lock) meanwhile."""
+
+    def __init__(self, previous: Lock, note_types: Iterable[NoteTypeSpec], timestamp: int, lock_path: Path,
+                 fresh: int | None = None, lock_missing: bool = False):
+        fresh = timestamp if fresh is None else fresh
+        self.previous = previous
+        self.timestamp = timestamp
+        self.lock_path = lock_path
+        self.base = max(timestamp, fresh) if lock_missing else timestamp
+        self.next_id = max([fresh * 1000] + [s.id for s in previous.notes.values()]) + 1
+        self.note_states: dict[str, NoteState] = {}
+        self.left_behind: dict[str, NoteState] = {}  # notes of an earlier type, now retired stubs
+        self.warnings: list[Diagnostic] = []
+        self.new = self.changed = self.unchanged = 0
+        self.type_states, self.type_warnings = _type_states(previous, note_types, timestamp, lock_path)
+        # Known before any note: the package's note types carry them, ahead of the notes.
+        self.note_type_mods = {k: s.mod for k, s in self.type_states.items()}
+
+    def add(self, note: NoteContent) -> NoteState:
+        """The state (id, mod time, generation) this build gives the note."""
+        base, next_id = self.base, self.next_id
+        old = self.previous.notes.get(note.question_id)
         if old is not None and not old.retired and old.hash == note.hash and old.kind == note.kind and old.id:
             state = old
-            unchanged += 1
+            self.unchanged += 1
         elif old is not None and old.kind and old.kind != note.kind:
             # Anki skips an incoming note whose GUID it has under another note
             # type ("conflicting"): the question becomes a new note under a new
             # GUID, and the old one is retired like a removed question.
-            left_behind[f"{note.question_id}{GEN_MARK}{old.gen}"] = (
+            self.left_behind[f"{note.question_id}{GEN_MARK}{old.gen}"] = (
                 old if old.retired else NoteState(RETIRED_HASH, next_mod(old.mod, base), old.id or next_id,
                                                   old.kind, True, old.gen))
             next_id = max(next_id, (old.id or next_id) + 1)
             state = NoteState(note.hash, base, next_id, note.kind, gen=old.gen + 1)
             next_id += 1
-            changed += 1
+            self.changed += 1
             if not old.retired:
-                warnings.append(type_change(note.question_id, old.kind, note.kind, lock_path))
+                self.warnings.append(type_change(note.question_id, old.kind, note.kind, self.lock_path))
         else:
             note_id = old.id if old is not None and old.id else next_id
             next_id = max(next_id, note_id + 1)
             state = NoteState(note.hash, next_mod(old.mod if old else None, base), note_id, note.kind,
                               gen=old.gen if old else 0)
             if old is None:
-                new += 1
+                self.new += 1
             else:
-                changed += 1
-        note_states[note.question_id] = state
+                self.changed += 1
+        self.next_id = next_id
+        self.note_states[note.question_id] = state
+        return state
 
-    # Questions no longer in the bank stay in the lock, retired: their stubs
-    # tell Anki to retire the note, and a question that comes back is newer.
-    newly = []
-    for qid, old in previous.notes.items():
-        if qid in note_states or qid in left_behind:
-            continue
-        if old.retired:
-            note_states[qid] = old
-            continue
-        newly.append(qid)
-        note_id = old.id or next_id
-        next_id = max(next_id, note_id + 1)
-        note_states[qid] = NoteState(RETIRED_HASH, next_mod(old.mod, base), note_id, old.kind, True, old.gen)
-    note_states.update(left_behind)
+    def finish(self) -> Plan:
+        previous, base, next_id, note_states = self.previous, self.base, self.next_id, self.note_states
+        left_behind, warnings = self.left_behind, self.warnings
 
+        # Questions no longer in the bank stay in the lock, retired: their stubs
+        # tell Anki to retire the note, and a question that comes back is newer.
+        newly = []
+        for qid, old in previous.notes.items():
+            if qid in note_states or qid in left_behind:
+                continue
+            if old.retired:
+                note_states[qid] = old
+                continue
+            newly.append(qid)
+            note_id = old.id or next_id
+            next_id = max(next_id, note_id + 1)
+            note_states[qid] = NoteState(RETIRED_HASH, next_mod(old.mod, base), note_id, old.kind, True, old.gen)
+        note_states.update(left_behind)
+
+        type_states = self.type_states
+        warnings = warnings + self.type_warnings
+        return Plan(
+            lock=Lock(note_states, type_states),
+            note_mods={k: s.mod for k, s in note_states.items()},
+            note_type_mods=self.note_type_mods,
+            new=self.new,
+            changed=self.changed,
+            unchanged=self.unchanged,
+            warnings=tuple(warnings),
+            note_ids={k: s.id for k, s in note_states.items()},
+            guid_keys={k: guid_key(question_of(k), s.gen) for k, s in note_states.items()},
+            retired=tuple(sorted((k, s) for k, s in note_states.items() if s.retired and s.kind)),
+            newly_retired=tuple(sorted(newly)),
+        )
+
+
+def _type_states(previous: Lock, note_types: Iterable[NoteTypeSpec], timestamp: int,
+                 lock_path: Path) -> tuple[dict[str, NoteTypeState], list[Diagnostic]]:
     # Note types not used by this build keep their record, so a type that comes
     # back later is still compared with what Anki last saw.
     type_states = dict(previous.note_types)
+    warnings = []
     for spec in note_types:
         old_type = previous.note_types.get(spec.key)
         fingerprint = spec.fingerprint()
@@ -191,19 +239,7 @@ def plan(
             fingerprint,
             next_mod(old_type.mod if old_type else None, timestamp),
         )
-    return Plan(
-        lock=Lock(note_states, type_states),
-        note_mods={k: s.mod for k, s in note_states.items()},
-        note_type_mods={k: s.mod for k, s in type_states.items()},
-        new=new,
-        changed=changed,
-        unchanged=unchanged,
-        warnings=tuple(warnings),
-        note_ids={k: s.id for k, s in note_states.items()},
-        guid_keys={k: guid_key(question_of(k), s.gen) for k, s in note_states.items()},
-        retired=tuple(sorted((k, s) for k, s in note_states.items() if s.retired and s.kind)),
-        newly_retired=tuple(sorted(newly)),
-    )
+    return type_states, warnings
 
 
 def type_change(question_id: str, old: str, new: str, lock_path: Path) -> Diagnostic:

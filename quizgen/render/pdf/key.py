@@ -9,6 +9,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 from quizgen.model import CLOZE_BLANK, Bank, QuestionSet, Source
 from quizgen.render.pdf import timeline as pdf_timeline
 from quizgen.render.pdf.flowables import Block, Bookmark, flowing, para
+from quizgen.render.pdf.longtable import PageTable
 from quizgen.render.pdf.page import FRAME_WIDTH, GREY, NUMBER_INDENT, Context, build_pdf, context, variant_meta
 from quizgen.render.pdf.worksheet import header, timeline_block, true_false
 from quizgen.select import ShownQuestion, Variant, letters
@@ -38,29 +39,39 @@ def key_pdf(variant: Variant, qset: QuestionSet, bank: Bank, timestamp: int,
     return build_pdf(story, variant_meta(cx, qset.title, variant, "answer_key"), timestamp, cx)
 
 
-def summary_table(variant: Variant, cx: Context) -> Table:
-    """Number -> answer (in full, as the entries below give it) -> points, and the total."""
+def summary_table(variant: Variant, cx: Context) -> PageTable:
+    """Number -> answer (in full, as the entries below give it) -> points, and
+    the total; a page of rows at a time (longtable.py), so a key of thousands
+    of questions lays out in linear time."""
     st = cx.st
-    rows: list[list[object]] = [[para(cx.bold("#"), st.cell_head), para(cx.bold(cx.label("answer")), st.cell_head),
-                                 para(cx.bold(cx.label("points_head")), st.cell_head)]]
-    for shown in variant.questions:
-        rows.append([para(cx.bold(f"{shown.number}."), st.cell), para(cx.markup(answer_text(shown, cx)), st.cell),
-                     para(str(shown.points), st.cell)])
-    rows.append(["", para(cx.bold(cx.label("total")), st.cell), para(cx.bold(str(variant.total_points)), st.cell)])
-    table = Table(rows, colWidths=[NUMBER_INDENT + 8, FRAME_WIDTH - NUMBER_INDENT - 8 - 44, 44],
-                  repeatRows=1, hAlign="LEFT", splitInRow=1)  # an answer longer than a page goes on
-    table.setStyle(TableStyle([
+    head = [para(cx.bold("#"), st.cell_head), para(cx.bold(cx.label("answer")), st.cell_head),
+            para(cx.bold(cx.label("points_head")), st.cell_head)]
+    rows: list[list[object]] = [[para(cx.bold(f"{shown.number}."), st.cell),
+                                 para(cx.markup(answer_text(shown, cx)), st.cell), para(str(shown.points), st.cell)]
+                                for shown in variant.questions]
+    total = ["", para(cx.bold(cx.label("total")), st.cell), para(cx.bold(str(variant.total_points)), st.cell)]
+    common = TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), cx.fonts.base),  # the default would be Helvetica, not embedded
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, GREY),
-        ("LINEABOVE", (0, -1), (-1, -1), 0.8, GREY),
-        ("ROWBACKGROUNDS", (0, 1), (-1, -2), ["#ffffff", "#f2f2f2"]),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 1.2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
         ("LEFTPADDING", (0, 0), (-1, -1), 2),
         ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-    ]))
-    return table
+    ])
+    widths = [NUMBER_INDENT + 8, FRAME_WIDTH - NUMBER_INDENT - 8 - 44, 44]
+
+    def make(body: list[list[object]], last: bool) -> Table:
+        # Each page's rows start on white, as reportlab's own split of one table has it.
+        table = Table([head] + body, colWidths=widths, repeatRows=1, hAlign="LEFT",
+                      splitInRow=1)  # an answer longer than a page goes on
+        table.setStyle(common)
+        table.setStyle(TableStyle([("LINEABOVE", (0, -1), (-1, -1), 0.8, GREY),
+                                   ("ROWBACKGROUNDS", (0, 1), (-1, -2), ["#ffffff", "#f2f2f2"])] if last else
+                                  [("ROWBACKGROUNDS", (0, 1), (-1, -1), ["#ffffff", "#f2f2f2"])]))
+        return table
+
+    return PageTable(rows, [total], make)
 
 
 def key_entry(shown: ShownQuestion, sources: dict[str, Source], cx: Context) -> list[Flowable]:

@@ -1,0 +1,72 @@
+"""A table of many rows laid out a page at a time.
+
+A reportlab Table measures all its rows whenever it is wrapped or split, and
+the part left over after each page is a new Table that measures all of its
+rows again: a key's summary of N questions costs N²/rows-per-page row
+measurements. PageTable hands reportlab only a window of the rows that is
+sure to overfill the space left on the page; reportlab splits that window
+exactly where it would have split the whole table (the rows above the split
+are the same rows with the same heights), and the rest waits, unmeasured, for
+the next page. The pages come out as the whole table's would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from reportlab.platypus import Flowable, Table
+
+WINDOW = 64  # rows of the first try: more than a page holds at the smallest row height
+
+# make(rows, last) -> the Table of the header row, then ``rows``; ``last``
+# says whether they end with the table's final rows (a total, say), which is
+# where styles aimed at the end of the table belong.
+MakeTable = Callable[[list[list[object]], bool], Table]
+
+
+class PageTable(Flowable):
+    """The body ``rows`` under the header ``make`` puts above them; ``tail``
+    (a total row, say) closes the table. ``make`` builds the Table of any
+    run of rows with the header repeated, styled as the whole table would be."""
+
+    def __init__(self, rows: Sequence[list[object]], tail: Sequence[list[object]], make: MakeTable,
+                 window: int = WINDOW):
+        super().__init__()
+        self.hAlign = "LEFT"
+        self.rows, self.tail, self.make, self.window = list(rows), list(tail), make, window
+        self._table: Table | None = None
+        self._for: tuple[float, float] | None = None
+        self._last = False
+
+    def _wrapped(self, avail_width: float, avail_height: float) -> tuple[Table, float, float]:
+        if self._table is None or self._for != (avail_width, avail_height):
+            k = self.window
+            while True:  # a window of rows taller than the space, or every row there is
+                last = k >= len(self.rows)
+                table = self.make(self.rows + self.tail if last else self.rows[:k], last)
+                width, height = table.wrap(avail_width, avail_height)
+                if last or height > avail_height:
+                    break
+                k *= 2
+            self._table, self._for, self._last, self._k = table, (avail_width, avail_height), last, k
+            self._size = width, height
+        return self._table, *self._size
+
+    def wrap(self, avail_width, avail_height):
+        _, self.width, self.height = self._wrapped(avail_width, avail_height)
+        return self.width, self.height
+
+    def split(self, avail_width, avail_height):
+        table, _, _ = self._wrapped(avail_width, avail_height)
+        parts = table.split(avail_width, avail_height)
+        if len(parts) != 2 or self._last:  # nothing fits, all of it fits, or the window held every row
+            return parts
+        first, rest = parts
+        # rest repeats the header, then the window's rows below the split (the
+        # first perhaps the lower part of a row split across the page)
+        left = [list(row) for row in rest._cellvalues[1:]]
+        return [first, PageTable(left + self.rows[self._k:], self.tail, self.make, self.window)]
+
+    def draw(self):
+        # Only when the whole remainder fitted without a split: then it is the one table.
+        self._table.drawOn(self.canv, 0, 0)

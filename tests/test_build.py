@@ -169,9 +169,7 @@ def test_missing_glyph_in_the_last_renderer_changes_nothing(built_mini):
     assert_untouched(bank, out, before)
 
 
-def test_a_set_matching_nothing_changes_nothing(built_mini):
-    bank, out, before = built_mini
-    edit_first_prompt(bank, "Where did the two ministers meet?")
+def write_set_matching_nothing(bank):
     write(bank / "sets" / "none.yaml", """
         set:
           name: none
@@ -179,6 +177,12 @@ def test_a_set_matching_nothing_changes_nothing(built_mini):
           topics: [meetings]
           tags: [plans]
         """)
+
+
+def test_a_set_matching_nothing_changes_nothing(built_mini):
+    bank, out, before = built_mini
+    edit_first_prompt(bank, "Where did the two ministers meet?")
+    write_set_matching_nothing(bank)
     result = run_build(bank, out)
     assert result.exit_code == 1
     assert result.output.endswith(

@@ -233,18 +233,8 @@ def test_one_edit_renders_only_what_contains_it(mini_bank, tmp_path, cache, monk
     assert f"unchanged {out / 'dates.pdf'}" in result.output
 
 
-def write_set_matching_nothing(bank):
-    write(bank / "sets" / "none.yaml", """
-        set:
-          name: none
-          title: Nothing
-          topics: [meetings]
-          tags: [plans]
-        """)
-
-
 def test_a_failing_build_with_the_cache_changes_nothing(mini_bank, tmp_path, cache, parallel):
-    from test_build import snapshot
+    from test_build import snapshot, write_set_matching_nothing
 
     out = tmp_path / "out"
     build(mini_bank, out)
@@ -258,6 +248,8 @@ def test_a_failing_build_with_the_cache_changes_nothing(mini_bank, tmp_path, cac
 
 
 def test_errors_of_worker_processes_are_diagnostics(mini_bank, tmp_path, cache, parallel):
+    from test_build import write_set_matching_nothing
+
     write_set_matching_nothing(mini_bank)
     with_sets(mini_bank)
     result = CliRunner().invoke(cli, ["build", "--bank", str(mini_bank), "--out", str(tmp_path / "o"), "--jobs", "2"])

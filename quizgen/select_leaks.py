@@ -91,7 +91,8 @@ def _pattern(key: str) -> re.Pattern[str] | None:
 def contains(text: str, key: str) -> bool:
     """Whether normalised ``text`` holds ``key`` as whole words."""
     pattern = _pattern(key)
-    return pattern is not None and pattern.search(text) is not None
+    # the plain substring test is a necessary condition and far cheaper than the search
+    return pattern is not None and normalise(key) in text and pattern.search(text) is not None
 
 
 _PER_QUESTION: dict[tuple[str, int], tuple[Question, object]] = {}
@@ -262,7 +263,6 @@ def _capitalised(text: str) -> set[str]:
     return {w for w in re.findall(r"\b[^\W\d_]\w+", text) if w[0].isupper() and len(w) >= MIN_NAME}
 
 
-@functools.lru_cache(maxsize=65536)
 def spellings(q: Question) -> tuple[tuple[str, str], ...]:
     """The name spellings ``q`` is about: two capitalised words, one or two
     letters apart, alike in their first letter and neither a start of the other
@@ -270,6 +270,10 @@ def spellings(q: Question) -> tuple[tuple[str, str], ...]:
     ("Katarina" in one article, "Katharina" in another) and that its key does not
     hold. Such a question asks how the sources write the name, so a sheet that
     prints both spellings answers it."""
+    return _memo("spellings", q, _spellings)
+
+
+def _spellings(q: Question) -> tuple[tuple[str, str], ...]:
     by_source: dict[str, set[str]] = {}
     for c in q.citations:
         by_source.setdefault(c.source, set()).update(_capitalised(c.quote))
@@ -292,8 +296,8 @@ def spelling_settled(q: Question, texts: Sequence[str]) -> tuple[str, str] | Non
     """The pair of spellings of q that ``texts`` (the rest of the sheet) print
     both of, named for a message, and the text printing the second one."""
     for a, b in spellings(q):
-        with_a = next((t for t in texts if re.search(rf"\b{re.escape(a)}\b", t)), None)
-        with_b = next((t for t in texts if re.search(rf"\b{re.escape(b)}\b", t)), None)
+        with_a = next((t for t in texts if a in t and re.search(rf"\b{re.escape(a)}\b", t)), None)
+        with_b = next((t for t in texts if b in t and re.search(rf"\b{re.escape(b)}\b", t)), None)
         if with_a and with_b:
             return f"'{a}' and '{b}'", with_b if with_b != with_a else with_a
     return None
@@ -339,31 +343,47 @@ def header_texts(title: str = "", instructions: str = "", headings: Sequence[str
 def leak_between(q: Question, header: Sequence[tuple[str, str]], kept: Sequence[Question]) -> Leak | None:
     """Why ``q`` cannot join a sheet holding ``header`` and ``kept``, or None:
     the header or a kept question prints q's key, or q prints a kept one's."""
+    def found():
+        yield header_leak(q, header)
+        yield from (pair_leak(q, other) for other in kept)
+        yield _spelling_leak(q, kept)
+        yield from (completes(q, p, kept) for p in kept)  # q would print the second spelling a kept one asks about
+
+    return next((leak for leak in found() if leak), None)
+
+
+def header_leak(q: Question, header: Sequence[tuple[str, str]]) -> Leak | None:
+    """The first title, instruction or heading that prints q's key."""
     for who, text in header:
         hit = header_gives_away(text, q)
         if hit:
             return Leak(q, hit[0], who, hit[1])
-    for other in kept:
-        hit = gives_away(other, q)
-        if hit:
-            return Leak(q, hit[0], other.id, hit[1])
-        hit = gives_away(q, other)
-        if hit:  # q would give the kept question away: q goes, the reason names both
-            return Leak(q, hit[0], other.id, hit[1], "gives")
-        text = settled_by(other, q)
-        if text:
-            return Leak(q, "", other.id, text, "states")
-        text = settled_by(q, other)
-        if text:
-            return Leak(q, "", other.id, text, "settles")
-    leak = _spelling_leak(q, kept)
-    if leak:
-        return leak
-    for p in kept:  # q would print the second spelling a kept question asks about
-        if spellings(p) and _spelling_leak(p, [o for o in kept if o is not p] + [q]):
-            hit = _spelling_leak(p, [o for o in kept if o is not p] + [q])
-            return Leak(q, hit.key, p.id, hit.text, "completes")
     return None
+
+
+def pair_leak(q: Question, other: Question) -> Leak | None:
+    """Why q and the kept question ``other`` cannot share a sheet, or None."""
+    hit = gives_away(other, q)
+    if hit:
+        return Leak(q, hit[0], other.id, hit[1])
+    hit = gives_away(q, other)
+    if hit:  # q would give the kept question away: q goes, the reason names both
+        return Leak(q, hit[0], other.id, hit[1], "gives")
+    text = settled_by(other, q)
+    if text:
+        return Leak(q, "", other.id, text, "states")
+    text = settled_by(q, other)
+    if text:
+        return Leak(q, "", other.id, text, "settles")
+    return None
+
+
+def completes(q: Question, p: Question, kept: Sequence[Question]) -> Leak | None:
+    """q, joining ``kept``, would print the second of the spellings the kept ``p`` asks about."""
+    if not spellings(p):
+        return None
+    hit = _spelling_leak(p, [o for o in kept if o is not p] + [q])
+    return Leak(q, hit.key, p.id, hit.text, "completes") if hit else None
 
 
 def sheet_leaks(questions: Sequence[Question], title: str = "", instructions: str = "",
@@ -395,15 +415,16 @@ def without_leaks(candidates: Sequence[Question], title: str = "", instructions:
                   limit: int | None = None, headings: Sequence[str] = ()) -> tuple[list[Question], list[Leak]]:
     """Questions taken in the given order, each unless it would leak or be
     leaked on the sheet so far, up to ``limit``; and why each other one was left out."""
-    header = header_texts(title, instructions, headings)
-    kept: list[Question] = []
+    from quizgen.select_sheet import Sheet
+
+    sheet = Sheet(header_texts(title, instructions, headings))
     left_out: list[Leak] = []
     for q in candidates:
-        if limit is not None and len(kept) >= limit:
+        if limit is not None and len(sheet.kept) >= limit:
             break
-        leak = leak_between(q, header, kept)
+        leak = sheet.leak(q)  # what leak_between(q, header, kept) finds, without weighing every pair
         if leak is None:
-            kept.append(q)
+            sheet.add(q)
         else:
             left_out.append(leak)
-    return kept, left_out
+    return sheet.kept, left_out

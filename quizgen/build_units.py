@@ -5,9 +5,10 @@ is enough to do), then every unit's files staged in the units' fixed order.
 A unit renders into a folder of its own inside the build's staging folder
 and hands back the staged files (never their bytes through a pipe: a big
 deck streams to disk); the parent adopts them into the stage in unit order.
-Workers are forked, so they start with what the parent has imported; they
-ignore Ctrl-C (the parent stops them) and give up the output folder's lock
-they inherit, so a worker outliving a killed parent never blocks the next
+Workers are forked, so they start with what the parent has imported (the
+early ones from a process that warmed up: quizgen.build_pool); they ignore
+Ctrl-C (the parent stops them) and give up the output folder's lock they
+inherit, so a worker outliving a killed parent never blocks the next
 build. A worker's bad-input errors and OSErrors come back as data and become
 the build's diagnostics; a bug comes back as the exception it was.
 """
@@ -193,7 +194,7 @@ def _store(unit, outputs: list[Output], messages, out_dir: Path, key: str, store
 
 # -- worker processes ----------------------------------------------------------------
 
-def _worker_init(lock_fd: int | None, warm: bool = False) -> None:
+def _worker_init(lock_fd: int | None) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
@@ -202,17 +203,23 @@ def _worker_init(lock_fd: int | None, warm: bool = False) -> None:
             os.close(lock_fd)  # the parent's copy keeps the folder locked
         except OSError:
             pass
-    if warm:  # while the parent loads the bank: reportlab, its fonts parsed and registered
-        try:
-            import quizgen.render.pdf.grid  # noqa: F401
-            import quizgen.render.pdf.key  # noqa: F401
-            import quizgen.render.pdf.manifest  # noqa: F401
-            import quizgen.render.pdf.worksheet  # noqa: F401
-            from quizgen.render.pdf.fonts import bank_fonts
 
-            bank_fonts(os.getcwd(), ())
-        except Exception:  # a warm-up only: the unit that needs it reports any problem
-            pass
+
+def warm_up() -> None:
+    """Import the renderers and parse and register the built-in fonts: what a
+    worker would otherwise do before its first unit."""
+    try:
+        import quizgen.render.anki  # noqa: F401
+        import quizgen.render.exports  # noqa: F401
+        import quizgen.render.pdf.grid  # noqa: F401
+        import quizgen.render.pdf.key  # noqa: F401
+        import quizgen.render.pdf.manifest  # noqa: F401
+        import quizgen.render.pdf.worksheet  # noqa: F401
+        from quizgen.render.pdf.fonts import bank_fonts
+
+        bank_fonts(os.getcwd(), ())
+    except Exception:  # a warm-up only: the unit that needs it reports any problem
+        pass
 
 
 def _ready() -> bool:
@@ -221,12 +228,13 @@ def _ready() -> bool:
 
 class Workers:
     """A pool started before the bank is loaded, when the last build was big
-    enough to want one, so the workers warm up while the parent validates."""
+    enough to want one: its workers are forked from one process that warms up
+    while the parent validates (quizgen.build_pool)."""
 
     def __init__(self, jobs: int, session: Session):
         self.jobs = jobs
         self.pool = _pool(jobs, session, warm=True)
-        self.pool.submit(_ready)  # a fork pool starts every worker on its first task
+        self.pool.submit(_ready)  # every worker started now, not at the first unit
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
@@ -236,13 +244,17 @@ def _pool(jobs: int, session: Session, warm: bool = False):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    lock_fd = getattr(session, "_fd", None)  # staging.Session's flock on the output folder
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:  # pragma: no cover (no fork: Windows)
-        context = multiprocessing.get_context("spawn")
-    lock_fd = getattr(session, "_fd", None)  # staging.Session's flock on the output folder
+        return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+    if warm:
+        from quizgen.build_pool import WarmPool
+
+        return WarmPool(jobs, _worker_init, (lock_fd,), warm_up)
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init,
-                               initargs=(lock_fd, warm))
+                               initargs=(lock_fd,))
 
 
 def _in_workers(tasks: dict, jobs: int, session: Session, costs: dict, workers: Workers | None = None) -> dict:

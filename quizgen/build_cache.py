@@ -21,6 +21,7 @@ Standard library only.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -40,10 +41,18 @@ LIBRARIES = ("click", "pyyaml", "genanki", "reportlab", "fontpkg", "fontpkg-pt-s
 
 def code_digest() -> str:
     """quizgen's version and files, the libraries' versions, Python's and zlib's."""
+    from quizgen import __version__
+
+    return _code_digest(__version__)
+
+
+@functools.lru_cache(maxsize=4)
+def _code_digest(__version__: str) -> str:
+    # Once per process (a build asks three times: the no-change check, the
+    # unit keys, the record), keyed by the version so that a test faking a
+    # new one gets a new digest; the files cannot change under a running build.
     import zlib
     from importlib import metadata
-
-    from quizgen import __version__
 
     h = hashlib.sha256()
     h.update(f"{__version__}\0{sys.version}\0{zlib.ZLIB_RUNTIME_VERSION}\0".encode())

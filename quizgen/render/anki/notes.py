@@ -5,7 +5,6 @@ HTML-escaped here, at the boundary.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import re
@@ -17,6 +16,7 @@ from typing import Iterable, Mapping, NamedTuple
 from quizgen.bank.balance import option_order
 from quizgen.model import CLOZE_BLANK, Question, Source
 from quizgen.render.anki.notetypes import NOTE_TYPES
+from quizgen.render.anki.shown_quote import best_citation
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -49,8 +49,15 @@ _ATTR_MARKUP = str.maketrans({"[": "&#91;", "]": "&#93;", "{": "&#123;", "}": "&
                               "\\": "&#92;", "\x1f": "\ufffd"})
 
 
+# Most bank text has none of the characters either step changes: one scan for
+# them is much cheaper than escape()'s replaces and translate()'s lookups.
+_MARKUP_CHARS = re.compile(r"[&<>\[\]{}\\\x1f\n]")
+
+
 def text(value: str) -> str:
     """Bank text as HTML: escaped, Anki's own markup made inert, line breaks kept."""
+    if _MARKUP_CHARS.search(value) is None:
+        return value
     return escape(value, quote=False).translate(_ANKI_MARKUP)
 
 
@@ -80,6 +87,7 @@ class SourcesHtml:
     def __init__(self, sources: Mapping[str, Source]):
         self._sources = sources
         self._heads: dict[str, str] = {}
+        self._folded: dict = {}  # for best_citation: each source's folded text, once per build
 
     def head(self, source_id: str) -> str:
         head = self._heads.get(source_id)
@@ -108,7 +116,7 @@ class SourcesHtml:
         cites = question.citations
         if not cites:
             return ""
-        best = best_citation(question, self._sources) if len(cites) > 1 else 0
+        best = best_citation(question, self._sources, self._folded) if len(cites) > 1 else 0
         shown = self._block(cites[best].source, [cites[best].quote])
         rest: dict[str, list[str]] = {}
         for i, c in enumerate(cites):
@@ -130,34 +138,6 @@ class SourcesHtml:
     def _block(self, source_id: str, quotes: list[str], head: bool = True) -> str:
         body = "".join(f'<blockquote class="qg-quote">{text(quote)}</blockquote>' for quote in quotes)
         return f'<div class="qg-cite">{self.head(source_id) if head else ""}{body}</div>'
-
-
-def best_citation(q: Question, sources: Mapping[str, Source]) -> int:
-    """The index of the citation that states the key on its own: first one
-    whose quote holds the key letter for letter, else the first that passes
-    the support check's own test alone (quizgen.bank.support.gaps), else the
-    first. Only keys a single quote can state are compared (an mcq or short
-    answer, cloze blanks): an order, a set of pairs or a statement of ours is
-    told by its citations together, and an inferred or outside key by none,
-    so the curator's first citation is shown for those."""
-    if q.support.status != "quoted" or q.type not in ("mcq", "short_answer", "cloze"):
-        return 0
-    keys = list(q.cloze_blanks) if q.type == "cloze" else [q.answer]
-    folded = [k.casefold() for k in keys if k]
-    for i, c in enumerate(q.citations):  # the cheap test first: most keys are printed as written
-        quote = c.quote.casefold()
-        if folded and all(k in quote for k in folded):
-            return i
-    from quizgen.bank.support import gaps, may_be_quoted  # the wording tables load only for decks that need them
-
-    by_id = sources if isinstance(sources, dict) else dict(sources)
-    for i, c in enumerate(q.citations):
-        alone = dataclasses.replace(q, citations=(c,))
-        # may_be_quoted first: most citations that do not state the key lack
-        # one of its words, and it says so without gaps()' full comparison.
-        if may_be_quoted(alone, by_id) and not gaps(alone, by_id):
-            return i
-    return 0
 
 
 def _lettered(items: list[str]) -> str:

@@ -160,21 +160,15 @@ class _NoteRows:
         names = tag_names(bank.questions)
         labels = {s: bank.config.label(f"support_{s}") for s in ("inferred", "outside")}
         total, progress = len(bank.questions), self.progress
+        tags_cache: dict = {}
         for i, question in enumerate(bank.questions, start=1):
             c = note_content(question, self.sources_html, reverse=question.id in reverse,
-                             tag_names=names, labels=labels)
+                             tag_names=names, labels=labels, tags_cache=tags_cache)
             state = planner.add(c)
             self.cards += len(c.card_ords)
-            yield NoteRow(
-                guid=note_guid(guid_key(c.question_id, state.gen), namespace),
-                note_type_id=type_ids[c.kind],
-                deck_id=topic_deck[c.topic],
-                mod=state.mod,
-                id=state.id,
-                fields=c.fields,
-                tags=c.tags,
-                card_ords=c.card_ords,
-            )
+            # guid, note type, deck, mod, id, fields, tags, card ords (positional: one per question)
+            yield NoteRow(note_guid(guid_key(c.question_id, state.gen), namespace), type_ids[c.kind],
+                          topic_deck[c.topic], state.mod, state.id, c.fields, c.tags, c.card_ords)
             if progress and total >= 2 * PROGRESS_EVERY and i % PROGRESS_EVERY == 0:
                 progress(f"anki: prepared {i}/{total} notes")
         self.build = build = planner.finish()

@@ -22,6 +22,7 @@ changing those makes Anki import a copy of the note type instead of updating it.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -46,12 +47,24 @@ class NoteState:
     gen: int = 0  # bumped when the question changes type: a new GUID (guid_key)
 
     def as_json(self) -> str:
-        out = f'{{"hash": {json.dumps(self.hash)}, "id": {int(self.id)}, "mod": {int(self.mod)}'
+        out = f'{{"hash": {json_str(self.hash, True)}, "id": {int(self.id)}, "mod": {int(self.mod)}'
         if self.gen:
             out += f', "gen": {int(self.gen)}'
         if self.retired:
             out += ', "retired": true'
-        return out + f', "type": {json.dumps(self.kind)}}}'
+        return out + f', "type": {json_str(self.kind, True)}}}'
+
+
+# What json.dumps escapes in a string (json.encoder's ESCAPE and ESCAPE_ASCII).
+_JSON_ESCAPED = (re.compile(r'[\x00-\x1f"\\]'), re.compile(r'[^ -~]|["\\]'))
+
+
+def json_str(value: str, ensure_ascii: bool = False) -> str:
+    """json.dumps(value, ensure_ascii=...), without the encoder's set-up for the
+    common string that needs no escape (a lock has a few per question)."""
+    if _JSON_ESCAPED[ensure_ascii].search(value) is None:
+        return f'"{value}"'
+    return json.dumps(value, ensure_ascii=ensure_ascii)
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,7 +341,7 @@ def dump_lock(lock: Lock) -> bytes:
         for k, s in sorted(lock.note_types.items())
     ]
     # The same JSON as line() gives, formatted directly: a big bank has one per question.
-    notes = [f"    {json.dumps(k, ensure_ascii=False)}: {s.as_json()}" for k, s in sorted(lock.notes.items())]
+    notes = [f"    {json_str(k)}: {s.as_json()}" for k, s in sorted(lock.notes.items())]
 
     def block(rows: list[str]) -> str:
         return "{\n" + ",\n".join(rows) + "\n  }" if rows else "{}"

@@ -80,6 +80,9 @@ def shuffled_order(question_id: str, salt: str, n: int) -> list[int]:
     return order
 
 
+MORE_CACHE = 4096  # folded-citation blocks kept: enough for the ones a bank repeats, flat memory at any size
+
+
 class SourcesHtml:
     """The Sources field of a card: one block per citation. Each source's header
     (outlet, date, headline) is rendered once per build, not once per card."""
@@ -88,6 +91,7 @@ class SourcesHtml:
         self._sources = sources
         self._heads: dict[str, str] = {}
         self._folded: dict = {}  # for best_citation: each source's folded text, once per build
+        self._more: dict[tuple, str] = {}  # (shown source, *other citations) -> their folded HTML
 
     def head(self, source_id: str) -> str:
         head = self._heads.get(source_id)
@@ -117,23 +121,35 @@ class SourcesHtml:
         if not cites:
             return ""
         best = best_citation(question, self._sources, self._folded) if len(cites) > 1 else 0
-        shown = self._block(cites[best].source, [cites[best].quote])
+        shown = cites[best]
+        head = self._heads.get(shown.source) or self.head(shown.source)
+        html = f'<div class="qg-cite">{head}<blockquote class="qg-quote">{text(shown.quote)}</blockquote></div>'
+        if len(cites) == 1:
+            return html
+        # The folded part depends only on the shown source and the other
+        # citations, which many questions share (a second, general quote).
+        key = (shown.source, *((c.source, c.quote) for i, c in enumerate(cites) if i != best))
+        more = self._more.get(key)
+        if more is None:
+            if len(self._more) >= MORE_CACHE:
+                self._more.clear()
+            more = self._more[key] = self._more_html(shown.source, key[1:])
+        return html + more
+
+    def _more_html(self, first: str, others: tuple[tuple[str, str], ...]) -> str:
         rest: dict[str, list[str]] = {}
-        for i, c in enumerate(cites):
-            if i != best and c.quote not in rest.get(c.source, []):
-                rest.setdefault(c.source, []).append(c.quote)
-        if not rest:
-            return shown
+        for source, quote in others:
+            if quote not in rest.get(source, []):
+                rest.setdefault(source, []).append(quote)
         articles = len(rest)
         quotes = sum(len(q) for q in rest.values())
         summary = f"{quotes} more quote{'s' if quotes != 1 else ''}"
         if articles > 1:
             summary += f" from {articles} articles"
         # The shown article's other quotes come first, without its header again.
-        first = cites[best].source
         folded = "".join(self._block(sid, quotes, head=sid != first)
                          for sid, quotes in sorted(rest.items(), key=lambda item: item[0] != first))
-        return f'{shown}<details class="qg-more"><summary>{summary}</summary>{folded}</details>'
+        return f'<details class="qg-more"><summary>{summary}</summary>{folded}</details>'
 
     def _block(self, source_id: str, quotes: list[str], head: bool = True) -> str:
         body = "".join(f'<blockquote class="qg-quote">{text(quote)}</blockquote>' for quote in quotes)
@@ -245,8 +261,12 @@ _MONTHS = frozenset("""january february march april may june july august septemb
     december jan feb mar apr jun jul aug sep sept oct nov dec""".split())
 
 
+_WORDS = re.compile(r"\w+")
+
+
+@functools.lru_cache(maxsize=16384)  # options and answers repeat across a bank
 def _answer_key(answer: str) -> str:
-    return " ".join(re.findall(r"\w+", unicodedata.normalize("NFKC", answer).casefold()))
+    return " ".join(_WORDS.findall(unicodedata.normalize("NFKC", answer).casefold()))
 
 
 def informative(answer: str) -> bool:
@@ -291,10 +311,11 @@ def _tag(prefix: str, value: str) -> str:
     return tag
 
 
+@functools.lru_cache(maxsize=4096)  # a bank repeats a few hundred tags thousands of times
 def tag_word(value: str) -> str:
     """A tag's last part: NFKC, lower case, words joined by hyphens (Anki splits
     tags on whitespace, and "::" inside a value would make a level)."""
-    words = re.findall(r"\w+", unicodedata.normalize("NFKC", value).casefold())
+    words = _WORDS.findall(unicodedata.normalize("NFKC", value).casefold())
     return "-".join(words) or "-"
 
 
@@ -322,7 +343,24 @@ def tag_names(questions: Iterable[Question]) -> dict[str, str]:
     return {t: best[_near_key(tag_word(t))] for t in raw}
 
 
-def tags_for(q: Question, names: Mapping[str, str] | None = None) -> tuple[str, ...]:
+def tags_for(q: Question, names: Mapping[str, str] | None = None, cache: dict | None = None) -> tuple[str, ...]:
+    """The note's tags. ``cache``: kept by the caller for one ``names``; the
+    tags depend only on the parts of the question in its key."""
+    if cache is None:
+        return _tags_for(q, names)
+    key = (q.topic, q.type, q.difficulty, q.support.status, q.tags, *[c.source for c in q.citations])
+    tags = cache.get(key)
+    if tags is None:
+        if len(cache) >= TAGS_CACHE:
+            cache.clear()
+        tags = cache[key] = _tags_for(q, names)
+    return tags
+
+
+TAGS_CACHE = 4096
+
+
+def _tags_for(q: Question, names: Mapping[str, str] | None) -> tuple[str, ...]:
     tags = [
         _tag("quizgen::topic::", q.topic),
         _tag("quizgen::type::", q.type),
@@ -349,7 +387,7 @@ def support_html(q: Question, labels: Mapping[str, str]) -> str:
 
 def note_content(q: Question, sources_html: SourcesHtml, *, reverse: bool = False,
                  tag_names: Mapping[str, str] | None = None,
-                 labels: Mapping[str, str] | None = None) -> NoteContent:
+                 labels: Mapping[str, str] | None = None, tags_cache: dict | None = None) -> NoteContent:
     values, ords = _fields(q, reverse)
     spec = NOTE_TYPES[q.type]
     # The support reason rides in the Explanation field: a field of its own
@@ -358,7 +396,7 @@ def note_content(q: Question, sources_html: SourcesHtml, *, reverse: bool = Fals
     values["Sources"] = sources_html(q)
     values["Question ID"] = text(q.id)
     fields = tuple([values.get(name, "") for name in spec.fields])
-    tags = tags_for(q, tag_names)
+    tags = tags_for(q, tag_names, tags_cache)
     digest = hashlib.sha256(
         "\x1e".join((spec.key, *fields, " ".join(tags))).encode("utf-8")
     ).hexdigest()[:16]

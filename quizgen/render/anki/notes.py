@@ -128,7 +128,11 @@ class SourcesHtml:
             return html
         # The folded part depends only on the shown source and the other
         # citations, which many questions share (a second, general quote).
-        key = (shown.source, *((c.source, c.quote) for i, c in enumerate(cites) if i != best))
+        if len(cites) == 2:  # the common case, without the generator
+            other = cites[1 - best]
+            key = (shown.source, (other.source, other.quote))
+        else:
+            key = (shown.source, *((c.source, c.quote) for i, c in enumerate(cites) if i != best))
         more = self._more.get(key)
         if more is None:
             if len(self._more) >= MORE_CACHE:
@@ -156,14 +160,19 @@ class SourcesHtml:
         return f'<div class="qg-cite">{self.head(source_id) if head else ""}{body}</div>'
 
 
-def _lettered(items: list[str]) -> str:
+# Option lists repeat across a bank (True/False, a kind's fixed choices, the
+# permutations of a few), so each list's HTML is made once; bounded, so memory
+# stays flat at any size.
+@functools.lru_cache(maxsize=4096)
+def _lettered(items: tuple[str, ...]) -> str:
     rows = "".join(
         f'<li><span class="qg-letter">{LETTERS[i]}</span>{text(item)}</li>' for i, item in enumerate(items)
     )
     return f'<ul class="qg-list">{rows}</ul>'
 
 
-def _numbered(items: list[str]) -> str:
+@functools.lru_cache(maxsize=4096)
+def _numbered(items: tuple[str, ...]) -> str:
     rows = "".join(f'<li><span class="qg-letter">{i + 1}</span>{text(item)}</li>' for i, item in enumerate(items))
     return f'<ul class="qg-list">{rows}</ul>'
 
@@ -202,7 +211,7 @@ def _fields(q: Question, reverse: bool = False) -> tuple[dict[str, str], tuple[i
         letter = f'<span class="qg-letter">{LETTERS[i]}</span>' if i >= 0 else ""
         return {
             "Prompt": text(q.prompt),
-            "Options": _lettered([q.options[j] for j in order]),
+            "Options": _lettered(tuple([q.options[j] for j in order])),
             "Answer": letter + text(q.answer),
         }, (0,)
     if q.type == "true_false":
@@ -218,38 +227,41 @@ def _fields(q: Question, reverse: bool = False) -> tuple[dict[str, str], tuple[i
         body, blanks = cloze_text(q.prompt)
         return {"Text": body}, tuple(range(max(blanks, 1)))
     if q.type == "matching":
-        lefts = [left for left, _ in q.pairs]
         # spare options (matching nothing) sit in the right column like the
         # others; the solution lists them last against a dash (no left item)
-        rights = [right for _, right in q.pairs] + list(q.spares)
-        order = shuffled_order(q.id, "right", len(rights))
-        letter_of = {original: LETTERS[shown] for shown, original in enumerate(order)}
-        rows = "".join(
-            f'<tr><td><span class="qg-letter">{i + 1}</span>{text(left)}</td>'
-            f'<td><span class="qg-letter">{letter_of[i]}</span>{text(rights[i])}</td></tr>'
-            for i, left in enumerate(lefts)
-        ) + "".join(
-            f'<tr><td>\u2014</td><td><span class="qg-letter">{letter_of[i]}</span>{text(rights[i])}</td></tr>'
-            for i in range(len(lefts), len(rights))
-        )
-        return {
-            "Prompt": text(q.prompt),
-            "Left": _numbered(lefts),
-            "Right": _lettered([rights[i] for i in order]),
-            "Solution": f"<table>{rows}</table>",
-        }, (0,)
+        rights = (*(right for _, right in q.pairs), *q.spares)
+        left, right, solution = _matching_html(tuple([left for left, _ in q.pairs]), rights,
+                                               tuple(shuffled_order(q.id, "right", len(rights))))
+        return {"Prompt": text(q.prompt), "Left": left, "Right": right, "Solution": solution}, (0,)
     if q.type == "ordering":
-        order = shuffled_order(q.id, "items", len(q.items))
-        letter_of = {original: LETTERS[shown] for shown, original in enumerate(order)}
-        rows = "".join(
-            f'<li><span class="qg-letter">{letter_of[i]}</span>{text(item)}</li>' for i, item in enumerate(q.items)
-        )
-        return {
-            "Prompt": text(q.prompt),
-            "Items": _lettered([q.items[i] for i in order]),
-            "Solution": f"<ol>{rows}</ol>",
-        }, (0,)
+        items, solution = _ordering_html(tuple(q.items), tuple(shuffled_order(q.id, "items", len(q.items))))
+        return {"Prompt": text(q.prompt), "Items": items, "Solution": solution}, (0,)
     raise ValueError(f"question {q.id}: expected one of {', '.join(NOTE_TYPES)}, got type {q.type!r}")
+
+
+# The same pairs or items in the same shuffle give the same HTML: a bank's few
+# orders of a list repeat across its questions (bounded, like _lettered).
+@functools.lru_cache(maxsize=4096)
+def _matching_html(lefts: tuple[str, ...], rights: tuple[str, ...], order: tuple[int, ...]) -> tuple[str, str, str]:
+    letter_of = {original: LETTERS[shown] for shown, original in enumerate(order)}
+    rows = "".join(
+        f'<tr><td><span class="qg-letter">{i + 1}</span>{text(left)}</td>'
+        f'<td><span class="qg-letter">{letter_of[i]}</span>{text(rights[i])}</td></tr>'
+        for i, left in enumerate(lefts)
+    ) + "".join(
+        f'<tr><td>\u2014</td><td><span class="qg-letter">{letter_of[i]}</span>{text(rights[i])}</td></tr>'
+        for i in range(len(lefts), len(rights))
+    )
+    return _numbered(lefts), _lettered(tuple([rights[i] for i in order])), f"<table>{rows}</table>"
+
+
+@functools.lru_cache(maxsize=4096)
+def _ordering_html(items: tuple[str, ...], order: tuple[int, ...]) -> tuple[str, str]:
+    letter_of = {original: LETTERS[shown] for shown, original in enumerate(order)}
+    rows = "".join(
+        f'<li><span class="qg-letter">{letter_of[i]}</span>{text(item)}</li>' for i, item in enumerate(items)
+    )
+    return _lettered(tuple([items[i] for i in order])), f"<ol>{rows}</ol>"
 
 
 # -- which short answers get a reverse card ------------------------------------

@@ -13,6 +13,7 @@ so the citation chosen is always the one the real test alone would choose.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from typing import Mapping
 
@@ -46,8 +47,6 @@ def best_citation(q: Question, sources: Mapping[str, Source], folded: dict | Non
         quote = c.quote.casefold()
         if casefolded and all(k in quote for k in casefolded):
             return i
-    from quizgen.bank.support import gaps, may_be_quoted  # the wording tables load only for decks that need them
-
     if folded is None:
         folded = {}
     support_keys = [q.answer, *q.accept] if q.type == "short_answer" else keys  # as may_be_quoted reads them
@@ -55,6 +54,8 @@ def best_citation(q: Question, sources: Mapping[str, Source], folded: dict | Non
     for i, c in enumerate(q.citations):
         if cannot_state(support_keys, _printed(c.quote, by_id.get(c.source), folded)):
             continue
+        from quizgen.bank.support import gaps, may_be_quoted  # the wording tables load only for decks that need them
+
         alone = dataclasses.replace(q, citations=(c,))
         # may_be_quoted first: most citations that do not state the key lack
         # one of its words, and it says so without gaps()' full comparison.
@@ -90,9 +91,17 @@ def cannot_state(keys: list[str], printed: str | None) -> bool:
     if printed is None:
         return False
     for key in keys:
-        if not _MAY_LIST.search(key) and any(_absent(t, printed) for t in tokens(key)):
+        key_tokens = _key_tokens(key)
+        if key_tokens is not None and any(_absent(t, printed) for t in key_tokens):
             return True
     return False
+
+
+@functools.lru_cache(maxsize=4096)  # a question's keys are read once per citation, and keys repeat across a bank
+def _key_tokens(key: str) -> tuple | None:
+    """The words and dates cannot_state looks for, None for a key that may be
+    found part by part (left to the real test)."""
+    return None if _MAY_LIST.search(key) else tokens(key)
 
 
 def _absent(token, printed: str) -> bool:

@@ -82,3 +82,42 @@ def test_cached_sources_html_and_tags_equal_the_uncached():
         assert (note_content(q, cached, tag_names=names, tags_cache=tags_cache)
                 == note_content(q, SourcesHtml(SOURCES), tag_names=names)), q.id
     assert tags_cache
+
+
+def test_plan_views_equal_the_plain_dicts():
+    from pathlib import Path
+
+    from quizgen.render.anki.lock import EMPTY, guid_key, plan, question_of
+    from quizgen.render.anki.notetypes import NOTE_TYPES
+
+    sources = SourcesHtml(SOURCES)
+    contents = [note_content(q, sources) for q in _questions()]
+    first = plan(EMPTY, contents, NOTE_TYPES.values(), 1_700_000_000, Path("anki-lock.json"))
+    # a rebuild that drops some questions and changes the type of one: retired notes and a new generation
+    changed = [c._replace(kind="true_false") if c.question_id == "q1" else c for c in contents[10:]]
+    for p in (first, plan(first.lock, changed, NOTE_TYPES.values(), 1_700_000_100, Path("anki-lock.json"))):
+        states = p.lock.notes
+        assert p.note_mods == {k: s.mod for k, s in states.items()}
+        assert p.note_ids == {k: s.id for k, s in states.items()}
+        assert p.guid_keys == {k: guid_key(question_of(k), s.gen) for k, s in states.items()}
+        assert list(p.guid_keys) == list(states) and len(p.note_ids) == len(states)
+
+
+def test_reversible_equals_the_uncached():
+    from collections import Counter
+
+    from quizgen.render.anki.notes import _answer_key, informative, reversible
+
+    questions = _questions() + [
+        Question(id=f"s{i}", type="short_answer", topic="actors", prompt="Who?", answer=answer, explanation="",
+                 citations=(), accept=accept)
+        for i, (answer, accept) in enumerate([("Shinzo Abe", ()), ("Shinzo Abe", ()), ("Sergei Lavrov", ("Lavrov",)),
+                                              ("Taro Kono", ("Kono Taro",)), ("Kono Taro", ()), ("20 March 2017", ())])]
+    seen: Counter = Counter()
+    for q in questions:
+        cues = {q.answer, *q.accept, *q.options, *(r for _, r in q.pairs), *(l for l, _ in q.pairs)}
+        seen.update({_answer_key(c) for c in cues if c})
+    expected = {q.id for q in questions if q.type == "short_answer" and informative(q.answer)
+                and all(seen[_answer_key(c)] == 1 for c in (q.answer, *q.accept))}
+    assert reversible(questions) == expected
+    assert "s2" in expected and "s0" not in expected

@@ -296,9 +296,16 @@ def reversible(questions: Iterable[Question]) -> frozenset[str]:
     answer, accepted form, option or matching side."""
     questions = list(questions)
     seen: Counter = Counter()
+    keys_of: dict[tuple, set[str]] = {}  # questions share their cues (options, True/False): keyed once each
     for q in questions:
-        cues = {q.answer, *q.accept, *q.options, *(r for _, r in q.pairs), *(l for l, _ in q.pairs)}
-        seen.update({_answer_key(c) for c in cues if c})
+        signature = (q.answer, q.accept, q.options, q.pairs)
+        keys = keys_of.get(signature)
+        if keys is None:
+            if len(keys_of) >= 4096:  # bounded, so memory stays flat at any size
+                keys_of.clear()
+            cues = {q.answer, *q.accept, *q.options, *(r for _, r in q.pairs), *(l for l, _ in q.pairs)}
+            keys = keys_of[signature] = {_answer_key(c) for c in cues if c}
+        seen.update(keys)
     out = set()
     for q in questions:
         if q.type != "short_answer" or not informative(q.answer):

@@ -21,7 +21,9 @@ changing those makes Anki import a copy of the note type instead of updating it.
 
 from __future__ import annotations
 
+import collections.abc
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -46,12 +48,33 @@ class NoteState:
     gen: int = 0  # bumped when the question changes type: a new GUID (guid_key)
 
     def as_json(self) -> str:
-        out = f'{{"hash": {json.dumps(self.hash)}, "id": {int(self.id)}, "mod": {int(self.mod)}'
+        h = self.hash
+        # A hex digest (every hash but "retired") is letters and digits: nothing to escape.
+        h = f'"{h}"' if h.isalnum() and h.isascii() else json_str(h, True)
+        out = f'{{"hash": {h}, "id": {int(self.id)}, "mod": {int(self.mod)}'
         if self.gen:
             out += f', "gen": {int(self.gen)}'
         if self.retired:
             out += ', "retired": true'
-        return out + f', "type": {json.dumps(self.kind)}}}'
+        kind = _KIND_JSON.get(self.kind)
+        if kind is None:
+            kind = _KIND_JSON[self.kind] = json_str(self.kind, True)
+        return out + f', "type": {kind}}}'
+
+
+_KIND_JSON: dict[str, str] = {}  # a note type key as JSON: a handful of keys, one per note
+
+
+# What json.dumps escapes in a string (json.encoder's ESCAPE and ESCAPE_ASCII).
+_JSON_ESCAPED = (re.compile(r'[\x00-\x1f"\\]'), re.compile(r'[^ -~]|["\\]'))
+
+
+def json_str(value: str, ensure_ascii: bool = False) -> str:
+    """json.dumps(value, ensure_ascii=...), without the encoder's set-up for the
+    common string that needs no escape (a lock has a few per question)."""
+    if _JSON_ESCAPED[ensure_ascii].search(value) is None:
+        return f'"{value}"'
+    return json.dumps(value, ensure_ascii=ensure_ascii)
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,17 +227,52 @@ class Planner:
         warnings = warnings + self.type_warnings
         return Plan(
             lock=Lock(note_states, type_states),
-            note_mods={k: s.mod for k, s in note_states.items()},
+            note_mods=_Derived(note_states, _mod),
             note_type_mods=self.note_type_mods,
             new=self.new,
             changed=self.changed,
             unchanged=self.unchanged,
             warnings=tuple(warnings),
-            note_ids={k: s.id for k, s in note_states.items()},
-            guid_keys={k: guid_key(question_of(k), s.gen) for k, s in note_states.items()},
+            note_ids=_Derived(note_states, _id),
+            guid_keys=_Derived(note_states, _guid_key),
             retired=tuple(sorted((k, s) for k, s in note_states.items() if s.retired and s.kind)),
             newly_retired=tuple(sorted(newly)),
         )
+
+
+class _Derived(collections.abc.Mapping):
+    """A read-only view of one value of each note's state, computed on lookup:
+    a renderer looks up a few (the retired stubs' GUIDs), and three dicts of
+    every note would cost time and memory in proportion to the bank."""
+
+    __slots__ = ("_states", "_value")
+
+    def __init__(self, states: Mapping[str, NoteState], value):
+        self._states, self._value = states, value
+
+    def __getitem__(self, key: str):
+        return self._value(key, self._states[key])
+
+    def __iter__(self):
+        return iter(self._states)
+
+    def __len__(self) -> int:
+        return len(self._states)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
+def _mod(key: str, state: NoteState) -> int:
+    return state.mod
+
+
+def _id(key: str, state: NoteState) -> int:
+    return state.id
+
+
+def _guid_key(key: str, state: NoteState) -> str:
+    return guid_key(question_of(key), state.gen)
 
 
 def _type_states(previous: Lock, note_types: Iterable[NoteTypeSpec], timestamp: int,
@@ -328,7 +386,9 @@ def dump_lock(lock: Lock) -> bytes:
         for k, s in sorted(lock.note_types.items())
     ]
     # The same JSON as line() gives, formatted directly: a big bank has one per question.
-    notes = [f"    {json.dumps(k, ensure_ascii=False)}: {s.as_json()}" for k, s in sorted(lock.notes.items())]
+    # Sorted by key alone (keys are unique): strings compare faster than (key, state) pairs.
+    states = lock.notes
+    notes = [f"    {json_str(k)}: {states[k].as_json()}" for k in sorted(states)]
 
     def block(rows: list[str]) -> str:
         return "{\n" + ",\n".join(rows) + "\n  }" if rows else "{}"

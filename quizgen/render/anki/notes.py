@@ -5,7 +5,6 @@ HTML-escaped here, at the boundary.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import re
@@ -17,6 +16,7 @@ from typing import Iterable, Mapping, NamedTuple
 from quizgen.bank.balance import option_order
 from quizgen.model import CLOZE_BLANK, Question, Source
 from quizgen.render.anki.notetypes import NOTE_TYPES
+from quizgen.render.anki.shown_quote import best_citation
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -49,8 +49,15 @@ _ATTR_MARKUP = str.maketrans({"[": "&#91;", "]": "&#93;", "{": "&#123;", "}": "&
                               "\\": "&#92;", "\x1f": "\ufffd"})
 
 
+# Most bank text has none of the characters either step changes: one scan for
+# them is much cheaper than escape()'s replaces and translate()'s lookups.
+_MARKUP_CHARS = re.compile(r"[&<>\[\]{}\\\x1f\n]")
+
+
 def text(value: str) -> str:
     """Bank text as HTML: escaped, Anki's own markup made inert, line breaks kept."""
+    if _MARKUP_CHARS.search(value) is None:
+        return value
     return escape(value, quote=False).translate(_ANKI_MARKUP)
 
 
@@ -73,6 +80,9 @@ def shuffled_order(question_id: str, salt: str, n: int) -> list[int]:
     return order
 
 
+MORE_CACHE = 4096  # folded-citation blocks kept: enough for the ones a bank repeats, flat memory at any size
+
+
 class SourcesHtml:
     """The Sources field of a card: one block per citation. Each source's header
     (outlet, date, headline) is rendered once per build, not once per card."""
@@ -80,6 +90,8 @@ class SourcesHtml:
     def __init__(self, sources: Mapping[str, Source]):
         self._sources = sources
         self._heads: dict[str, str] = {}
+        self._folded: dict = {}  # for best_citation: each source's folded text, once per build
+        self._more: dict[tuple, str] = {}  # (shown source, *other citations) -> their folded HTML
 
     def head(self, source_id: str) -> str:
         head = self._heads.get(source_id)
@@ -108,66 +120,59 @@ class SourcesHtml:
         cites = question.citations
         if not cites:
             return ""
-        best = best_citation(question, self._sources) if len(cites) > 1 else 0
-        shown = self._block(cites[best].source, [cites[best].quote])
+        best = best_citation(question, self._sources, self._folded) if len(cites) > 1 else 0
+        shown = cites[best]
+        head = self._heads.get(shown.source) or self.head(shown.source)
+        html = f'<div class="qg-cite">{head}<blockquote class="qg-quote">{text(shown.quote)}</blockquote></div>'
+        if len(cites) == 1:
+            return html
+        # The folded part depends only on the shown source and the other
+        # citations, which many questions share (a second, general quote).
+        if len(cites) == 2:  # the common case, without the generator
+            other = cites[1 - best]
+            key = (shown.source, (other.source, other.quote))
+        else:
+            key = (shown.source, *((c.source, c.quote) for i, c in enumerate(cites) if i != best))
+        more = self._more.get(key)
+        if more is None:
+            if len(self._more) >= MORE_CACHE:
+                self._more.clear()
+            more = self._more[key] = self._more_html(shown.source, key[1:])
+        return html + more
+
+    def _more_html(self, first: str, others: tuple[tuple[str, str], ...]) -> str:
         rest: dict[str, list[str]] = {}
-        for i, c in enumerate(cites):
-            if i != best and c.quote not in rest.get(c.source, []):
-                rest.setdefault(c.source, []).append(c.quote)
-        if not rest:
-            return shown
+        for source, quote in others:
+            if quote not in rest.get(source, []):
+                rest.setdefault(source, []).append(quote)
         articles = len(rest)
         quotes = sum(len(q) for q in rest.values())
         summary = f"{quotes} more quote{'s' if quotes != 1 else ''}"
         if articles > 1:
             summary += f" from {articles} articles"
         # The shown article's other quotes come first, without its header again.
-        first = cites[best].source
         folded = "".join(self._block(sid, quotes, head=sid != first)
                          for sid, quotes in sorted(rest.items(), key=lambda item: item[0] != first))
-        return f'{shown}<details class="qg-more"><summary>{summary}</summary>{folded}</details>'
+        return f'<details class="qg-more"><summary>{summary}</summary>{folded}</details>'
 
     def _block(self, source_id: str, quotes: list[str], head: bool = True) -> str:
         body = "".join(f'<blockquote class="qg-quote">{text(quote)}</blockquote>' for quote in quotes)
         return f'<div class="qg-cite">{self.head(source_id) if head else ""}{body}</div>'
 
 
-def best_citation(q: Question, sources: Mapping[str, Source]) -> int:
-    """The index of the citation that states the key on its own: first one
-    whose quote holds the key letter for letter, else the first that passes
-    the support check's own test alone (quizgen.bank.support.gaps), else the
-    first. Only keys a single quote can state are compared (an mcq or short
-    answer, cloze blanks): an order, a set of pairs or a statement of ours is
-    told by its citations together, and an inferred or outside key by none,
-    so the curator's first citation is shown for those."""
-    if q.support.status != "quoted" or q.type not in ("mcq", "short_answer", "cloze"):
-        return 0
-    keys = list(q.cloze_blanks) if q.type == "cloze" else [q.answer]
-    folded = [k.casefold() for k in keys if k]
-    for i, c in enumerate(q.citations):  # the cheap test first: most keys are printed as written
-        quote = c.quote.casefold()
-        if folded and all(k in quote for k in folded):
-            return i
-    from quizgen.bank.support import gaps, may_be_quoted  # the wording tables load only for decks that need them
-
-    by_id = sources if isinstance(sources, dict) else dict(sources)
-    for i, c in enumerate(q.citations):
-        alone = dataclasses.replace(q, citations=(c,))
-        # may_be_quoted first: most citations that do not state the key lack
-        # one of its words, and it says so without gaps()' full comparison.
-        if may_be_quoted(alone, by_id) and not gaps(alone, by_id):
-            return i
-    return 0
-
-
-def _lettered(items: list[str]) -> str:
+# Option lists repeat across a bank (True/False, a kind's fixed choices, the
+# permutations of a few), so each list's HTML is made once; bounded, so memory
+# stays flat at any size.
+@functools.lru_cache(maxsize=4096)
+def _lettered(items: tuple[str, ...]) -> str:
     rows = "".join(
         f'<li><span class="qg-letter">{LETTERS[i]}</span>{text(item)}</li>' for i, item in enumerate(items)
     )
     return f'<ul class="qg-list">{rows}</ul>'
 
 
-def _numbered(items: list[str]) -> str:
+@functools.lru_cache(maxsize=4096)
+def _numbered(items: tuple[str, ...]) -> str:
     rows = "".join(f'<li><span class="qg-letter">{i + 1}</span>{text(item)}</li>' for i, item in enumerate(items))
     return f'<ul class="qg-list">{rows}</ul>'
 
@@ -206,7 +211,7 @@ def _fields(q: Question, reverse: bool = False) -> tuple[dict[str, str], tuple[i
         letter = f'<span class="qg-letter">{LETTERS[i]}</span>' if i >= 0 else ""
         return {
             "Prompt": text(q.prompt),
-            "Options": _lettered([q.options[j] for j in order]),
+            "Options": _lettered(tuple([q.options[j] for j in order])),
             "Answer": letter + text(q.answer),
         }, (0,)
     if q.type == "true_false":
@@ -222,38 +227,41 @@ def _fields(q: Question, reverse: bool = False) -> tuple[dict[str, str], tuple[i
         body, blanks = cloze_text(q.prompt)
         return {"Text": body}, tuple(range(max(blanks, 1)))
     if q.type == "matching":
-        lefts = [left for left, _ in q.pairs]
         # spare options (matching nothing) sit in the right column like the
         # others; the solution lists them last against a dash (no left item)
-        rights = [right for _, right in q.pairs] + list(q.spares)
-        order = shuffled_order(q.id, "right", len(rights))
-        letter_of = {original: LETTERS[shown] for shown, original in enumerate(order)}
-        rows = "".join(
-            f'<tr><td><span class="qg-letter">{i + 1}</span>{text(left)}</td>'
-            f'<td><span class="qg-letter">{letter_of[i]}</span>{text(rights[i])}</td></tr>'
-            for i, left in enumerate(lefts)
-        ) + "".join(
-            f'<tr><td>\u2014</td><td><span class="qg-letter">{letter_of[i]}</span>{text(rights[i])}</td></tr>'
-            for i in range(len(lefts), len(rights))
-        )
-        return {
-            "Prompt": text(q.prompt),
-            "Left": _numbered(lefts),
-            "Right": _lettered([rights[i] for i in order]),
-            "Solution": f"<table>{rows}</table>",
-        }, (0,)
+        rights = (*(right for _, right in q.pairs), *q.spares)
+        left, right, solution = _matching_html(tuple([left for left, _ in q.pairs]), rights,
+                                               tuple(shuffled_order(q.id, "right", len(rights))))
+        return {"Prompt": text(q.prompt), "Left": left, "Right": right, "Solution": solution}, (0,)
     if q.type == "ordering":
-        order = shuffled_order(q.id, "items", len(q.items))
-        letter_of = {original: LETTERS[shown] for shown, original in enumerate(order)}
-        rows = "".join(
-            f'<li><span class="qg-letter">{letter_of[i]}</span>{text(item)}</li>' for i, item in enumerate(q.items)
-        )
-        return {
-            "Prompt": text(q.prompt),
-            "Items": _lettered([q.items[i] for i in order]),
-            "Solution": f"<ol>{rows}</ol>",
-        }, (0,)
+        items, solution = _ordering_html(tuple(q.items), tuple(shuffled_order(q.id, "items", len(q.items))))
+        return {"Prompt": text(q.prompt), "Items": items, "Solution": solution}, (0,)
     raise ValueError(f"question {q.id}: expected one of {', '.join(NOTE_TYPES)}, got type {q.type!r}")
+
+
+# The same pairs or items in the same shuffle give the same HTML: a bank's few
+# orders of a list repeat across its questions (bounded, like _lettered).
+@functools.lru_cache(maxsize=4096)
+def _matching_html(lefts: tuple[str, ...], rights: tuple[str, ...], order: tuple[int, ...]) -> tuple[str, str, str]:
+    letter_of = {original: LETTERS[shown] for shown, original in enumerate(order)}
+    rows = "".join(
+        f'<tr><td><span class="qg-letter">{i + 1}</span>{text(left)}</td>'
+        f'<td><span class="qg-letter">{letter_of[i]}</span>{text(rights[i])}</td></tr>'
+        for i, left in enumerate(lefts)
+    ) + "".join(
+        f'<tr><td>\u2014</td><td><span class="qg-letter">{letter_of[i]}</span>{text(rights[i])}</td></tr>'
+        for i in range(len(lefts), len(rights))
+    )
+    return _numbered(lefts), _lettered(tuple([rights[i] for i in order])), f"<table>{rows}</table>"
+
+
+@functools.lru_cache(maxsize=4096)
+def _ordering_html(items: tuple[str, ...], order: tuple[int, ...]) -> tuple[str, str]:
+    letter_of = {original: LETTERS[shown] for shown, original in enumerate(order)}
+    rows = "".join(
+        f'<li><span class="qg-letter">{letter_of[i]}</span>{text(item)}</li>' for i, item in enumerate(items)
+    )
+    return _lettered(tuple([items[i] for i in order])), f"<ol>{rows}</ol>"
 
 
 # -- which short answers get a reverse card ------------------------------------
@@ -265,8 +273,12 @@ _MONTHS = frozenset("""january february march april may june july august septemb
     december jan feb mar apr jun jul aug sep sept oct nov dec""".split())
 
 
+_WORDS = re.compile(r"\w+")
+
+
+@functools.lru_cache(maxsize=16384)  # options and answers repeat across a bank
 def _answer_key(answer: str) -> str:
-    return " ".join(re.findall(r"\w+", unicodedata.normalize("NFKC", answer).casefold()))
+    return " ".join(_WORDS.findall(unicodedata.normalize("NFKC", answer).casefold()))
 
 
 def informative(answer: str) -> bool:
@@ -284,9 +296,16 @@ def reversible(questions: Iterable[Question]) -> frozenset[str]:
     answer, accepted form, option or matching side."""
     questions = list(questions)
     seen: Counter = Counter()
+    keys_of: dict[tuple, set[str]] = {}  # questions share their cues (options, True/False): keyed once each
     for q in questions:
-        cues = {q.answer, *q.accept, *q.options, *(r for _, r in q.pairs), *(l for l, _ in q.pairs)}
-        seen.update({_answer_key(c) for c in cues if c})
+        signature = (q.answer, q.accept, q.options, q.pairs)
+        keys = keys_of.get(signature)
+        if keys is None:
+            if len(keys_of) >= 4096:  # bounded, so memory stays flat at any size
+                keys_of.clear()
+            cues = {q.answer, *q.accept, *q.options, *(r for _, r in q.pairs), *(l for l, _ in q.pairs)}
+            keys = keys_of[signature] = {_answer_key(c) for c in cues if c}
+        seen.update(keys)
     out = set()
     for q in questions:
         if q.type != "short_answer" or not informative(q.answer):
@@ -311,10 +330,11 @@ def _tag(prefix: str, value: str) -> str:
     return tag
 
 
+@functools.lru_cache(maxsize=4096)  # a bank repeats a few hundred tags thousands of times
 def tag_word(value: str) -> str:
     """A tag's last part: NFKC, lower case, words joined by hyphens (Anki splits
     tags on whitespace, and "::" inside a value would make a level)."""
-    words = re.findall(r"\w+", unicodedata.normalize("NFKC", value).casefold())
+    words = _WORDS.findall(unicodedata.normalize("NFKC", value).casefold())
     return "-".join(words) or "-"
 
 
@@ -342,7 +362,24 @@ def tag_names(questions: Iterable[Question]) -> dict[str, str]:
     return {t: best[_near_key(tag_word(t))] for t in raw}
 
 
-def tags_for(q: Question, names: Mapping[str, str] | None = None) -> tuple[str, ...]:
+def tags_for(q: Question, names: Mapping[str, str] | None = None, cache: dict | None = None) -> tuple[str, ...]:
+    """The note's tags. ``cache``: kept by the caller for one ``names``; the
+    tags depend only on the parts of the question in its key."""
+    if cache is None:
+        return _tags_for(q, names)
+    key = (q.topic, q.type, q.difficulty, q.support.status, q.tags, *[c.source for c in q.citations])
+    tags = cache.get(key)
+    if tags is None:
+        if len(cache) >= TAGS_CACHE:
+            cache.clear()
+        tags = cache[key] = _tags_for(q, names)
+    return tags
+
+
+TAGS_CACHE = 4096
+
+
+def _tags_for(q: Question, names: Mapping[str, str] | None) -> tuple[str, ...]:
     tags = [
         _tag("quizgen::topic::", q.topic),
         _tag("quizgen::type::", q.type),
@@ -369,7 +406,7 @@ def support_html(q: Question, labels: Mapping[str, str]) -> str:
 
 def note_content(q: Question, sources_html: SourcesHtml, *, reverse: bool = False,
                  tag_names: Mapping[str, str] | None = None,
-                 labels: Mapping[str, str] | None = None) -> NoteContent:
+                 labels: Mapping[str, str] | None = None, tags_cache: dict | None = None) -> NoteContent:
     values, ords = _fields(q, reverse)
     spec = NOTE_TYPES[q.type]
     # The support reason rides in the Explanation field: a field of its own
@@ -378,7 +415,7 @@ def note_content(q: Question, sources_html: SourcesHtml, *, reverse: bool = Fals
     values["Sources"] = sources_html(q)
     values["Question ID"] = text(q.id)
     fields = tuple([values.get(name, "") for name in spec.fields])
-    tags = tags_for(q, tag_names)
+    tags = tags_for(q, tag_names, tags_cache)
     digest = hashlib.sha256(
         "\x1e".join((spec.key, *fields, " ".join(tags))).encode("utf-8")
     ).hexdigest()[:16]

@@ -13,7 +13,9 @@ process and interleaved best-of---runs:
 - libyaml events: only the parser events compose.py reads;
 - rapidyaml: ryml parsing every file (skipped when not installed);
 - rapidyaml walk: ryml parsing, then every node's type, key and value read from
-  Python (the floor of a composer on ryml, before any node object is made).
+  Python (the floor of a composer on ryml, before any node object is made);
+- rapidyaml to json: ryml parsing, the tree emitted as JSON and read by json.loads
+  (values only, no marks).
 
 Each figure is wall seconds, CPU seconds (the process and every worker it
 waited for) and peak resident memory summed over the process tree (sampled
@@ -104,6 +106,22 @@ from pathlib import Path
 for p in sorted(Path(sys.argv[1]).glob("part-*.yaml")):
     tree = ryml.parse_in_arena(p.read_bytes())
     del tree
+"""
+
+# rapidyaml's tree handed to Python in one piece: emitted as JSON in C and
+# read back by the json module. Values only (no marks, styles or tags), but
+# the one way found to get every value into Python faster than libyaml's
+# events alone: per-node calls through the bindings (rapidyaml walk) are
+# nearly as dear as the events, and ryml 0.15's bindings expose no source
+# location of a node.
+RYML_JSON = """
+import gc, json, sys, ryml
+from pathlib import Path
+gc.disable()
+for p in sorted(Path(sys.argv[1]).glob("part-*.yaml")):
+    tree = ryml.parse_in_arena(p.read_bytes())
+    data = json.loads(ryml.emit_json_malloc(tree, tree.root_id()))
+    del tree, data
 """
 
 
@@ -223,6 +241,7 @@ def main(argv: list[str] | None = None) -> dict:
         if have_ryml:
             cases["rapidyaml parse"] = [py, "-c", RYML, str(bank)]
             cases["rapidyaml walk"] = [py, "-c", RYML_WALK, str(bank)]
+            cases["rapidyaml to json"] = [py, "-c", RYML_JSON, str(bank)]
         best: dict[str, dict] = {}
         for _ in range(runs):
             cache = Path(tmp) / f"cache-{time.monotonic_ns()}"

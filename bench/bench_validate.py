@@ -9,7 +9,13 @@ process and interleaved best-of---runs:
 - validate, cold: `quizgen validate` with an empty validation cache;
 - validate, unchanged: again, on the cache the cold run filled;
 - libyaml: PyYAML's CSafeLoader composing every file (the floor named in issue 15);
-- rapidyaml: ryml parsing every file (skipped when not installed).
+- libyaml compose, no gc: the same with the cyclic collector paused, as the loader does;
+- libyaml events: only the parser events compose.py reads;
+- rapidyaml: ryml parsing every file (skipped when not installed);
+- rapidyaml walk: ryml parsing, then every node's type, key and value read from
+  Python (the floor of a composer on ryml, before any node object is made);
+- rapidyaml to json: ryml parsing, the tree emitted as JSON and read by json.loads
+  (values only, no marks).
 
 Each figure is wall seconds, CPU seconds (the process and every worker it
 waited for) and peak resident memory summed over the process tree (sampled
@@ -44,12 +50,78 @@ for p in sorted(Path(sys.argv[1]).glob("part-*.yaml")):
     yaml.compose(p.read_bytes(), Loader=yaml.CSafeLoader)
 """
 
+# The same with the cyclic collector paused, as the loader composes (load.py
+# paused_gc): with it running, composing millions of nodes costs ~4x the CPU,
+# so "libyaml compose" above is no floor of what validate does.
+COMPOSE_NO_GC = "import gc; gc.disable()\n" + COMPOSE
+
+# libyaml's events alone, as compose.py reads them: what any composer built on
+# PyYAML's CParser pays before making a single node.
+EVENTS = """
+import gc, sys, yaml
+from pathlib import Path
+gc.disable()
+for p in sorted(Path(sys.argv[1]).glob("part-*.yaml")):
+    loader = yaml.CSafeLoader(p.read_bytes())
+    get_event, end = loader.get_event, yaml.StreamEndEvent
+    while get_event().__class__ is not end:
+        pass
+    loader.dispose()
+"""
+
+# rapidyaml's tree handed to Python: every node's type, key and value read
+# once, nothing built (no marks, no tags, no node objects). The raw SWIG
+# functions take the tree's ``this`` (the proxy methods cost ~2 us a call);
+# this is the floor of any composer on rapidyaml, before a node is made.
+RYML_WALK = """
+import gc, sys, ryml
+from ryml import _ryml as R
+from pathlib import Path
+gc.disable()
+for p in sorted(Path(sys.argv[1]).glob("part-*.yaml")):
+    buf = bytearray(p.read_bytes())
+    tree = ryml.parse_in_place(buf)
+    this, none = tree.this, ryml.NONE
+    kind, key, val, first, nxt = R.Tree_type, R.Tree_key, R.Tree_val, R.Tree_first_child, R.Tree_next_sibling
+    stack = [R.Tree_root_id(this)]
+    while stack:
+        child = first(this, stack.pop())
+        while child != none:
+            k = kind(this, child)
+            if k & ryml.KEY:
+                str(key(this, child), "utf-8")
+            if k & (ryml.MAP | ryml.SEQ):
+                stack.append(child)
+            else:
+                v = val(this, child)
+                if v is not None:
+                    str(v, "utf-8")
+            child = nxt(this, child)
+    del tree
+"""
+
 RYML = """
 import sys, ryml
 from pathlib import Path
 for p in sorted(Path(sys.argv[1]).glob("part-*.yaml")):
     tree = ryml.parse_in_arena(p.read_bytes())
     del tree
+"""
+
+# rapidyaml's tree handed to Python in one piece: emitted as JSON in C and
+# read back by the json module. Values only (no marks, styles or tags), but
+# the one way found to get every value into Python faster than libyaml's
+# events alone: per-node calls through the bindings (rapidyaml walk) are
+# nearly as dear as the events, and ryml 0.15's bindings expose no source
+# location of a node.
+RYML_JSON = """
+import gc, json, sys, ryml
+from pathlib import Path
+gc.disable()
+for p in sorted(Path(sys.argv[1]).glob("part-*.yaml")):
+    tree = ryml.parse_in_arena(p.read_bytes())
+    data = json.loads(ryml.emit_json_malloc(tree, tree.root_id()))
+    del tree, data
 """
 
 
@@ -163,9 +235,13 @@ def main(argv: list[str] | None = None) -> dict:
             "validate (cold)": None,
             "validate (unchanged)": None,
             "libyaml compose": [py, "-c", COMPOSE, str(bank)],
+            "libyaml compose, no gc": [py, "-c", COMPOSE_NO_GC, str(bank)],
+            "libyaml events": [py, "-c", EVENTS, str(bank)],
         }
         if have_ryml:
             cases["rapidyaml parse"] = [py, "-c", RYML, str(bank)]
+            cases["rapidyaml walk"] = [py, "-c", RYML_WALK, str(bank)]
+            cases["rapidyaml to json"] = [py, "-c", RYML_JSON, str(bank)]
         best: dict[str, dict] = {}
         for _ in range(runs):
             cache = Path(tmp) / f"cache-{time.monotonic_ns()}"
@@ -181,9 +257,9 @@ def main(argv: list[str] | None = None) -> dict:
                     best[name] = r
             shutil.rmtree(cache, ignore_errors=True)
         floor = best["libyaml compose"]
-        print(f"{'':22} {'wall s':>7} {'cpu s':>7} {'peak MB':>8} {'wall/libyaml':>13}")
+        print(f"{'':24} {'wall s':>7} {'cpu s':>7} {'peak MB':>8} {'wall/libyaml':>13}")
         for name, r in best.items():
-            print(f"{name:22} {r['wall']:7.2f} {r['cpu']:7.2f} {r['mb']:8.0f} {r['wall'] / floor['wall']:13.2f}")
+            print(f"{name:24} {r['wall']:7.2f} {r['cpu']:7.2f} {r['mb']:8.0f} {r['wall'] / floor['wall']:13.2f}")
         cold, warm = best["validate (cold)"], best["validate (unchanged)"]
         ok = cold["wall"] <= 5 and cold["mb"] <= 400 and warm["wall"] <= 1
         print(f"targets at 100,000 (cold <= 5 s and <= 400 MB, unchanged <= 1 s): "

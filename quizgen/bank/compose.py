@@ -138,42 +138,58 @@ def compose(loader, size: int) -> yaml.Node | None:
     # mapping, and for a mapping the key waiting for its value.
     stack: list[list] = []
     strings: dict[str, str] = {}  # one str for the many equal keys and short values
-    tags: dict[tuple, str] = {}
+    tags: dict[str, str] = {}
+    default_tag = loader.DEFAULT_SCALAR_TAG
     no_key = _NO_KEY
+    new_scalar, new_sequence, new_mapping = LeanScalarNode.__new__, LeanSequenceNode.__new__, LeanMappingNode.__new__
+    seq_tag, map_tag = loader.DEFAULT_SEQUENCE_TAG, loader.DEFAULT_MAPPING_TAG
     while True:
         event = get_event()
         cls = event.__class__
         if cls is ScalarEvent:
             value = event.value
             tag = event.tag
-            if len(value) <= 24:
+            short = len(value) <= 24
+            if short:
                 value = strings.setdefault(value, value)
-                if tag is None or tag == "!":  # the resolver's answer depends on these two only
-                    key = (value, event.implicit)
-                    tag = tags.get(key)
+            if tag is None or tag == "!":  # the resolver's answer depends on these two only
+                implicit = event.implicit
+                if not implicit[0]:  # quoted or block: the resolver's default, without asking it
+                    tag = default_tag
+                elif short:  # (True, x): the answer depends on the value alone
+                    tag = tags.get(value)
                     if tag is None:
-                        tag = tags[key] = resolve(ScalarNode, value, event.implicit)
-            elif tag is None or tag == "!":
-                tag = resolve(ScalarNode, value, event.implicit)
-            node = LeanScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
+                        tag = tags[value] = resolve(ScalarNode, value, implicit)
+                else:
+                    tag = resolve(ScalarNode, value, implicit)
+            # LeanScalarNode's fields set here: a Python __init__ per scalar is a third of this loop
+            node = new_scalar(LeanScalarNode)
+            node.tag, node.value, node.style = tag, value, event.style
+            mark = event.start_mark
+            end = event.end_mark
+            node.start_mark = StartMark(mark.line << 125 | mark.column << 100 | mark.index << 75
+                                        | end.line << 50 | end.column << 25 | end.index)
             anchor = event.anchor
             del event
             if anchor is not None:
                 _anchor(anchors, anchor, node)
         elif cls is SequenceEndEvent or cls is MappingEndEvent:
             node = stack.pop()[0]
-            node.end_mark = event.end_mark
+            end = event.end_mark  # the end_mark setter, inlined
+            node.start_mark = StartMark(node.start_mark >> 75 << 75 | end.line << 50 | end.column << 25 | end.index)
             del event
         elif cls is SequenceStartEvent or cls is MappingStartEvent:
             tag = event.tag
+            # without path resolvers a collection's implicit tag is the resolver's default
             if cls is SequenceStartEvent:
-                if tag is None or tag == "!":
-                    tag = resolve(SequenceNode, None, event.implicit)
-                node = LeanSequenceNode(tag, [], event.start_mark, None, event.flow_style)
+                node = new_sequence(LeanSequenceNode)
+                node.tag = seq_tag if tag is None or tag == "!" else tag
             else:
-                if tag is None or tag == "!":
-                    tag = resolve(MappingNode, None, event.implicit)
-                node = LeanMappingNode(tag, [], event.start_mark, None, event.flow_style)
+                node = new_mapping(LeanMappingNode)
+                node.tag = map_tag if tag is None or tag == "!" else tag
+            node.value, node.flow_style = [], event.flow_style
+            mark = event.start_mark
+            node.start_mark = StartMark(mark.line << 125 | mark.column << 100 | mark.index << 75)
             anchor = event.anchor
             if anchor is not None:
                 _anchor(anchors, anchor, node, event.start_mark)

@@ -51,6 +51,16 @@ _CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff"
 FORBIDDEN_IN_VALUE = re.compile(f"[{_CONTROL}]")
 FORBIDDEN_IN_TEXT = re.compile(f"[{_CONTROL}\u2028\u2029]")
 _NESTING_MESSAGE = f"expected at most {MAX_DEPTH} levels of nesting, found more"
+# Bytes that only ever encode characters FORBIDDEN_IN_TEXT lets through.
+_PLAIN_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
+
+
+def _may_hold_controls(data: bytes) -> bool:
+    """False when the bytes are all printable ASCII, tab and line breaks, so
+    their text holds nothing FORBIDDEN_IN_TEXT matches: deleting those bytes
+    is one C loop, ~20x faster than the regex scanning the text of a large
+    file that, as nearly every bank file, is plain ASCII."""
+    return bool(data.translate(None, _PLAIN_ASCII))
 
 
 def loc_of(node: Node, file: str) -> Loc:
@@ -257,7 +267,8 @@ def compose_bytes(data: bytes, shown: str) -> tuple[Node | None, list[Diagnostic
         good = data[:exc.start].decode("utf-8-sig")
         where = _offset_loc(good, len(good), shown)
         return None, [Diagnostic(where, f"expected UTF-8 text, found undecodable byte 0x{data[exc.start]:02X}")]
-    controls = _control_diagnostics(text, shown) if FORBIDDEN_IN_TEXT.search(text) else []
+    controls = (_control_diagnostics(text, shown)
+                if _may_hold_controls(data) and FORBIDDEN_IN_TEXT.search(text) else [])
     if controls:
         return None, controls
     if not _Loader.__name__.startswith("C"):  # pragma: no cover - the pure-Python reader counts a BOM

@@ -178,7 +178,7 @@ class SharedLayouts:
     def __init__(self, make, maxsize: int = 8192):
         self.make, self.maxsize = make, maxsize
         self._kept: dict[tuple, object] = {}  # insertion order is recency order
-        self._alive: dict[tuple, weakref.ref] = {}  # asked for once, still in use
+        self._alive: weakref.WeakValueDictionary = weakref.WeakValueDictionary()  # asked for once, still in use
         functools.update_wrapper(self, make)
 
     def __call__(self, *args, **kwargs):
@@ -186,12 +186,10 @@ class SharedLayouts:
         kept = self._kept
         value = kept.pop(key, None)
         if value is None:
-            ref = self._alive.pop(key, None)
-            value = ref() if ref is not None else None
+            value = self._alive.pop(key, None)
             if value is None:
                 value = self.make(*args, **kwargs)
-                alive = self._alive
-                alive[key] = weakref.ref(value, lambda r, alive=alive, key=key: alive.get(key) is r and alive.pop(key))
+                self._alive[key] = value
                 return value
             if len(kept) >= self.maxsize:
                 del kept[next(iter(kept))]

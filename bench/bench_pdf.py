@@ -98,13 +98,18 @@ def quizgen_pair(questions, qset) -> int:
 
 
 def platypus_pair(questions, qset) -> int:
-    """The same paragraphs, laid out by plain platypus."""
+    """The same paragraphs, laid out by plain platypus: each paragraph of text
+    quizgen prints for a question (prompt with its points, choices with their
+    letters, the matching and ordering notes; in the key the answer summary's
+    cells, the answer, the prompt, why and the citations), as a plain
+    paragraph in the frame, without tables, boxes or blocks."""
     from reportlab.lib.pagesizes import A4
     from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-    from quizgen.render.pdf.key import answer_markup, citation_markup, prompt_markup
+    from quizgen.render.pdf.key import answer_markup, answer_text, citation_markup, prompt_markup
     from quizgen.render.pdf.page import MARGIN, context
-    from quizgen.render.pdf.worksheet import cloze_markup
+    from quizgen.render.pdf.worksheet import cloze_markup, inferred, points_markup
+    from quizgen.select import letters
 
     cx = context(bench_bank())
     st, markup = cx.st, cx.markup
@@ -114,11 +119,21 @@ def platypus_pair(questions, qset) -> int:
     for shown in variant.questions:
         q = shown.question
         text = cloze_markup(q.prompt, cx) if q.type == "cloze" else markup(q.prompt)
-        sheet.append(Paragraph(text, st.prompt, bulletText=f"{shown.number}."))
-        for choice in shown.choices:
-            sheet.append(Paragraph(markup(choice), st.choice))
-        for left, _ in q.pairs:
-            sheet.append(Paragraph(markup(left), st.choice))
+        if inferred(shown):
+            text += markup(cx.label("inferred_mark"))
+        sheet.append(Paragraph(f"{text} {points_markup(shown.points, cx)}", st.prompt, bulletText=f"{shown.number}."))
+        if q.type in ("matching", "ordering"):
+            note = cx.label("match_note" if q.type == "matching" else "order_note")
+            sheet.append(Paragraph(markup(note.replace("{count}", str(len(shown.choices)))), st.note))
+        for i, choice in enumerate(shown.choices):
+            sheet.append(Paragraph(markup(choice), st.choice, bulletText=letters(i)))
+        for i, (left, _) in enumerate(q.pairs, start=1):
+            sheet.append(Paragraph(markup(left), st.choice, bulletText=f"{i}."))
+    for shown in variant.questions:  # the key's summary of every answer comes first
+        key += [Paragraph(cx.bold(f"{shown.number}."), st.cell),
+                Paragraph(markup(answer_text(shown, cx)), st.cell), Paragraph(str(shown.points), st.cell)]
+    for shown in variant.questions:
+        q = shown.question
         key.append(Paragraph(f"<b>{answer_markup(shown, cx)}</b>", st.prompt, bulletText=f"{shown.number}."))
         key.append(Paragraph(prompt_markup(q.prompt, q.type, cx), st.quiet))
         key.append(Paragraph(f"<i>Why:</i> {markup(q.explanation)}", st.detail))

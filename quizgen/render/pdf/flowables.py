@@ -5,6 +5,7 @@ tick boxes, lines to write on, and the Name / Class / Date line."""
 from __future__ import annotations
 
 import functools
+import weakref
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -164,7 +165,47 @@ class SharedPara(Para):
         return super().split(avail_width, avail_height)
 
 
-@functools.lru_cache(maxsize=8192)
+class SharedLayouts:
+    """Like functools.lru_cache, but it holds a value for good only once its
+    key has been asked for a second time; until then it only remembers the
+    value while something else keeps it alive (a weak reference). Variants ask
+    for the same paragraphs over and over and share one object, as with
+    lru_cache; a sheet of thousands of questions asks for most of its
+    paragraphs once, and holding those laid out (every word and line) after
+    they are drawn would double its memory, and the garbage collector's
+    work, for nothing."""
+
+    def __init__(self, make, maxsize: int = 8192):
+        self.make, self.maxsize = make, maxsize
+        self._kept: dict[tuple, object] = {}  # insertion order is recency order
+        self._alive: weakref.WeakValueDictionary = weakref.WeakValueDictionary()  # asked for once, still in use
+        functools.update_wrapper(self, make)
+
+    def __call__(self, *args, **kwargs):
+        key = (args, tuple(kwargs.items())) if kwargs else args
+        kept = self._kept
+        value = kept.pop(key, None)
+        if value is None:
+            value = self._alive.pop(key, None)
+            if value is None:
+                value = self.make(*args, **kwargs)
+                self._alive[key] = value
+                return value
+            if len(kept) >= self.maxsize:
+                del kept[next(iter(kept))]
+        kept[key] = value  # most recent last
+        return value
+
+    def cache_clear(self) -> None:
+        self._kept.clear()
+        self._alive.clear()
+
+
+def _shared(make):
+    return SharedLayouts(make)
+
+
+@_shared
 def _template(text: str, style: ParagraphStyle) -> Para:
     return Para(text, style)
 
@@ -174,12 +215,12 @@ def flowing(text: str, style: ParagraphStyle) -> SharedPara:
     return SharedPara(template=_template(text, style))
 
 
-@functools.lru_cache(maxsize=8192)
+@_shared
 def para(text: str, style: ParagraphStyle, bullet: str | None = None) -> Para:
     return Para(text, style, bulletText=bullet)
 
 
-@functools.lru_cache(maxsize=8192)
+@_shared
 def boxed(text: str, style: ParagraphStyle, bullet: str | None = None, box_x: float = NUMBER_INDENT,
           box: float = BOX) -> BoxedParagraph:
     return BoxedParagraph(text, style, bullet, box_x, box)

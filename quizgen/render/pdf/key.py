@@ -4,6 +4,9 @@ answers of every variant side by side, is in grid.py."""
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
+
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from quizgen.model import CLOZE_BLANK, Bank, QuestionSet, Source
@@ -26,17 +29,20 @@ def key_pdf(variant: Variant, qset: QuestionSet, bank: Bank, timestamp: int,
     story.append(summary_table(variant, cx))
     story.append(Bookmark("explanations", cx.label("explanations"), 0))
     story.append(Paragraph(cx.bold(cx.label("explanations")), st.section))
-    for shown in variant.questions:
-        story.extend(key_entry(shown, by_id, cx))
-    used = used_sources(variant, by_id)
-    story.append(Bookmark("sources", cx.label("sources"), 0))
-    story.append(Paragraph(cx.bold(cx.label("sources")), st.section))
-    for s in used:
-        story.append(Paragraph(source_line(s, cx), st.small))
-    if qset.timeline and events:
-        story.append(Spacer(1, 8))
-        story.extend(timeline_block(events, cx, blank=False, sources=by_id))
-    return build_pdf(story, variant_meta(cx, qset.title, variant, "answer_key"), timestamp, cx)
+
+    def rest() -> Iterator[Flowable]:  # made as they are laid out (page.build_pdf)
+        for shown in variant.questions:
+            yield from key_entry(shown, by_id, cx)
+        yield Bookmark("sources", cx.label("sources"), 0)
+        yield Paragraph(cx.bold(cx.label("sources")), st.section)
+        for s in used_sources(variant, by_id):
+            yield Paragraph(source_line(s, cx), st.small)
+        if qset.timeline and events:
+            yield Spacer(1, 8)
+            yield from timeline_block(events, cx, blank=False, sources=by_id)
+
+    return build_pdf(itertools.chain(story, rest()), variant_meta(cx, qset.title, variant, "answer_key"),
+                     timestamp, cx)
 
 
 def summary_table(variant: Variant, cx: Context) -> PageTable:
@@ -46,9 +52,8 @@ def summary_table(variant: Variant, cx: Context) -> PageTable:
     st = cx.st
     head = [para(cx.bold("#"), st.cell_head), para(cx.bold(cx.label("answer")), st.cell_head),
             para(cx.bold(cx.label("points_head")), st.cell_head)]
-    rows: list[list[object]] = [[para(cx.bold(f"{shown.number}."), st.cell),
-                                 para(cx.markup(answer_text(shown, cx)), st.cell), para(str(shown.points), st.cell)]
-                                for shown in variant.questions]
+    rows = ([para(cx.bold(f"{shown.number}."), st.cell), para(cx.markup(answer_text(shown, cx)), st.cell),
+             para(str(shown.points), st.cell)] for shown in variant.questions)  # made a page at a time
     total = ["", para(cx.bold(cx.label("total")), st.cell), para(cx.bold(str(variant.total_points)), st.cell)]
     common = TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), cx.fonts.base),  # the default would be Helvetica, not embedded

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import functools
 import io
+import itertools
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from reportlab import rl_config
@@ -234,8 +236,37 @@ def _badge(canv: Canvas, fonts: Fonts, text: str) -> None:
     canv.restoreState()
 
 
-def build_pdf(story: list[Flowable], meta: Meta, timestamp: int, cx: Context) -> bytes:
-    """Lay out the story and return the PDF bytes; same input, same bytes."""
+class _Feed(list):
+    """A story made as it is laid out. reportlab's build takes flowables off
+    the front of the list it is given (``del flowables[0]``, which moves
+    every pointer behind it), so a story of N flowables made in advance costs
+    N² moves, and every parsed paragraph waits in memory for its turn. This
+    list holds only the next few, topped up from an iterator whenever build
+    asks for its length, which it does before every step; looking ahead
+    (keepWithNext) stays within them. The flowables, and so the bytes, are
+    those of the whole list."""
+
+    AHEAD = 64
+
+    def __init__(self, flowables: Iterable[Flowable]):
+        super().__init__()
+        self._more = iter(flowables)
+
+    def __len__(self):
+        n = list.__len__(self)
+        if n < self.AHEAD and self._more is not None:
+            wanted = 2 * self.AHEAD - n
+            more = list(itertools.islice(self._more, wanted))
+            if len(more) < wanted:
+                self._more = None
+            self.extend(more)
+            n += len(more)
+        return n
+
+
+def build_pdf(story: Iterable[Flowable], meta: Meta, timestamp: int, cx: Context) -> bytes:
+    """Lay out the story (a list, or an iterator that makes it as it goes)
+    and return the PDF bytes; same input, same bytes."""
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
         buf, pagesize=PAGE_SIZE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
@@ -248,7 +279,7 @@ def build_pdf(story: list[Flowable], meta: Meta, timestamp: int, cx: Context) ->
     # reportlab users in the process see the setting they chose.
     a85, rl_config.useA85 = rl_config.useA85, 0
     try:
-        doc.build(story, onFirstPage=footer, onLaterPages=footer, canvasmaker=_canvas_class(timestamp, cx.fonts))
+        doc.build(_Feed(story), onFirstPage=footer, onLaterPages=footer, canvasmaker=_canvas_class(timestamp, cx.fonts))
     finally:
         rl_config.useA85 = a85
     return buf.getvalue()

@@ -3,6 +3,9 @@ answers, explanations and quotes live in the answer key."""
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
+
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from quizgen.model import CLOZE_BLANK, TRUE_FALSE_OPTIONS, Bank, QuestionSet
@@ -25,12 +28,16 @@ def worksheet_pdf(variant: Variant, qset: QuestionSet, bank: Bank, timestamp: in
     if any(inferred(shown) for shown in variant.questions):
         story.append(Paragraph(cx.markup(cx.label("inferred_note")), cx.st.body))
     story.append(Spacer(1, 4))
-    story.extend(questions(variant, qset, cx))
-    if qset.timeline and events:
-        # Last, as a closing task: marks on a dated axis hint at the answers
-        # of date questions, so students meet it after answering them.
-        story.extend(timeline_block(events, cx, blank=True))
-    return build_pdf(story, variant_meta(cx, qset.title, variant, "worksheet"), timestamp, cx)
+
+    def rest() -> Iterator[Flowable]:  # made as they are laid out (page.build_pdf)
+        yield from questions(variant, qset, cx)
+        if qset.timeline and events:
+            # Last, as a closing task: marks on a dated axis hint at the answers
+            # of date questions, so students meet it after answering them.
+            yield from timeline_block(events, cx, blank=True)
+
+    return build_pdf(itertools.chain(story, rest()), variant_meta(cx, qset.title, variant, "worksheet"),
+                     timestamp, cx)
 
 
 def header(variant: Variant, qset: QuestionSet, cx: Context, kind: str, name_lines: bool = True) -> list[Flowable]:
@@ -102,8 +109,9 @@ def _article(source, source_id: str, cx: Context) -> str:
     return f"{outlet}: “{source.headline}”"
 
 
-def questions(variant: Variant, qset: QuestionSet, cx: Context) -> list[Flowable]:
-    out: list[Flowable] = []
+def questions(variant: Variant, qset: QuestionSet, cx: Context) -> Iterator[Flowable]:
+    """Each question's block, one at a time, under a heading per topic when
+    the set is ordered by topic."""
     sections = qset.order == "topic"
     topic = None
     for shown in variant.questions:
@@ -112,8 +120,7 @@ def questions(variant: Variant, qset: QuestionSet, cx: Context) -> list[Flowable
             topic = shown.question.topic
             name = cx.config.topic_name(topic)
             heading = [Bookmark(f"topic-{topic}", name, 0), Paragraph(cx.bold(name), cx.st.section)]
-        out.append(question_block(shown, cx, level=1 if sections else 0, before=heading))
-    return out
+        yield question_block(shown, cx, level=1 if sections else 0, before=heading)
 
 
 def true_false(cx: Context, value: str) -> str:

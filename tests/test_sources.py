@@ -175,17 +175,13 @@ def test_a_quote_with_one_word_changed_finds_its_passage(numbers, data):
     assert passage == " ".join(quote)
 
 
-def test_validate_of_the_shipped_bank_with_its_corpus_is_fast():
-    import time
-
+def test_validate_of_the_shipped_bank_with_its_corpus_finds_every_quote():
+    # how fast is measured in bench/ (bench_validate.py), never by a timed test
     if not REAL_CORPUS.is_dir():
         pytest.skip("the real corpus is not at ../shared/corpus")
-    t0 = time.perf_counter()
     result = run("validate", str(REAL_BANK), "--corpus", str(REAL_CORPUS))
-    elapsed = time.perf_counter() - t0
     assert result.exit_code == 0, result.output
     assert "quotes found verbatim" in result.output
-    assert elapsed < 1.0, elapsed
 
 
 def test_a_byte_order_mark_is_not_part_of_the_first_quote(mini_bank: Path, mini_corpus: Path):

@@ -301,12 +301,18 @@ def check_glyphs(root: str | Path, config: BankConfig | None, sources: Iterable[
             diagnostics.append(Diagnostic(loc, missing_message(ch, what, fonts), path=path))
     ascii_ok = chain.ascii_ok
     for q in questions:
-        # Most questions are plain ASCII: one pass of str.isascii (which
-        # CPython answers without reading the text) settles them; 100,000
-        # questions take a tenth of a second.
-        if ascii_ok and q.prompt.isascii() and q.explanation.isascii() and q.answer.isascii() and all(
-                t.isascii() for t in (*q.options, *q.accept, *q.items, *q.spares, *(c.quote for c in q.citations))) and all(
-                a.isascii() and b.isascii() for a, b in q.pairs):
+        # Most questions are plain ASCII, or use only characters already
+        # found printable ("→" in every matching key): one check of all their
+        # printed text at once settles them; only a question with a character
+        # not seen before is checked text by text, for the place of each.
+        texts = (q.prompt, q.explanation, q.answer, *q.options, *q.accept, *q.items, *q.spares,
+                 *(c.quote for c in q.citations), *(a + b for a, b in q.pairs))
+        if ascii_ok:
+            if "".join(texts).isascii():
+                continue
+            # printable ASCII is settled: only the texts with other characters need a look
+            texts = tuple(t for t in texts if not t.isascii())
+        if not chain.missing("".join(texts)):
             continue
         for path, text in printed(q):
             for ch in chain.missing(text):

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from quizgen.cachestore import Store, digest  # noqa: F401 (digest: load.py's whole-bank key)
 
-SCHEMA = "validate-file/1"  # bump when the entry's shape changes
+SCHEMA = "validate-file/2"  # bump when the entry's shape changes
 _ALLOWED_MODULES = ("quizgen.model", "quizgen.errors", "quizgen.dates")
 
 

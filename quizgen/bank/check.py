@@ -5,6 +5,7 @@ so one run reports every problem in every file."""
 from __future__ import annotations
 
 import difflib
+import functools
 from typing import Sequence
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -82,12 +83,13 @@ class Checker:
             self.expected(node, path, "a mapping")
             return None
         known = tuple(required) + tuple(optional)
+        accepted = _accepted(known, tuple(unadvertised))
         fields: dict[str, Node] = {}
         for key, value in node.value:
-            if not isinstance(key, ScalarNode) or key.tag not in (STR, INT, BOOL):
+            if key.tag not in _PLAIN_KEY_TAGS or not isinstance(key, ScalarNode):
                 self.expected(key, path, "a plain key")
                 continue
-            if key.value not in known and key.value not in unadvertised:
+            if key.value not in accepted:
                 self.error(key, _join(path, key.value),
                            f"expected one of the keys {', '.join(known)}; found unknown key "
                            f"'{shown(key.value, 80)}'{did_you_mean(key.value, known)}")
@@ -119,7 +121,7 @@ class Checker:
             self.expected(node, path, "a string")
             return None
         value = node.value
-        if not allow_empty and not value.strip():
+        if not allow_empty and (not value or value.isspace()):  # as `not value.strip()`, without a copy
             self.error(node, path, "expected non-empty text, found an empty string")
             return None
         return value
@@ -163,6 +165,15 @@ class Checker:
                                    f"{did_you_mean(value, choices)}")
             return None
         return value
+
+
+_PLAIN_KEY_TAGS = frozenset((STR, INT, BOOL))
+
+
+@functools.lru_cache(maxsize=256)
+def _accepted(known: tuple[str, ...], unadvertised: tuple[str, ...]) -> frozenset[str]:
+    """The keys a mapping accepts, as a set: every record's mapping asks this, with a few shapes."""
+    return frozenset(known + unadvertised)
 
 
 def _join(path: str, key: str) -> str:

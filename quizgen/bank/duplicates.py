@@ -19,6 +19,7 @@ meets and drops the others. Neither looks at explanations: they may repeat.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Iterable
@@ -49,17 +50,30 @@ def mask(text: str) -> str:
     a capital or a digit (any script with case), so "14 November 2018" and
     "Ada Lovelace" are masked alike."""
     out: list[str] = []
+    masked = _masked
     for word in _WORD.findall(unicodedata.normalize("NFKC", text)):
-        core = word.lstrip("\"'“‘([")
-        if core[:1].isupper() or core[:1].isdigit():
-            tail = re.sub(r"^.*?([^\w]*)$", r"\1", core)
-            if out and out[-1].startswith("#") and not out[-1][1:]:
-                out[-1] = "#" + tail
-            else:
-                out.append("#" + tail)
-        else:
+        m = masked(word)
+        if m is None:
             out.append(word)
+        elif out and out[-1] == "#":  # the run goes on: only its last word's tail is kept
+            out[-1] = m
+        else:
+            out.append(m)
     return " ".join(out)
+
+
+_TAIL = re.compile(r"\W*\Z")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _masked(word: str) -> str | None:
+    """"#" and the word's trailing punctuation when the word is a name, number
+    or date, else None. Per word and cached: a large bank repeats its words
+    over and over, and a regex per word was most of the near-duplicate check."""
+    core = word.lstrip("\"'“‘([")
+    if core[:1].isupper() or core[:1].isdigit():
+        return "#" + _TAIL.search(core).group()  # type: ignore[union-attr]
+    return None
 
 
 def _anchors(q: Question, facts: bool) -> set[str]:

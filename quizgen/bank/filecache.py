@@ -24,7 +24,7 @@ from pathlib import Path
 
 from quizgen.cachestore import Store, digest  # noqa: F401 (digest: load.py's whole-bank key)
 
-SCHEMA = "validate-file/1"  # bump when the entry's shape changes
+SCHEMA = "validate-file/2"  # bump when the entry's shape changes
 _ALLOWED_MODULES = ("quizgen.model", "quizgen.errors", "quizgen.dates")
 
 
@@ -68,18 +68,37 @@ class _Unpickler(pickle.Unpickler):
 
 def get(key: str):  # noqa: ANN201 - a FileResult plus support diagnostics, or None
     raw = store().get(key)
-    if raw is None:
-        return None
+    return None if raw is None else loads(raw)
+
+
+def get_raw(key: str) -> bytes | None:
+    """An entry's bytes (checked by the store, not yet unpickled), or None."""
+    return store().get(key)
+
+
+def loads(raw: bytes):  # noqa: ANN201
+    """An entry's bytes read back, None when they do not unpickle into quizgen's classes."""
     try:
         return _Unpickler(io.BytesIO(raw)).load()
     except Exception:  # anything unreadable is only a miss
         return None
 
 
+def dumps(result: object) -> bytes:
+    return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def put(key: str, result: object) -> None:
     s = store()
     if s.enabled:
-        s.put(key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        s.put(key, dumps(result))
+
+
+def put_raw(key: str, raw: bytes) -> None:
+    """put() of what dumps() made: a worker pickles its result once, for the cache and for its parent."""
+    s = store()
+    if s.enabled:
+        s.put(key, raw)
 
 
 def cached(name: str, key: str | None, compute):  # noqa: ANN001, ANN201

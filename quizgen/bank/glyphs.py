@@ -275,9 +275,12 @@ def _family(name: str, key: str, regular: str, bold: str, italic: str, bold_ital
 # -- the check ---------------------------------------------------------------------
 
 def check_glyphs(root: str | Path, config: BankConfig | None, sources: Iterable[Source],
-                 questions: Iterable[Question], sets: Iterable[QuestionSet]) -> list[Diagnostic]:
+                 questions: Iterable[Question], sets: Iterable[QuestionSet],
+                 chars: str | None = None) -> list[Diagnostic]:
     """Every printed character that no font of the bank's chain has, at the
-    place that prints it; and every font of ``fonts:`` that cannot be used."""
+    place that prints it; and every font of ``fonts:`` that cannot be used.
+    ``chars``, when given, holds every character printed_chars() finds in
+    ``questions`` (gathered file by file, with each file's records)."""
     if config is None:  # the config has errors of its own; its fonts are unknown
         return []
     chain = font_chain(root, config.fonts)
@@ -299,19 +302,38 @@ def check_glyphs(root: str | Path, config: BankConfig | None, sources: Iterable[
     for loc, path, what, text in found:
         for ch in chain.missing(text):
             diagnostics.append(Diagnostic(loc, missing_message(ch, what, fonts), path=path))
+    if chars is not None and not chain.missing(chars):
+        # no question prints a character outside these, and all of them
+        # print: the question by question look below would find nothing
+        return diagnostics
     ascii_ok = chain.ascii_ok
     for q in questions:
-        # Most questions are plain ASCII: one pass of str.isascii (which
-        # CPython answers without reading the text) settles them; 100,000
-        # questions take a tenth of a second.
-        if ascii_ok and q.prompt.isascii() and q.explanation.isascii() and q.answer.isascii() and all(
-                t.isascii() for t in (*q.options, *q.accept, *q.items, *q.spares, *(c.quote for c in q.citations))) and all(
-                a.isascii() and b.isascii() for a, b in q.pairs):
+        # Most questions are plain ASCII, or use only characters already
+        # found printable ("→" in every matching key): one check of all their
+        # printed text at once settles them; only a question with a character
+        # not seen before is checked text by text, for the place of each.
+        texts = (q.prompt, q.explanation, q.answer, *q.options, *q.accept, *q.items, *q.spares,
+                 *(c.quote for c in q.citations), *(a + b for a, b in q.pairs))
+        if ascii_ok:
+            if "".join(texts).isascii():
+                continue
+            # printable ASCII is settled: only the texts with other characters need a look
+            texts = tuple(t for t in texts if not t.isascii())
+        if not chain.missing("".join(texts)):
             continue
         for path, text in printed(q):
             for ch in chain.missing(text):
                 diagnostics.append(Diagnostic(q.loc, missing_message(ch, f"question '{q.id}'", fonts), path=path))
     return diagnostics
+
+
+def printed_chars(questions: Iterable[Question]) -> str:
+    """Every character printed() yields for these questions, each once (sorted)."""
+    seen: set[str] = set()
+    for q in questions:
+        seen.update("".join((q.prompt, q.answer, q.explanation, *q.options, *q.accept, *q.items, *q.spares,
+                             *(a + b for a, b in q.pairs), *(c.quote for c in q.citations))))
+    return "".join(sorted(seen))
 
 
 def printed(q: Question) -> Iterator[tuple[str, str]]:

@@ -15,7 +15,7 @@ from yaml.nodes import MappingNode, SequenceNode
 from quizgen.bank import records as validate
 from quizgen.bank import sourcefile
 from quizgen.bank.config import CONFIG_FILE, check_topics, load_config
-from quizgen.bank.glyphs import check_glyphs
+from quizgen.bank.glyphs import check_glyphs, printed_chars
 from quizgen.bank.check import Checker, did_you_mean
 from quizgen.bank.duplicates import check_duplicates
 from quizgen.bank.support import FileNodes, check_support
@@ -89,6 +89,10 @@ def load_sources(root: Path) -> tuple[list[Source], list[str] | None, list[Diagn
 
 
 FileResult = tuple[list[Question], list[tuple[str, Loc]], list[Diagnostic]]
+# and the characters the file's questions print (glyphs.printed_chars): the
+# glyph check of an unchanged bank then looks at one short string, not at
+# every question
+_Checked = tuple[list[Question], list[tuple[str, Loc]], list[Diagnostic], str]
 
 # Composing YAML nodes costs about 0.2 s per thousand questions even with
 # libyaml, so large banks are validated one file per process. Small banks stay
@@ -107,7 +111,17 @@ def paused_gc() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            # Everything a large load built is still young: the first
+            # collection after this would traverse all of it at once (0.5 s
+            # for 100,000 questions, to free nothing: records hold no
+            # cycles). Frozen, the collector leaves those objects alone;
+            # they are still freed when their last reference goes.
+            if gc.get_count()[0] > FREEZE_AFTER:
+                gc.freeze()
             gc.enable()
+
+
+FREEZE_AFTER = 200_000  # young objects; a small bank (every test's) is collected as usual
 
 
 def _cited_known(q: Question, known: frozenset[str]) -> bool:
@@ -123,58 +137,86 @@ def load_question_file(path: Path, source_ids: list[str] | None,
     done here while the file's nodes are at hand; then the result is also
     looked up in and stored to the validation cache (filecache.py) under
     ``context`` (filecache.context_key of the same ids and sources)."""
-    return _load_file_keyed(path, source_ids, sources, context)[0]
+    return _load_file_keyed(path, source_ids, sources, context)[0][:3]  # type: ignore[return-value]
 
 
 def _load_file_keyed(path: Path, source_ids: list[str] | None, sources: tuple[Source, ...] | None,
-                     context: str | None) -> tuple[FileResult, str | None]:
+                     context: str | None) -> tuple[_Checked, str | None]:
     """load_question_file, and the cache key of the bytes it read (None when not cached)."""
     with paused_gc():
         c = Checker(shown_path(path), source_ids=source_ids)
         data, diags = read_yaml_bytes(path, c.file)
         if data is None:
-            return ([], [], diags), None
-        key = None
-        if sources is not None and context is not None and filecache.store().enabled:
-            key = filecache.file_key(context, c.file, data)
+            return ([], [], diags, ""), None
+        key = _file_key(c.file, data, sources, context)
+        if key is not None:
             hit = filecache.get(key)
             if hit is not None:
                 return hit, key
-        node, diags = compose_bytes(data, c.file)
-        questions = validate.questions_file(c, node) if not errors_only(diags) else []
-        diags = diags + c.diagnostics
-        if sources is not None:
-            known = frozenset(s.id for s in sources)
-            files = FileNodes()
-            files.add(c.file, node, data)
-            diags += check_support([q for q in questions if _cited_known(q, known)], sources, files)
-        result = (questions, c.ids, diags)
+        result = _check_file(c, data, sources)
         if key is not None:
             filecache.put(key, result)
         return result, key
 
 
-def _load_file_keyed_args(args: tuple) -> tuple[FileResult, str | None]:
-    return _load_file_keyed(*args)
+def _file_key(shown: str, data: bytes, sources: tuple[Source, ...] | None, context: str | None) -> str | None:
+    if sources is not None and context is not None and filecache.store().enabled:
+        return filecache.file_key(context, shown, data)
+    return None
+
+
+def _check_file(c: Checker, data: bytes, sources: tuple[Source, ...] | None) -> _Checked:
+    """The records and diagnostics of one file's bytes; its nodes live only while this runs."""
+    node, diags = compose_bytes(data, c.file)
+    questions = validate.questions_file(c, node) if not errors_only(diags) else []
+    diags = diags + c.diagnostics
+    if sources is not None:
+        known = frozenset(s.id for s in sources)
+        files = FileNodes()
+        files.add(c.file, node, data)
+        diags += check_support([q for q in questions if _cited_known(q, known)], sources, files)
+    return questions, c.ids, diags, printed_chars(questions)
+
+
+def _load_file_packed(args: tuple) -> tuple[bytes, str | None]:
+    """_load_file_keyed in a worker, its result pickled once: the same bytes
+    go to the cache and back to the parent (pickling 10,000 questions twice
+    cost as much as checking them)."""
+    path, source_ids, sources, context = args
+    with paused_gc():
+        c = Checker(shown_path(path), source_ids=source_ids)
+        data, diags = read_yaml_bytes(path, c.file)
+        if data is None:
+            return filecache.dumps(([], [], diags, "")), None
+        key = _file_key(c.file, data, sources, context)
+        if key is not None:
+            raw = filecache.get_raw(key)
+            if raw is not None:
+                return raw, key
+        raw = filecache.dumps(_check_file(c, data, sources))
+        if key is not None:
+            filecache.put_raw(key, raw)
+        return raw, key
 
 
 def load_questions(paths: list[Path], source_ids: list[str] | None,
                    sources: tuple[Source, ...] | None = None) -> FileResult:
-    return _load_questions(paths, source_ids, sources)[0]
+    return _load_questions(paths, source_ids, sources)[0][:3]  # type: ignore[return-value]
 
 
 def _load_questions(paths: list[Path], source_ids: list[str] | None,
-                    sources: tuple[Source, ...] | None) -> tuple[FileResult, str | None]:
+                    sources: tuple[Source, ...] | None) -> tuple[_Checked, str | None]:
     """load_questions, and a key for the whole list of questions (the file
     keys in order; None when any file was not cached) for cross-file results."""
     context = filecache.context_key(source_ids, sources) if sources is not None else None
-    results: dict[int, tuple[FileResult, str | None]] = {}
+    results: dict[int, tuple[_Checked, str | None]] = {}
     if context is not None and filecache.store().enabled:
         # hits first, here: a bank that did not change starts no worker at all
         for i, p in enumerate(paths):
             shown = shown_path(p)
             data, _ = read_yaml_bytes(p, shown)
             key = filecache.file_key(context, shown, data) if data is not None else None
+            del data
             hit = filecache.get(key) if key is not None else None
             if hit is not None:
                 results[i] = hit, key
@@ -186,21 +228,29 @@ def _load_questions(paths: list[Path], source_ids: list[str] | None,
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(workers) as pool:
-            results.update(zip(todo, pool.map(_load_file_keyed_args, jobs, chunksize=1)))
+            # unpickled as each arrives, while the workers go on with the next files
+            for i, (raw, key) in zip(todo, pool.map(_load_file_packed, jobs, chunksize=1)):
+                result = filecache.loads(raw)
+                del raw
+                if result is None:  # pragma: no cover - only a cache entry crafted to pass its checksum
+                    result, key = _load_file_keyed(paths[i], source_ids, sources, None)
+                results[i] = result, key
     else:
         results.update(zip(todo, (_load_file_keyed(*job) for job in jobs)))
     questions: list[Question] = []
     ids: list[tuple[str, Loc]] = []
     diagnostics: list[Diagnostic] = []
     keys: list[str] = []
+    chars: set[str] = set()
     for i in range(len(paths)):  # merged in file order, so output is stable
-        (qs, seen, diags), key = results[i]
+        (qs, seen, diags, printed), key = results.pop(i)
+        chars.update(printed)
         questions.extend(qs)
         ids.extend(seen)
         diagnostics.extend(diags)
         keys.append(key or "")
     whole = None if not keys or not all(keys) else filecache.digest("questions", *keys)
-    return (questions, ids, diagnostics), whole
+    return (questions, ids, diagnostics, "".join(sorted(chars))), whole
 
 
 def load_sets(root: Path) -> tuple[list[QuestionSet], list[Diagnostic]]:
@@ -358,7 +408,7 @@ def _load_bank(root: Path, partial: bool = False) -> tuple[Bank | None, list[Dia
     paths, outside = links_outside(root, question_files(root, _corpus_inside(root, config)))
     diagnostics += outside
     # the support check of each file's questions is done with the file (and cached with it)
-    (questions, ids, diags_questions), questions_key = _load_questions(paths, source_ids, tuple(sources))
+    (questions, ids, diags_questions, chars), questions_key = _load_questions(paths, source_ids, tuple(sources))
     diagnostics += diags_questions
     sets, diags = load_sets(root)
     diagnostics += diags
@@ -372,7 +422,7 @@ def _load_bank(root: Path, partial: bool = False) -> tuple[Bank | None, list[Dia
         diagnostics += check_topics(config, [(q.topic, q.loc) for q in questions])
     if not errors_only(extras_diags):  # a fact dropped for an error would warn on every question using it
         diagnostics += check_lineage(questions, extras)
-    diagnostics += check_glyphs(root, config, sources, questions, sets)
+    diagnostics += check_glyphs(root, config, sources, questions, sets, chars)
     # Every key stated by its citations, or marked. A question citing a source
     # that failed validation was reported there: checking it again here would
     # blame each of its keys for one broken record.

@@ -4,6 +4,7 @@ problem is collected; cross-file checks (ids, source references) live in load.py
 
 from __future__ import annotations
 
+import functools
 import re
 
 from yaml.nodes import MappingNode, Node
@@ -14,6 +15,7 @@ from quizgen.model import (
     CLOZE_BLANK,
     DIFFICULTIES,
     QUESTION_TYPES,
+    QUOTED,
     TRUE_FALSE_OPTIONS,
     SUPPORT_STATUSES,
     Citation,
@@ -114,7 +116,8 @@ def question(c: Checker, node: Node, path: str) -> Question | None:
     origin = c.choice(get("origin"), f"{path}.origin", ("curated", "generated")) if "origin" in fields else "curated"
     template = text("template")
     facts = c.strings(fields["facts"], f"{path}.facts", min_len=1) if "facts" in fields else ()
-    support_mark = support_field(c, fields["support"], f"{path}.support") if "support" in fields else Support()
+    # the one default object: equal to a fresh Support(), and pickled once per file instead of once per question
+    support_mark = support_field(c, fields["support"], f"{path}.support") if "support" in fields else QUOTED
     points = c.integer(fields["points"], f"{path}.points", minimum=1) if "points" in fields else None
     if "points" in fields and points is None:
         ok = False
@@ -168,6 +171,7 @@ def _peek_type(c: Checker, node: MappingNode, path: str) -> str | None:
     return None
 
 
+@functools.cache
 def _misplaced(qtype: str | None) -> tuple[str, ...]:
     """Keys that belong to other question types: reported as misplaced, not unknown."""
     if qtype not in TYPE_KEYS:

@@ -4,11 +4,10 @@ bank, writes nothing."""
 
 from __future__ import annotations
 
-import gc
 import os
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 from yaml.nodes import MappingNode, SequenceNode
 
@@ -21,6 +20,7 @@ from quizgen.bank.duplicates import check_duplicates
 from quizgen.bank.support import FileNodes, check_support
 from quizgen.bank.balance import check_balance
 from quizgen.errors import Diagnostic, Loc, errors_only, sort_diagnostics
+from quizgen import gcpause
 from quizgen.bank import filecache
 from quizgen.bank.marks import compose_bytes, load_yaml, read_yaml_bytes
 from quizgen.model import Bank, BankConfig, Question, QuestionSet, Source
@@ -100,25 +100,12 @@ _Checked = tuple[list[Question], list[tuple[str, Loc]], list[Diagnostic], str]
 PARALLEL_BYTES = 4 * 1024 * 1024
 
 
-@contextmanager
-def paused_gc() -> Iterator[None]:
+def paused_gc() -> AbstractContextManager[None]:
     """Loading creates millions of small acyclic objects; the cyclic collector
     would rescan them all again and again (measured: 56 s instead of 21 s for
-    100,000 questions), so it waits until the bank is built."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            # Everything a large load built is still young: the first
-            # collection after this would traverse all of it at once (0.5 s
-            # for 100,000 questions, to free nothing: records hold no
-            # cycles). Frozen, the collector leaves those objects alone;
-            # they are still freed when their last reference goes.
-            if gc.get_count()[0] > FREEZE_AFTER:
-                gc.freeze()
-            gc.enable()
+    100,000 questions), so it waits until the bank is built, and what a large
+    load built is frozen (0.5 s for 100,000 questions otherwise, to free nothing)."""
+    return gcpause.paused_gc(FREEZE_AFTER)
 
 
 FREEZE_AFTER = 200_000  # young objects; a small bank (every test's) is collected as usual

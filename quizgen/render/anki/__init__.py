@@ -12,8 +12,6 @@ This module and its anki_* helpers are the only ones that import genanki.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
 import tempfile
 import time
@@ -21,6 +19,7 @@ import warnings
 from pathlib import Path
 
 from quizgen.errors import Diagnostic, Loc, QuizgenError
+from quizgen.gcpause import paused_gc
 from quizgen.ids import deck_id, deck_slug, note_guid  # noqa: F401  (deck_slug re-exported)
 from quizgen.model import Bank, Source
 from quizgen.render import RenderOptions, staged
@@ -101,7 +100,7 @@ def render(bank: Bank, stage: Stage, options: RenderOptions) -> list[Output]:
 
     # The database is built in the stage's own folder: a scratch file that goes with the stage.
     with stage.open(stage.path(f"{deck_slug(parent)}.apkg")) as fh, \
-            tempfile.TemporaryDirectory(prefix="anki-", dir=stage.folder) as scratch, _no_cycle_collection():
+            tempfile.TemporaryDirectory(prefix="anki-", dir=stage.folder) as scratch, paused_gc():
         write_package(fh, rows.decks, rows.note_types, rows, timestamp, scratch)
     written = [stage.outputs[-1]]
     build = rows.build
@@ -124,21 +123,6 @@ def render(bank: Bank, stage: Stage, options: RenderOptions) -> list[Output]:
             f"{balance(bank.questions).summary()}"
         )
     return written
-
-
-@contextlib.contextmanager
-def _no_cycle_collection():
-    """The cyclic garbage collector paused while the notes stream: they make
-    no cycles (strings and tuples, freed note by note), but the lock's states
-    pile up, and each pass of the collector would walk the whole bank held in
-    memory (a tenth of the render's time at 100,000 questions)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class _NoteRows:

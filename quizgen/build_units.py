@@ -247,12 +247,13 @@ def _pool(jobs: int, session: Session, warm: bool = False):
     lock_fd = getattr(session, "_fd", None)  # staging.Session's flock on the output folder
     try:
         context = multiprocessing.get_context("fork")
-    except ValueError:  # pragma: no cover (no fork: Windows)
-        return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
-    if warm:
-        from quizgen.build_pool import WarmPool
+    except ValueError:  # pragma: no cover (no fork: Windows; the workers warm up as they go)
+        context = multiprocessing.get_context("spawn")
+    else:
+        if warm:
+            from quizgen.build_pool import WarmPool
 
-        return WarmPool(jobs, _worker_init, (lock_fd,), warm_up)
+            return WarmPool(jobs, _worker_init, (lock_fd,), warm_up)
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init,
                                initargs=(lock_fd,))
 

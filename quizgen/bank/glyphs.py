@@ -312,8 +312,7 @@ def check_glyphs(root: str | Path, config: BankConfig | None, sources: Iterable[
         # found printable ("→" in every matching key): one check of all their
         # printed text at once settles them; only a question with a character
         # not seen before is checked text by text, for the place of each.
-        texts = (q.prompt, q.explanation, q.answer, *q.options, *q.accept, *q.items, *q.spares,
-                 *(c.quote for c in q.citations), *(a + b for a, b in q.pairs))
+        texts = printed_texts(q)
         if ascii_ok:
             if "".join(texts).isascii():
                 continue
@@ -331,9 +330,15 @@ def printed_chars(questions: Iterable[Question]) -> str:
     """Every character printed() yields for these questions, each once (sorted)."""
     seen: set[str] = set()
     for q in questions:
-        seen.update("".join((q.prompt, q.answer, q.explanation, *q.options, *q.accept, *q.items, *q.spares,
-                             *(a + b for a, b in q.pairs), *(c.quote for c in q.citations))))
+        seen.update("".join(printed_texts(q)))
     return "".join(sorted(seen))
+
+
+def printed_texts(q: Question) -> tuple[str, ...]:
+    """The texts of printed(), without their key paths (a pair's sides joined):
+    for a look at a question's characters, where the place does not matter."""
+    return (q.prompt, q.answer, q.explanation, *q.options, *q.accept, *q.items, *q.spares,
+            *(a + b for a, b in q.pairs), *(c.quote for c in q.citations))
 
 
 def printed(q: Question) -> Iterator[tuple[str, str]]:

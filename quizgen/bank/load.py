@@ -128,21 +128,26 @@ def load_question_file(path: Path, source_ids: list[str] | None,
 
 
 def _load_file_keyed(path: Path, source_ids: list[str] | None, sources: tuple[Source, ...] | None,
-                     context: str | None) -> tuple[_Checked, str | None]:
-    """load_question_file, and the cache key of the bytes it read (None when not cached)."""
+                     context: str | None, packed: bool = False) -> tuple[_Checked, str | None]:
+    """load_question_file, and the cache key of the bytes it read (None when
+    not cached). ``packed``: the result as the cache's bytes (filecache.dumps),
+    for a worker: pickled once, the same bytes go to the cache and back to the
+    parent (pickling 10,000 questions twice cost as much as checking them)."""
+    get, put, pack = ((filecache.get_raw, filecache.put_raw, filecache.dumps) if packed
+                      else (filecache.get, filecache.put, lambda result: result))
     with paused_gc():
         c = Checker(shown_path(path), source_ids=source_ids)
         data, diags = read_yaml_bytes(path, c.file)
         if data is None:
-            return ([], [], diags, ""), None
+            return pack(([], [], diags, "")), None
         key = _file_key(c.file, data, sources, context)
         if key is not None:
-            hit = filecache.get(key)
+            hit = get(key)
             if hit is not None:
                 return hit, key
-        result = _check_file(c, data, sources)
+        result = pack(_check_file(c, data, sources))
         if key is not None:
-            filecache.put(key, result)
+            put(key, result)
         return result, key
 
 
@@ -166,24 +171,8 @@ def _check_file(c: Checker, data: bytes, sources: tuple[Source, ...] | None) -> 
 
 
 def _load_file_packed(args: tuple) -> tuple[bytes, str | None]:
-    """_load_file_keyed in a worker, its result pickled once: the same bytes
-    go to the cache and back to the parent (pickling 10,000 questions twice
-    cost as much as checking them)."""
-    path, source_ids, sources, context = args
-    with paused_gc():
-        c = Checker(shown_path(path), source_ids=source_ids)
-        data, diags = read_yaml_bytes(path, c.file)
-        if data is None:
-            return filecache.dumps(([], [], diags, "")), None
-        key = _file_key(c.file, data, sources, context)
-        if key is not None:
-            raw = filecache.get_raw(key)
-            if raw is not None:
-                return raw, key
-        raw = filecache.dumps(_check_file(c, data, sources))
-        if key is not None:
-            filecache.put_raw(key, raw)
-        return raw, key
+    """_load_file_keyed in a worker, its result as the cache's bytes."""
+    return _load_file_keyed(*args, packed=True)  # type: ignore[return-value]
 
 
 def load_questions(paths: list[Path], source_ids: list[str] | None,
@@ -202,7 +191,7 @@ def _load_questions(paths: list[Path], source_ids: list[str] | None,
         for i, p in enumerate(paths):
             shown = shown_path(p)
             data, _ = read_yaml_bytes(p, shown)
-            key = filecache.file_key(context, shown, data) if data is not None else None
+            key = _file_key(shown, data, sources, context) if data is not None else None
             del data
             hit = filecache.get(key) if key is not None else None
             if hit is not None:

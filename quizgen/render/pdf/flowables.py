@@ -201,11 +201,7 @@ class SharedLayouts:
         self._alive.clear()
 
 
-def _shared(make):
-    return SharedLayouts(make)
-
-
-@_shared
+@SharedLayouts
 def _template(text: str, style: ParagraphStyle) -> Para:
     return Para(text, style)
 
@@ -215,12 +211,12 @@ def flowing(text: str, style: ParagraphStyle) -> SharedPara:
     return SharedPara(template=_template(text, style))
 
 
-@_shared
+@SharedLayouts
 def para(text: str, style: ParagraphStyle, bullet: str | None = None) -> Para:
     return Para(text, style, bulletText=bullet)
 
 
-@_shared
+@SharedLayouts
 def boxed(text: str, style: ParagraphStyle, bullet: str | None = None, box_x: float = NUMBER_INDENT,
           box: float = BOX) -> BoxedParagraph:
     return BoxedParagraph(text, style, bullet, box_x, box)

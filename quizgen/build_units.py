@@ -315,6 +315,7 @@ def warm_up() -> None:
         import quizgen.render.pdf.key  # noqa: F401
         import quizgen.render.pdf.manifest  # noqa: F401
         import quizgen.render.pdf.worksheet  # noqa: F401
+        import quizgen.select  # noqa: F401 (forked before the parent imports it: quizgen.build imports it late)
         from quizgen.render.pdf.fonts import bank_fonts
 
         bank_fonts(os.getcwd(), ())

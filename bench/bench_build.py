@@ -102,6 +102,9 @@ def main() -> None:
         shutil.copytree(args.bank, bank)
         # (a copied bank's relative corpus path may lead nowhere: then quotes go unchecked, a warning)
         env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
+        # as an installed quizgen runs: from bytecode (pip compiles it at install;
+        # with PYTHONDONTWRITEBYTECODE set, every run would compile some modules again)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         cmd = quizgen() + ["build", "--bank", str(bank)]
         best: dict[str, tuple[float, float]] = {}
 

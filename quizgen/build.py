@@ -11,12 +11,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from quizgen.bank.load import load_checked_bank
 from quizgen.errors import Diagnostic, Loc, QuizgenError
 from quizgen.model import Bank
 from quizgen.render import RENDERERS, RenderOptions, renderer
 from quizgen.staging import Committed, PartialCommit, Session, WriteError, folder_label
-from quizgen.select import deliverable
 from quizgen.writefile import build_timestamp
 
 # Used when SOURCE_DATE_EPOCH is unset, so that two builds of the same tree
@@ -47,6 +45,8 @@ class BuildFailed(QuizgenError):
 def load_or_raise(root: Path) -> tuple[Bank, list[Diagnostic]]:
     """The validated bank, its quotes checked when the corpus is there (as
     the CLI's build does), or QuizgenError with every diagnostic."""
+    from quizgen.bank.load import load_checked_bank
+
     bank, diagnostics, _report = load_checked_bank(root)
     if bank is None:
         raise QuizgenError(diagnostics)
@@ -99,6 +99,7 @@ def render_formats(bank: Bank, session: Session, formats: tuple[str, ...],
     ``staged_digests``, when given, receives each staged file's sha256;
     ``workers`` (build_units.Workers), a pool started earlier to use."""
     from quizgen.render.units import UNIT_RENDERERS
+    from quizgen.select import deliverable
 
     bank = deliverable(bank)  # the one place outputs leave out `support: outside` questions
     if "exports" in formats and not options.exports:  # none asked for by name: bank.yaml's `exports:`

@@ -62,10 +62,12 @@ def _code_digest(__version__: str) -> str:
         except Exception:  # not installed (or broken metadata): recorded as such
             version = "-"
         h.update(f"{name}={version}\0".encode())
+    from quizgen import filedigest
+
     package = Path(__file__).resolve().parent
     for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         h.update(str(path.relative_to(package)).encode() + b"\0")
-        h.update(file_sha256(path).encode())
+        h.update(filedigest.sha256(path).encode())
     return h.hexdigest()
 
 
@@ -79,8 +81,10 @@ def file_sha256(path: Path | str) -> str:
 
 def file_state(path: Path | str) -> str:
     """A file's sha256, "dir" for a folder, "missing" for nothing there."""
+    from quizgen import filedigest
+
     try:
-        return file_sha256(path)
+        return filedigest.sha256(path)  # remembered by stat when the build's cache is on
     except IsADirectoryError:
         return "dir"
     except FileNotFoundError:

@@ -91,7 +91,14 @@ def stage_units(bank, session: Session, stage: Stage, formats: tuple[str, ...], 
              for i in misses}
     cost = sum(units[i].cost for i in misses)
     if jobs > 1 and len(misses) > 1 and cost >= PARALLEL_MIN_COST:
-        results = _in_workers(tasks, min(jobs, len(misses)), session, {i: units[i].cost for i in misses}, workers)
+        shared = share_questions([units[i] for i in misses], stage.folder / SHARED_NAME)
+        for i in misses:
+            tasks[i] = (shared.ref(units[i]),) + tasks[i][1:]
+        try:
+            results = _in_workers(tasks, min(jobs, len(misses)), session, {i: units[i].cost for i in misses},
+                                  workers)
+        finally:
+            shared.remove()
     else:
         results = {}
         for i in misses:  # in order, so an error of this process shows as it did before units
@@ -135,6 +142,9 @@ def execute(task, in_process: bool = False):
     or ("error", diagnostics, messages); stores the files in the cache."""
     unit, options, folder, out_dir, key, store, clock = task
     from quizgen.render.units import run_unit
+
+    if isinstance(unit, UnitRef):
+        unit = unit.unit()
 
     messages: list = []
     options = replace(options, progress=lambda m: messages.append(("progress", m)),
@@ -192,6 +202,96 @@ def _store(unit, outputs: list[Output], messages, out_dir: Path, key: str, store
     store.put(key, pack(files, messages))
 
 
+# -- the questions, sent once --------------------------------------------------------
+
+SHARED_NAME = ".questions-for-workers.pickle"  # in the staging folder, beside the units' folders; removed after the units
+
+
+class UnitRef:
+    """A unit as a task names it: its questions as indices into the shared
+    file (SharedQuestions), not the questions themselves. Each unit carries a
+    slice of the bank and most carry all of it: pickled per task, the shipped
+    bank's 28 units came to 3.7 MB, pickled in the parent, again in the warm
+    pool's relay and unpickled in a worker; the shared file is 0.3 MB, read
+    once by each worker."""
+
+    __slots__ = ("path", "name", "kind", "indices", "qset", "part")
+
+    def __init__(self, path: str, unit, indices: tuple[int, ...]):
+        self.path = path
+        self.name, self.kind, self.qset, self.part = unit.name, unit.kind, unit.qset, unit.part
+        self.indices = indices
+
+    def __getstate__(self):
+        return tuple(getattr(self, n) for n in self.__slots__)
+
+    def __setstate__(self, state) -> None:
+        for name, value in zip(self.__slots__, state):
+            setattr(self, name, value)
+
+    def unit(self):
+        from quizgen.model import Bank
+        from quizgen.render.units import Unit
+
+        base = _read_shared(self.path)
+        questions = base.questions
+        bank = Bank(base.root, base.sources, tuple(questions[i] for i in self.indices), (), {}, base.config)
+        return Unit(self.name, self.kind, bank, self.qset, self.part)
+
+
+class SharedQuestions:
+    def __init__(self, path: Path, index: dict[int, int]):
+        self.path = path
+        self._index = index
+
+    def ref(self, unit) -> UnitRef:
+        return UnitRef(str(self.path), unit, tuple(self._index[id(q)] for q in unit.bank.questions))
+
+    def remove(self) -> None:
+        try:
+            os.unlink(self.path)
+        except OSError:
+            pass
+
+
+def share_questions(units: list, path: Path) -> SharedQuestions:
+    """Write every question the units render, once, for the workers to read
+    (units share their bank's root, sources and config: plan_units cuts them
+    from one bank)."""
+    import pickle
+
+    from quizgen.model import Bank
+
+    first = units[0].bank
+    questions: dict[int, object] = {}
+    for unit in units:
+        for q in unit.bank.questions:
+            questions.setdefault(id(q), q)
+    index = {key: n for n, key in enumerate(questions)}
+    base = Bank(first.root, first.sources, tuple(questions.values()), (), {}, first.config)
+    try:
+        with open(path, "xb") as fh:
+            pickle.dump(base, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    except OSError as exc:
+        raise WriteError(folder_label(path.parent.parent), exc) from exc
+    return SharedQuestions(path, index)
+
+
+_shared: dict[str, object] = {}  # path -> Bank: a worker reads the file at its first unit of the build
+
+
+def _read_shared(path: str):
+    bank = _shared.get(path)
+    if bank is None:
+        import pickle
+
+        with open(path, "rb") as fh:
+            bank = pickle.load(fh)
+        _shared.clear()  # one build's questions at a time
+        _shared[path] = bank
+    return bank
+
+
 # -- worker processes ----------------------------------------------------------------
 
 def _worker_init(lock_fd: int | None) -> None:
@@ -215,6 +315,7 @@ def warm_up() -> None:
         import quizgen.render.pdf.key  # noqa: F401
         import quizgen.render.pdf.manifest  # noqa: F401
         import quizgen.render.pdf.worksheet  # noqa: F401
+        import quizgen.select  # noqa: F401 (forked before the parent imports it: quizgen.build imports it late)
         from quizgen.render.pdf.fonts import bank_fonts
 
         bank_fonts(os.getcwd(), ())

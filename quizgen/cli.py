@@ -278,6 +278,10 @@ def run_renderers(bank_path: Path, out: Path, formats: tuple[str, ...], *, cache
 
         opts = default_options(progress=lambda msg: click.echo(msg, err=True), warn=warn, **options)
         store = _build_store(cache)
+        if store is not None:
+            from quizgen import filedigest
+
+            filedigest.enable()
         with output_folder(out, bank_path) as session:
             print_diagnostics(session.recovered)  # an interrupted build, finished or cleaned up
             key = hashes = workers = None
@@ -287,6 +291,7 @@ def run_renderers(bank_path: Path, out: Path, formats: tuple[str, ...], *, cache
                 key = state_key(out, bank_path, _build_signature(formats, opts))
                 record, hashes = check(store, key, bank_path, out)
                 if isinstance(record, Record):
+                    _save_digests()
                     _report_nothing_changed(out, record)
                     return
                 workers = _early_workers(record, _jobs(jobs), session, bank_path)
@@ -306,6 +311,7 @@ def run_renderers(bank_path: Path, out: Path, formats: tuple[str, ...], *, cache
                          [(str(c.output.dest), staged[c.output.dest], c.output.size) for c in files], printed)
                 except OSError:
                     pass  # no record: the next build takes the full path
+                _save_digests()
     except KeyboardInterrupt:
         if session is not None and session.commit_pending:
             click.echo(f"quizgen: interrupted while renaming files into place; the next build into "
@@ -322,11 +328,21 @@ def run_renderers(bank_path: Path, out: Path, formats: tuple[str, ...], *, cache
         click.echo("quizgen: internal error (please report it with the traceback above); "
                    "nothing was written", err=True)
         sys.exit(1)
+    finally:
+        from quizgen import filedigest
+
+        filedigest.disable()  # a library caller's next command decides again
     for c in files:
         click.echo(f"{'wrote' if c.changed else 'unchanged'} {c.output.dest} ({c.output.size:,} bytes)")
     unchanged = sum(not c.changed for c in files)
     note = f" ({unchanged} unchanged, left as they were)" if unchanged else ""
     click.echo(f"{len(files)} files from {len(bank.questions)} questions{note}")
+
+
+def _save_digests() -> None:
+    from quizgen import filedigest
+
+    filedigest.save()
 
 
 def _build_store(cache: bool):

@@ -26,7 +26,8 @@ from quizgen.render import RenderOptions, staged
 from quizgen.render.anki.lock import (LOCK_NAME, NoteState, Plan, Planner, dump_lock, guid_key, plan,  # noqa: F401
                                       question_of, read_lock)
 from quizgen.bank.balance import balance
-from quizgen.render.anki.notes import NoteContent, SourcesHtml, note_content, reversible, tag_names, text  # noqa: F401
+from quizgen.render.anki.notes import (NoteContent, SourcesHtml, note_and_flds, note_content,  # noqa: F401
+                                       reversible, tag_names, text)
 from quizgen.render.anki.notetypes import NOTE_TYPES
 from quizgen.staging import Output, Stage
 
@@ -163,13 +164,13 @@ class _NoteRows:
         total, progress = len(bank.questions), self.progress
         tags_cache: dict = {}
         for i, question in enumerate(bank.questions, start=1):
-            c = note_content(question, self.sources_html, reverse=question.id in reverse,
-                             tag_names=names, labels=labels, tags_cache=tags_cache)
+            c, flds = note_and_flds(question, self.sources_html, reverse=question.id in reverse,
+                                    tag_names=names, labels=labels, tags_cache=tags_cache)
             state = planner.add(c)
             self.cards += len(c.card_ords)
-            # guid, note type, deck, mod, id, fields, tags, card ords (positional: one per question)
+            # guid, note type, deck, mod, id, fields, tags, card ords, suspended, flds (positional: one per question)
             yield NoteRow(note_guid(guid_key(c.question_id, state.gen), namespace), type_ids[c.kind],
-                          topic_deck[c.topic], state.mod, state.id, c.fields, c.tags, c.card_ords)
+                          topic_deck[c.topic], state.mod, state.id, c.fields, c.tags, c.card_ords, False, flds)
             if progress and total >= 2 * PROGRESS_EVERY and i % PROGRESS_EVERY == 0:
                 progress(f"anki: prepared {i}/{total} notes")
         self.build = build = planner.finish()

@@ -407,6 +407,18 @@ def support_html(q: Question, labels: Mapping[str, str]) -> str:
 def note_content(q: Question, sources_html: SourcesHtml, *, reverse: bool = False,
                  tag_names: Mapping[str, str] | None = None,
                  labels: Mapping[str, str] | None = None, tags_cache: dict | None = None) -> NoteContent:
+    return note_and_flds(q, sources_html, reverse=reverse, tag_names=tag_names, labels=labels,
+                         tags_cache=tags_cache)[0]
+
+
+def note_and_flds(q: Question, sources_html: SourcesHtml, *, reverse: bool = False,
+                  tag_names: Mapping[str, str] | None = None,
+                  labels: Mapping[str, str] | None = None,
+                  tags_cache: dict | None = None) -> tuple[NoteContent, bytes]:
+    """note_content() and the note's fields as the database stores them (UTF-8,
+    joined by U+001F): the writer takes these bytes as they are, so the fields
+    are joined and encoded once per note, not once for the hash and again for
+    the database."""
     values, ords = _fields(q, reverse)
     spec = NOTE_TYPES[q.type]
     # The support reason rides in the Explanation field: a field of its own
@@ -416,7 +428,13 @@ def note_content(q: Question, sources_html: SourcesHtml, *, reverse: bool = Fals
     values["Question ID"] = text(q.id)
     fields = tuple([values.get(name, "") for name in spec.fields])
     tags = tags_for(q, tag_names, tags_cache)
+    # Each field encoded once, for the hash (joined by U+001E, between the note
+    # type and the tags) and for the database (joined by U+001F). Joining
+    # bytes copies them; joining the strs would first widen the ASCII ones to
+    # the width of the widest, then encode them all again.
+    encoded = [f.encode("utf-8") for f in fields]
     digest = hashlib.sha256(
-        "\x1e".join((spec.key, *fields, " ".join(tags))).encode("utf-8")
+        b"\x1e".join([spec.key.encode("utf-8"), *encoded, " ".join(tags).encode("utf-8")])
     ).hexdigest()[:16]
-    return NoteContent(q.id, spec.key, q.topic, fields, tags, ords, digest)
+    flds = b"\x1f".join(encoded)
+    return NoteContent(q.id, spec.key, q.topic, fields, tags, ords, digest), flds

@@ -87,6 +87,8 @@ class NoteRow(NamedTuple):
     tags: tuple[str, ...]
     card_ords: tuple[int, ...]
     suspended: bool = False  # a retired stub: its cards arrive suspended
+    # The fields as stored: UTF-8, joined by U+001F (notes.note_and_flds); None: joined here.
+    flds: bytes | None = None
 
 
 class HermeticPackage(genanki.Package):
@@ -236,7 +238,9 @@ def insert_notes(cursor, notes: Iterable[NoteRow], id_gen) -> int:
     cards after notes, or their pages would interleave with the notes' and the
     bytes would differ from one build to another of a different batch size.
     Until then a card is six integers in a flat array. Returns the note count."""
-    note_sql = "INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)"
+    # flds may come as UTF-8 bytes: CAST stores them as the TEXT a str would be
+    # (SQLite reads a blob cast to text as text in the database's encoding).
+    note_sql = "INSERT INTO notes VALUES(?,?,?,?,?,?,CAST(? AS TEXT),?,?,?,?)"
     note_rows = []
     cards = array("q")  # per card: nid did ord mod queue due
     due = 0
@@ -244,7 +248,7 @@ def insert_notes(cursor, notes: Iterable[NoteRow], id_gen) -> int:
         nid = note.id
         note_rows.append(
             (nid, note.guid, note.note_type_id, note.mod, -1, f" {' '.join(note.tags)} ",
-             "\x1f".join(note.fields), note.fields[0], 0, 0, "")
+             "\x1f".join(note.fields) if note.flds is None else note.flds, note.fields[0], 0, 0, "")
         )
         queue = -1 if note.suspended else 0
         for ord_ in note.card_ords:

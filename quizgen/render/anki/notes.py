@@ -15,7 +15,7 @@ from typing import Iterable, Mapping, NamedTuple
 
 from quizgen.bank.balance import option_order
 from quizgen.model import CLOZE_BLANK, Question, Source
-from quizgen.render.anki.notetypes import NOTE_TYPES
+from quizgen.render.anki.notetypes import COMMON_FIELDS, NOTE_TYPES
 from quizgen.render.anki.shown_quote import best_citation
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -202,41 +202,51 @@ def cloze_text(prompt: str) -> tuple[str, int]:
 
 
 def _fields(q: Question, reverse: bool = False) -> tuple[dict[str, str], tuple[int, ...]]:
-    """Type-specific fields and the card ordinals they generate."""
-    if q.type == "mcq":
+    """Type-specific fields by name and the card ordinals they generate."""
+    values, ords = _own_fields(q, reverse)
+    return dict(zip(OWN_FIELDS[q.type], values)), ords
+
+
+def _own_fields(q: Question, reverse: bool = False) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """Type-specific fields, in the note type's order (OWN_FIELDS), and the
+    card ordinals they generate. A tuple, not a dict by name: note_content
+    puts the common fields in at COMMON_AT, once per question."""
+    kind = q.type
+    if kind == "mcq":
         # Printed in the order balance.option_order gives, so the keys spread over
         # the letters; validate's skew warning judges exactly these letters.
         order = option_order(q.id, q.options)
         i = order.index(q.options.index(q.answer)) if q.answer in q.options else -1
         letter = f'<span class="qg-letter">{LETTERS[i]}</span>' if i >= 0 else ""
-        return {
-            "Prompt": text(q.prompt),
-            "Options": _lettered(tuple([q.options[j] for j in order])),
-            "Answer": letter + text(q.answer),
-        }, (0,)
-    if q.type == "true_false":
-        return {"Statement": text(q.prompt), "Answer": text(q.answer)}, (0,)
-    if q.type == "short_answer":
-        return {
-            "Prompt": text(q.prompt),
-            "Answer": text(q.answer),
-            "Also accepted": text("; ".join(q.accept)),
-            "Reverse": "y" if reverse else "",
-        }, (0, 1) if reverse else (0,)
-    if q.type == "cloze":
+        return (text(q.prompt), _lettered(tuple([q.options[j] for j in order])), letter + text(q.answer)), (0,)
+    if kind == "true_false":
+        return (text(q.prompt), text(q.answer)), (0,)
+    if kind == "short_answer":
+        return ((text(q.prompt), text(q.answer), text("; ".join(q.accept)), "y" if reverse else ""),
+                (0, 1) if reverse else (0,))
+    if kind == "cloze":
         body, blanks = cloze_text(q.prompt)
-        return {"Text": body}, tuple(range(max(blanks, 1)))
-    if q.type == "matching":
+        return (body,), tuple(range(max(blanks, 1)))
+    if kind == "matching":
         # spare options (matching nothing) sit in the right column like the
         # others; the solution lists them last against a dash (no left item)
         rights = (*(right for _, right in q.pairs), *q.spares)
         left, right, solution = _matching_html(tuple([left for left, _ in q.pairs]), rights,
                                                tuple(shuffled_order(q.id, "right", len(rights))))
-        return {"Prompt": text(q.prompt), "Left": left, "Right": right, "Solution": solution}, (0,)
-    if q.type == "ordering":
+        return (text(q.prompt), left, right, solution), (0,)
+    if kind == "ordering":
         items, solution = _ordering_html(tuple(q.items), tuple(shuffled_order(q.id, "items", len(q.items))))
-        return {"Prompt": text(q.prompt), "Items": items, "Solution": solution}, (0,)
+        return (text(q.prompt), items, solution), (0,)
     raise ValueError(f"question {q.id}: expected one of {', '.join(NOTE_TYPES)}, got type {q.type!r}")
+
+
+# Each note type's fields are its own (what _own_fields gives, in this order)
+# around the common ones, which sit together from COMMON_AT on.
+OWN_FIELDS = {kind: tuple(f for f in spec.fields if f not in COMMON_FIELDS) for kind, spec in NOTE_TYPES.items()}
+COMMON_AT = {kind: spec.fields.index(COMMON_FIELDS[0]) for kind, spec in NOTE_TYPES.items()}
+for _kind, _spec in NOTE_TYPES.items():
+    _at = COMMON_AT[_kind]
+    assert _spec.fields == (*OWN_FIELDS[_kind][:_at], *COMMON_FIELDS, *OWN_FIELDS[_kind][_at:]), _kind
 
 
 # The same pairs or items in the same shuffle give the same HTML: a bank's few
@@ -419,14 +429,17 @@ def note_and_flds(q: Question, sources_html: SourcesHtml, *, reverse: bool = Fal
     joined by U+001F): the writer takes these bytes as they are, so the fields
     are joined and encoded once per note, not once for the hash and again for
     the database."""
-    values, ords = _fields(q, reverse)
-    spec = NOTE_TYPES[q.type]
+    own, ords = _own_fields(q, reverse)
+    kind = q.type
+    spec = NOTE_TYPES[kind]
     # The support reason rides in the Explanation field: a field of its own
     # would change every note type's schema (see notetypes.py).
-    values["Explanation"] = text(q.explanation) + support_html(q, labels or {})
-    values["Sources"] = sources_html(q)
-    values["Question ID"] = text(q.id)
-    fields = tuple([values.get(name, "") for name in spec.fields])
+    explanation = text(q.explanation)
+    if q.support.status != "quoted":
+        explanation += support_html(q, labels or {})
+    common = (explanation, sources_html(q), text(q.id))  # COMMON_FIELDS
+    at = COMMON_AT[kind]
+    fields = (*own, *common) if at == len(own) else (*own[:at], *common, *own[at:])
     tags = tags_for(q, tag_names, tags_cache)
     # Each field encoded once, for the hash (joined by U+001E, between the note
     # type and the tags) and for the database (joined by U+001F). Joining

@@ -23,8 +23,8 @@ from quizgen.gcpause import paused_gc
 from quizgen.ids import deck_id, deck_slug, note_guid  # noqa: F401  (deck_slug re-exported)
 from quizgen.model import Bank, Source
 from quizgen.render import RenderOptions, staged
-from quizgen.render.anki.lock import (LOCK_NAME, NoteState, Plan, Planner, dump_lock, guid_key, plan,  # noqa: F401
-                                      question_of, read_lock)
+from quizgen.render.anki.lock import (LOCK_NAME, NoteState, Plan, Planner, dump_lock, guid_key,  # noqa: F401
+                                      load_lock, plan, question_of, read_lock)
 from quizgen.bank.balance import balance
 from quizgen.render.anki.notes import (NoteContent, SourcesHtml, note_and_flds, note_content,  # noqa: F401
                                        reversible, tag_names, text)
@@ -81,7 +81,7 @@ def render(bank: Bank, stage: Stage, options: RenderOptions) -> list[Output]:
     timestamp = int(options.timestamp)
     lock_path = Path(bank.root) / LOCK_NAME
     lock_missing = not lock_path.exists()
-    previous = read_lock(lock_path)
+    previous, previous_bytes = load_lock(lock_path)
 
     sources_html = SourcesHtml({s.id: s for s in bank.sources})
     total = len(bank.questions)
@@ -112,9 +112,12 @@ def render(bank: Bank, stage: Stage, options: RenderOptions) -> list[Output]:
 
     # Staged like the deck, and renamed into place after it: the lock must never
     # record mod times of a deck that was not written. Unchanged: not staged at all.
-    lock_bytes = dump_lock(build.lock)
-    if not lock_path.exists() or lock_path.read_bytes() != lock_bytes:
-        written.append(stage.write(lock_path, lock_bytes))
+    # A lock read as dump_lock writes it and planned to the same lock is the
+    # file as it is: no need to write it out again to see that.
+    if previous_bytes is None or build.lock != previous:
+        lock_bytes = dump_lock(build.lock)
+        if not lock_path.exists() or lock_path.read_bytes() != lock_bytes:
+            written.append(stage.write(lock_path, lock_bytes))
 
     if progress:
         progress(

@@ -339,11 +339,27 @@ def schema_change(old: NoteTypeState, spec: NoteTypeSpec, lock_path: Path) -> Di
 
 
 def read_lock(path: Path) -> Lock:
+    return load_lock(path)[0]
+
+
+def load_lock(path: Path) -> tuple[Lock, bytes | None]:
+    """The lock, and its bytes when they are exactly what dump_lock gives for
+    it (None when not, or when there is no file): a build that ends with the
+    same lock then knows the file is already right without writing it out
+    again. Such a file (every lock quizgen wrote) is read line by line by one
+    pattern, which accepts only what dump_lock writes; any other goes to the
+    JSON reader."""
     try:
         raw = Path(path).read_bytes()
     except FileNotFoundError:
-        return EMPTY
-    loc = Loc(str(path))
+        return EMPTY, None
+    lock = _read_canonical(raw)
+    if lock is not None:
+        return lock, raw
+    return _read_json(raw, Loc(str(path))), None
+
+
+def _read_json(raw: bytes, loc: Loc) -> Lock:
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -357,16 +373,7 @@ def read_lock(path: Path) -> Lock:
                               v.get("retired") is True, int(v.get("gen", 0)))
             for k, v in data.get("notes", {}).items()
         }
-        types = {
-            str(k): NoteTypeState(
-                int(v["id"]),
-                tuple(map(str, v["fields"])),
-                tuple(map(str, v["templates"])),
-                str(v["fingerprint"]),
-                int(v["mod"]),
-            )
-            for k, v in data.get("note_types", {}).items()
-        }
+        types = _type_states_of(data.get("note_types", {}))
     except (AttributeError, KeyError, TypeError, ValueError) as exc:
         raise QuizgenError(
             [Diagnostic(loc, f"expected notes with hash and mod, note types with id, fields, "
@@ -375,31 +382,95 @@ def read_lock(path: Path) -> Lock:
     return Lock(notes, types)
 
 
+def _type_states_of(data: dict) -> dict[str, NoteTypeState]:
+    return {
+        str(k): NoteTypeState(
+            int(v["id"]),
+            tuple(map(str, v["fields"])),
+            tuple(map(str, v["templates"])),
+            str(v["fingerprint"]),
+            int(v["mod"]),
+        )
+        for k, v in data.items()
+    }
+
+
 def dump_lock(lock: Lock) -> bytes:
     """Sorted, one entry per line, so a rebuild that changes one question changes
     one line of the diff."""
-
-    def line(key: str, value: dict) -> str:
-        return f"    {json.dumps(key, ensure_ascii=False)}: {json.dumps(value, ensure_ascii=False, sort_keys=True)}"
-
-    types = [
-        line(k, {"id": s.id, "fields": list(s.fields), "templates": list(s.templates),
-                 "fingerprint": s.fingerprint, "mod": s.mod})
-        for k, s in sorted(lock.note_types.items())
-    ]
-    # The same JSON as line() gives, formatted directly: a big bank has one per question.
+    # The same JSON as json.dumps(..., sort_keys=True) gives, formatted directly: a big bank has one per question.
     # Sorted by key alone (keys are unique): strings compare faster than (key, state) pairs.
     states = lock.notes
     notes = [f"    {json_str(k)}: {states[k].as_json()}" for k in sorted(states)]
+    return (_HEAD + _types_block(lock.note_types) + _NOTES + _block(notes) + _TAIL).encode("utf-8")
 
-    def block(rows: list[str]) -> str:
-        return "{\n" + ",\n".join(rows) + "\n  }" if rows else "{}"
 
-    text = (
-        "{\n"
-        f'  "format": "{FORMAT}",\n'
-        f'  "note_types": {block(types)},\n'
-        f'  "notes": {block(notes)}\n'
-        "}\n"
-    )
-    return text.encode("utf-8")
+_HEAD = f'{{\n  "format": "{FORMAT}",\n  "note_types": '
+_NOTES = ',\n  "notes": '
+_TAIL = "\n}\n"
+
+
+def _block(rows: list[str]) -> str:
+    return "{\n" + ",\n".join(rows) + "\n  }" if rows else "{}"
+
+
+def _types_block(note_types: Mapping[str, NoteTypeState]) -> str:
+    def line(key: str, value: dict) -> str:
+        return f"    {json.dumps(key, ensure_ascii=False)}: {json.dumps(value, ensure_ascii=False, sort_keys=True)}"
+
+    return _block([
+        line(k, {"id": s.id, "fields": list(s.fields), "templates": list(s.templates),
+                 "fingerprint": s.fingerprint, "mod": s.mod})
+        for k, s in sorted(note_types.items())
+    ])
+
+
+# One note's line exactly as NoteState.as_json and json_str write it, and no
+# other: strings that need no escape (a key may be any text json_str leaves
+# as it is; hash and type, ASCII), integers without leading zeros, "gen" only
+# when not 0, "retired" only when true. A line that is anything else (spaced
+# differently, escaped, hand-edited) does not match, and the JSON reader reads
+# the file. A literal newline is never inside a JSON string, so a match is one line.
+_NOTE_LINE = re.compile(
+    r'^    "([^"\\\x00-\x1f]*)": \{"hash": "([ !#-\[\]-~]*)", "id": (-?(?:0|[1-9][0-9]*)), '
+    r'"mod": (-?(?:0|[1-9][0-9]*))(?:, "gen": (-?[1-9][0-9]*))?(, "retired": true)?, '
+    r'"type": "([ !#-\[\]-~]*)"\},?$',
+    re.MULTILINE,
+)
+
+
+def _read_canonical(raw: bytes) -> Lock | None:
+    """The lock in ``raw`` when raw is what dump_lock writes for it, else None."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if not text.startswith(_HEAD) or not text.endswith(_TAIL):
+        return None
+    cut = text.find(_NOTES, len(_HEAD))  # the first: inside a JSON string a newline is escaped
+    if cut < 0:
+        return None
+    types_text, notes_text = text[len(_HEAD):cut], text[cut + len(_NOTES):-len(_TAIL)]
+    try:
+        types = _type_states_of(json.loads(types_text))
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
+    if _types_block(types) != types_text:
+        return None
+    if notes_text == "{}":
+        return Lock({}, types)
+    if not (notes_text.startswith("{\n") and notes_text.endswith("\n  }")):
+        return None
+    body = notes_text[2:-4]
+    rows = _NOTE_LINE.findall(body)
+    # Every line matched (matches are whole lines, one per line at most), every
+    # line but the last ends with a comma, the last does not.
+    newlines = body.count("\n")
+    if len(rows) != newlines + 1 or body.count(",\n") != newlines or body.endswith(","):
+        return None
+    keys = [row[0] for row in rows]
+    if any(a >= b for a, b in zip(keys, keys[1:])):  # sorted and unique, as dump_lock writes them
+        return None
+    notes = {k: NoteState(h, int(mod), int(id_), kind, retired != "", int(gen) if gen else 0)
+             for k, h, id_, mod, gen, retired, kind in rows}
+    return Lock(notes, types)

@@ -166,14 +166,17 @@ class _NoteRows:
         labels = {s: bank.config.label(f"support_{s}") for s in ("inferred", "outside")}
         total, progress = len(bank.questions), self.progress
         tags_cache: dict = {}
+        new_row = tuple.__new__
         for i, question in enumerate(bank.questions, start=1):
             c, flds = note_and_flds(question, self.sources_html, reverse=question.id in reverse,
                                     tag_names=names, labels=labels, tags_cache=tags_cache)
             state = planner.add(c)
             self.cards += len(c.card_ords)
-            # guid, note type, deck, mod, id, fields, tags, card ords, suspended, flds (positional: one per question)
-            yield NoteRow(note_guid(guid_key(c.question_id, state.gen), namespace), type_ids[c.kind],
-                          topic_deck[c.topic], state.mod, state.id, c.fields, c.tags, c.card_ords, False, flds)
+            # guid, note type, deck, mod, id, fields, tags, card ords, suspended, flds: a NoteRow
+            # made as the tuple it is (NamedTuple's own __new__ is a Python call, one per question)
+            yield new_row(NoteRow, (note_guid(guid_key(c.question_id, state.gen), namespace), type_ids[c.kind],
+                                    topic_deck[c.topic], state.mod, state.id, c.fields, c.tags, c.card_ords,
+                                    False, flds))
             if progress and total >= 2 * PROGRESS_EVERY and i % PROGRESS_EVERY == 0:
                 progress(f"anki: prepared {i}/{total} notes")
         self.build = build = planner.finish()

@@ -81,7 +81,7 @@ def render(bank: Bank, stage: Stage, options: RenderOptions) -> list[Output]:
     timestamp = int(options.timestamp)
     lock_path = Path(bank.root) / LOCK_NAME
     lock_missing = not lock_path.exists()
-    previous, previous_bytes = load_lock(lock_path)
+    previous, lock_canonical = load_lock(lock_path)
 
     sources_html = SourcesHtml({s.id: s for s in bank.sources})
     total = len(bank.questions)
@@ -114,7 +114,7 @@ def render(bank: Bank, stage: Stage, options: RenderOptions) -> list[Output]:
     # record mod times of a deck that was not written. Unchanged: not staged at all.
     # A lock read as dump_lock writes it and planned to the same lock is the
     # file as it is: no need to write it out again to see that.
-    if previous_bytes is None or build.lock != previous:
+    if not lock_canonical or build.lock != previous:
         lock_bytes = dump_lock(build.lock)
         if not lock_path.exists() or lock_path.read_bytes() != lock_bytes:
             written.append(stage.write(lock_path, lock_bytes))

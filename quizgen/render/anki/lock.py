@@ -342,9 +342,9 @@ def read_lock(path: Path) -> Lock:
     return load_lock(path)[0]
 
 
-def load_lock(path: Path) -> tuple[Lock, bytes | None]:
-    """The lock, and its bytes when they are exactly what dump_lock gives for
-    it (None when not, or when there is no file): a build that ends with the
+def load_lock(path: Path) -> tuple[Lock, bool]:
+    """The lock, and whether the file is exactly what dump_lock gives for it
+    (False when not, or when there is no file): a build that ends with the
     same lock then knows the file is already right without writing it out
     again. Such a file (every lock quizgen wrote) is read line by line by one
     pattern, which accepts only what dump_lock writes; any other goes to the
@@ -352,11 +352,11 @@ def load_lock(path: Path) -> tuple[Lock, bytes | None]:
     try:
         raw = Path(path).read_bytes()
     except FileNotFoundError:
-        return EMPTY, None
+        return EMPTY, False
     lock = _read_canonical(raw)
     if lock is not None:
-        return lock, raw
-    return _read_json(raw, Loc(str(path))), None
+        return lock, True
+    return _read_json(raw, Loc(str(path))), False
 
 
 def _read_json(raw: bytes, loc: Loc) -> Lock:
@@ -450,23 +450,25 @@ def _read_canonical(raw: bytes) -> Lock | None:
     cut = text.find(_NOTES, len(_HEAD))  # the first: inside a JSON string a newline is escaped
     if cut < 0:
         return None
-    types_text, notes_text = text[len(_HEAD):cut], text[cut + len(_NOTES):-len(_TAIL)]
+    types_text = text[len(_HEAD):cut]
     try:
         types = _type_states_of(json.loads(types_text))
     except (AttributeError, KeyError, TypeError, ValueError):
         return None
     if _types_block(types) != types_text:
         return None
-    if notes_text == "{}":
+    # The notes block, read in place: a big bank's is megabytes, not to be copied.
+    start, end = cut + len(_NOTES), len(text) - len(_TAIL)
+    if end - start == 2 and text.startswith("{}", start):
         return Lock({}, types)
-    if not (notes_text.startswith("{\n") and notes_text.endswith("\n  }")):
+    if not (text.startswith("{\n", start) and text.endswith("\n  }", start, end)):
         return None
-    body = notes_text[2:-4]
-    rows = _NOTE_LINE.findall(body)
+    start, end = start + 2, end - 4
+    rows = _NOTE_LINE.findall(text, start, end)
     # Every line matched (matches are whole lines, one per line at most), every
     # line but the last ends with a comma, the last does not.
-    newlines = body.count("\n")
-    if len(rows) != newlines + 1 or body.count(",\n") != newlines or body.endswith(","):
+    newlines = text.count("\n", start, end)
+    if len(rows) != newlines + 1 or text.count(",\n", start, end) != newlines or text.endswith(",", start, end):
         return None
     keys = [row[0] for row in rows]
     if any(a >= b for a, b in zip(keys, keys[1:])):  # sorted and unique, as dump_lock writes them

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -305,8 +306,8 @@ def reversible(questions: Iterable[Question]) -> frozenset[str]:
     the answer is informative and no other note in the deck has it as an
     answer, accepted form, option or matching side."""
     questions = list(questions)
-    seen: Counter = Counter()
     keys_of: dict[tuple, set[str]] = {}  # questions share their cues (options, True/False): keyed once each
+    cue_keys = []  # each question's set of keys (shared sets), counted in one pass at the end
     for q in questions:
         signature = (q.answer, q.accept, q.options, q.pairs)
         keys = keys_of.get(signature)
@@ -315,7 +316,9 @@ def reversible(questions: Iterable[Question]) -> frozenset[str]:
                 keys_of.clear()
             cues = {q.answer, *q.accept, *q.options, *(r for _, r in q.pairs), *(l for l, _ in q.pairs)}
             keys = keys_of[signature] = {_answer_key(c) for c in cues if c}
-        seen.update(keys)
+        cue_keys.append(keys)
+    seen = Counter(itertools.chain.from_iterable(cue_keys))
+    del cue_keys
     out = set()
     for q in questions:
         if q.type != "short_answer" or not informative(q.answer):
@@ -363,8 +366,11 @@ def tag_names(questions: Iterable[Question]) -> dict[str, str]:
     """Each free tag of the bank -> the one spelling the deck uses for it:
     near-duplicates ("meeting" and "meetings") share the most used spelling
     (then the shortest, then the first in sort order)."""
-    raw = {t for q in questions for t in q.tags}
-    uses: Counter = Counter(tag_word(t) for q in questions for t in q.tags)
+    # Counted as written first, in one pass; then each distinct tag is spelt once.
+    raw = Counter(itertools.chain.from_iterable(q.tags for q in questions))
+    uses: Counter = Counter()
+    for t, n in raw.items():
+        uses[tag_word(t)] += n
     groups: dict[str, set[str]] = {}
     for word in uses:
         groups.setdefault(_near_key(word), set()).add(word)

@@ -81,6 +81,8 @@ def shuffled_order(question_id: str, salt: str, n: int) -> list[int]:
     return order
 
 
+# The shown citation's block around its header and quote, as bytes.
+_CITE, _QUOTE, _CITE_END = b'<div class="qg-cite">', b'<blockquote class="qg-quote">', b"</blockquote></div>"
 MORE_CACHE = 4096  # folded-citation blocks kept: enough for the ones a bank repeats, flat memory at any size
 
 
@@ -92,7 +94,8 @@ class SourcesHtml:
         self._sources = sources
         self._heads: dict[str, str] = {}
         self._folded: dict = {}  # for best_citation: each source's folded text, once per build
-        self._more: dict[tuple, str] = {}  # (shown source, *other citations) -> their folded HTML
+        self._more: dict[tuple, tuple[str, bytes]] = {}  # (shown source, *other citations) -> their folded HTML
+        self._heads_utf8: dict[str, bytes] = {}
 
     def head(self, source_id: str) -> str:
         head = self._heads.get(source_id)
@@ -118,15 +121,25 @@ class SourcesHtml:
     def __call__(self, question: Question) -> str:
         """One citation shown, the one whose quote states the key; the others
         folded in a <details> element, one block per article."""
+        return self.field(question)[0]
+
+    def field(self, question: Question) -> tuple[str, bytes]:
+        """The field as __call__ gives it, and its UTF-8 bytes: made from the
+        bytes of the parts questions share (the header, the folded quotes),
+        each encoded once, so only the shown quote is encoded per question."""
         cites = question.citations
         if not cites:
-            return ""
+            return "", b""
         best = best_citation(question, self._sources, self._folded) if len(cites) > 1 else 0
         shown = cites[best]
         head = self._heads.get(shown.source) or self.head(shown.source)
-        html = f'<div class="qg-cite">{head}<blockquote class="qg-quote">{text(shown.quote)}</blockquote></div>'
+        head_utf8 = self._heads_utf8.get(head)
+        if head_utf8 is None:
+            head_utf8 = self._heads_utf8[head] = head.encode()
+        quote = text(shown.quote)
+        html = f'<div class="qg-cite">{head}<blockquote class="qg-quote">{quote}</blockquote></div>'
         if len(cites) == 1:
-            return html
+            return html, b"".join((_CITE, head_utf8, _QUOTE, quote.encode(), _CITE_END))
         # The folded part depends only on the shown source and the other
         # citations, which many questions share (a second, general quote).
         if len(cites) == 2:  # the common case, without the generator
@@ -138,8 +151,9 @@ class SourcesHtml:
         if more is None:
             if len(self._more) >= MORE_CACHE:
                 self._more.clear()
-            more = self._more[key] = self._more_html(shown.source, key[1:])
-        return html + more
+            folded = self._more_html(shown.source, key[1:])
+            more = self._more[key] = (folded, folded.encode())
+        return html + more[0], b"".join((_CITE, head_utf8, _QUOTE, quote.encode(), _CITE_END, more[1]))
 
     def _more_html(self, first: str, others: tuple[tuple[str, str], ...]) -> str:
         rest: dict[str, list[str]] = {}
@@ -443,15 +457,22 @@ def note_and_flds(q: Question, sources_html: SourcesHtml, *, reverse: bool = Fal
     explanation = text(q.explanation)
     if q.support.status != "quoted":
         explanation += support_html(q, labels or {})
-    common = (explanation, sources_html(q), text(q.id))  # COMMON_FIELDS
+    sources, sources_utf8 = sources_html.field(q)
+    qid = text(q.id)
     at = COMMON_AT[kind]
-    fields = (*own, *common) if at == len(own) else (*own[:at], *common, *own[at:])
-    tags = tags_for(q, tag_names, tags_cache)
     # Each field encoded once, for the hash (joined by U+001E, between the note
     # type and the tags) and for the database (joined by U+001F). Joining
     # bytes copies them; joining the strs would first widen the ASCII ones to
-    # the width of the widest, then encode them all again.
-    encoded = [f.encode("utf-8") for f in fields]
+    # the width of the widest, then encode them all again. The Sources field
+    # comes with its bytes (SourcesHtml.field).
+    common = (explanation.encode(), sources_utf8, qid.encode())  # COMMON_FIELDS
+    if at == len(own):
+        fields = (*own, explanation, sources, qid)
+        encoded = [*[f.encode() for f in own], *common]
+    else:
+        fields = (*own[:at], explanation, sources, qid, *own[at:])
+        encoded = [*[f.encode() for f in own[:at]], *common, *[f.encode() for f in own[at:]]]
+    tags = tags_for(q, tag_names, tags_cache)
     digest = hashlib.sha256(
         b"\x1e".join([spec.key.encode("utf-8"), *encoded, " ".join(tags).encode("utf-8")])
     ).hexdigest()[:16]

@@ -104,3 +104,20 @@ def test_the_fast_reader_agrees_with_the_json_reader_on_any_dumped_lock(notes):
     assert fast is None or fast == slow
     if fast is not None:
         assert dump_lock(fast) == raw
+
+
+_key = st.one_of(st.from_regex(r"[a-z0-9._~-]{1,12}", fullmatch=True), _text)
+_kind = st.one_of(st.sampled_from(("mcq", "cloze", "true_false")), _text)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(notes=st.dictionaries(_key, st.builds(NoteState, hash=_state.map(lambda s: s.hash), mod=st.integers(0, 2**42),
+                                              id=st.integers(0, 2**42), kind=_kind, retired=st.booleans(),
+                                              gen=st.integers(0, 2)), max_size=8))
+def test_dump_lock_writes_each_note_as_as_json_does(notes):
+    from quizgen.render.anki.lock import json_str
+
+    text = dump_lock(Lock(notes, {})).decode()
+    expected = [f"    {json_str(k)}: {notes[k].as_json()}" for k in sorted(notes)]
+    body = text.split('"notes": ', 1)[1]
+    assert body == ("{\n" + ",\n".join(expected) + "\n  }\n}\n" if expected else "{}\n}\n")

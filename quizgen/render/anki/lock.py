@@ -64,6 +64,7 @@ class NoteState(NamedTuple):
         return out + f', "type": {kind}}}'
 
 
+_new_state = tuple.__new__  # NoteState's own __new__ is a Python call: one per new note
 _KIND_JSON: dict[str, str] = {}  # a note type key as JSON: a handful of keys, one per note
 
 
@@ -175,12 +176,18 @@ class Planner:
 
     def add(self, note: NoteContent) -> NoteState:
         """The state (id, mod time, generation) this build gives the note."""
-        base, next_id = self.base, self.next_id
         old = self.previous.notes.get(note.question_id)
-        if old is not None and not old.retired and old.hash == note.hash and old.kind == note.kind and old.id:
+        if old is None:  # a new note (every note of a first build): the next id, the build's mod time
+            state = _new_state(NoteState, (note.hash, self.base, self.next_id, note.kind, False, 0))
+            self.next_id += 1
+            self.new += 1
+            self.note_states[note.question_id] = state
+            return state
+        base, next_id = self.base, self.next_id
+        if not old.retired and old.hash == note.hash and old.kind == note.kind and old.id:
             state = old
             self.unchanged += 1
-        elif old is not None and old.kind and old.kind != note.kind:
+        elif old.kind and old.kind != note.kind:
             # Anki skips an incoming note whose GUID it has under another note
             # type ("conflicting"): the question becomes a new note under a new
             # GUID, and the old one is retired like a removed question.
@@ -194,14 +201,10 @@ class Planner:
             if not old.retired:
                 self.warnings.append(type_change(note.question_id, old.kind, note.kind, self.lock_path))
         else:
-            note_id = old.id if old is not None and old.id else next_id
+            note_id = old.id or next_id
             next_id = max(next_id, note_id + 1)
-            state = NoteState(note.hash, next_mod(old.mod if old else None, base), note_id, note.kind,
-                              gen=old.gen if old else 0)
-            if old is None:
-                self.new += 1
-            else:
-                self.changed += 1
+            state = NoteState(note.hash, next_mod(old.mod, base), note_id, note.kind, gen=old.gen)
+            self.changed += 1
         self.next_id = next_id
         self.note_states[note.question_id] = state
         return state

@@ -261,7 +261,9 @@ OWN_FIELDS = {kind: tuple(f for f in spec.fields if f not in COMMON_FIELDS) for 
 COMMON_AT = {kind: spec.fields.index(COMMON_FIELDS[0]) for kind, spec in NOTE_TYPES.items()}
 for _kind, _spec in NOTE_TYPES.items():
     _at = COMMON_AT[_kind]
-    assert _spec.fields == (*OWN_FIELDS[_kind][:_at], *COMMON_FIELDS, *OWN_FIELDS[_kind][_at:]), _kind
+    if _spec.fields != (*OWN_FIELDS[_kind][:_at], *COMMON_FIELDS, *OWN_FIELDS[_kind][_at:]):
+        raise AssertionError(f"note type {_kind}: the common fields {COMMON_FIELDS} must sit together")
+del _kind, _spec, _at
 
 
 # The same pairs or items in the same shuffle give the same HTML: a bank's few

@@ -56,14 +56,17 @@ def _edits():
         "indented by json.dumps": json.dumps(json.loads(raw), indent=2, ensure_ascii=False) + "\n",
         "no final newline": raw.rstrip("\n"),
         "unsorted notes": "\n".join(swapped),
-        "a zero gen written out": raw.replace('"mod": 1700000000, "type": "mcq"}', '"mod": 1700000000, "gen": 0, "type": "mcq"}', 1),
-        "retired false written out": raw.replace('"id": 1700000000001, "mod": 1700000000,', '"id": 1700000000001, "mod": 1700000000, "retired": false,', 1),
+        "a zero gen written out": raw.replace('"mod": 1700000000, "type": "mcq"}',
+                                              '"mod": 1700000000, "gen": 0, "type": "mcq"}', 1),
+        "retired false written out": raw.replace('"mod": 1700000000, "type": "mcq"}',
+                                                 '"mod": 1700000000, "retired": false, "type": "mcq"}', 1),
         "an escaped key": raw.replace('"b.é-3"', '"b.\\u00e9-3"'),
         "a leading zero": raw.replace('"id": 1700000000001', '"id": 01700000000001'),
         "an escaped hash": raw.replace('"0123456789abcdef", "id"', '"0123456789abcde\\u0066", "id"'),
         "a missing comma": raw.replace("},\n    \"a-2\"", "}\n    \"a-2\"", 1),
         "a comma after the last note": raw.replace('"type": ""}\n', '"type": ""},\n'),
-        "a duplicated note": raw.replace('    "a-2": ', '    "a-1": {"hash": "x", "id": 1, "mod": 1, "type": "mcq"},\n    "a-2": '),
+        "a duplicated note": raw.replace('    "a-2": ',
+                                         '    "a-1": {"hash": "x", "id": 1, "mod": 1, "type": "mcq"},\n    "a-2": '),
         "types spaced otherwise": raw.replace('"fields": ["Text", "Explanation"]', '"fields": ["Text","Explanation"]'),
         "an extra note field": raw.replace('"type": ""}', '"type": "", "x": 1}'),
         "the older format": raw.replace(FORMAT, "quizgen-anki-lock/1"),
@@ -73,6 +76,7 @@ def _edits():
 @pytest.mark.parametrize("name", sorted(_edits()))
 def test_anything_else_goes_to_the_json_reader(tmp_path, name):
     raw = _edits()[name].encode()
+    assert raw != dump_lock(LOCK)  # the edit took
     assert _read_canonical(raw) is None
     try:
         expected = _read_json(raw, Loc("x"))

@@ -266,12 +266,14 @@ def insert_notes(cursor, notes: Iterable[NoteRow], id_gen) -> int:
     # Card: id nid did ord mod usn type queue due ivl factor reps lapses left odue odid flags data.
     # due is the new-card position, so new cards come up in bank order. The
     # rows are zipped from the array's columns, a tuple each without a Python
-    # step per card.
+    # step per card; the columns are strided views of the array, not copies.
     count = len(cards) // 6
+    column = memoryview(cards)
     zero, minus_one = itertools.repeat(0), itertools.repeat(-1)
     cursor.executemany(
         "INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        zip(itertools.islice(id_gen, count), cards[0::6], cards[1::6], cards[2::6], cards[3::6], minus_one, zero,
-            cards[4::6], cards[5::6], zero, zero, zero, zero, zero, zero, zero, zero, itertools.repeat("")),
+        zip(itertools.islice(id_gen, count), column[0::6], column[1::6], column[2::6], column[3::6], minus_one, zero,
+            column[4::6], column[5::6], zero, zero, zero, zero, zero, zero, zero, zero, itertools.repeat("")),
     )
+    column.release()
     return due

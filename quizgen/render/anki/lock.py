@@ -488,6 +488,7 @@ def _read_canonical(raw: bytes) -> Lock | None:
     keys = [row[0] for row in rows]
     if any(a >= b for a, b in zip(keys, keys[1:])):  # sorted and unique, as dump_lock writes them
         return None
-    notes = {k: NoteState(h, int(mod), int(id_), kind, retired != "", int(gen) if gen else 0)
+    make = _new_state
+    notes = {k: make(NoteState, (h, int(mod), int(id_), kind, retired != "", int(gen) if gen else 0))
              for k, h, id_, mod, gen, retired, kind in rows}
     return Lock(notes, types)

@@ -59,14 +59,28 @@ def note_guid(question_id: str, namespace: str = "") -> str:
     namespace and the question id alone. The empty namespace gives the GUIDs
     of decks built before namespaces existed, so their review history stays."""
     name = f"{namespace}\x1f{question_id}" if namespace else question_id
-    value = int.from_bytes(_digest("note", name)[:8], "big")
-    digits = []
-    while True:
-        value, rem = divmod(value, len(_BASE91))
-        digits.append(_BASE91[rem])
-        if value == 0:
-            break
-    return "".join(reversed(digits))
+    return base91(int.from_bytes(_digest("note", name)[:8], "big"))
+
+
+# Every two-digit group, so a 64-bit value takes five divisions, not ten (a big
+# bank makes one GUID per question).
+_PAIRS = tuple(a + b for a in _BASE91 for b in _BASE91)
+_PAIR = len(_PAIRS)
+
+
+def base91(value: int) -> str:
+    """A non-negative integer in _BASE91's digits, most significant first,
+    without leading zeros ("a" for 0)."""
+    if value < len(_BASE91):
+        return _BASE91[value]
+    groups = []
+    while value >= _PAIR:
+        value, rem = divmod(value, _PAIR)
+        groups.append(_PAIRS[rem])
+    # The leading group: two digits, or one when it is below 91 (never 0 here:
+    # the loop leaves a quotient of at least 1).
+    groups.append(_PAIRS[value] if value >= len(_BASE91) else _BASE91[value])
+    return "".join(reversed(groups))
 
 
 def deck_slug(name: str) -> str:

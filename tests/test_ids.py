@@ -53,3 +53,27 @@ def test_note_type_id_follows_the_schema_not_the_display_name():
     assert note_type_id("mcq", MCQ_FIELDS, ("Multiple choice", "Reverse")) != base
     assert note_type_id("mcq", MCQ_FIELDS[:-1], (MCQ_FIELDS[-1], "Multiple choice")) != base
     assert note_type_id("true_false", MCQ_FIELDS, ("Multiple choice",)) != base
+
+
+def _base91_digit_by_digit(value: int) -> str:
+    # The definition: one digit per division, as note_guid first wrote it.
+    from quizgen.ids import _BASE91
+
+    digits = []
+    while True:
+        value, rem = divmod(value, len(_BASE91))
+        digits.append(_BASE91[rem])
+        if value == 0:
+            break
+    return "".join(reversed(digits))
+
+
+def test_base91_by_digit_pairs_gives_the_digits_one_at_a_time_gives():
+    import random
+
+    from quizgen.ids import base91
+
+    rng = random.Random(15)
+    edges = [0, 1, 90, 91, 92, 8280, 8281, 8282, 91**3 - 1, 91**3, 91**4, 2**64 - 1, 2**63]
+    for value in edges + [rng.getrandbits(rng.choice((8, 16, 32, 64))) for _ in range(20_000)]:
+        assert base91(value) == _base91_digit_by_digit(value), value

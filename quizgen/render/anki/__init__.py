@@ -23,10 +23,11 @@ from quizgen.gcpause import paused_gc
 from quizgen.ids import deck_id, deck_slug, note_guid  # noqa: F401  (deck_slug re-exported)
 from quizgen.model import Bank, Source
 from quizgen.render import RenderOptions, staged
-from quizgen.render.anki.lock import (LOCK_NAME, NoteState, Plan, Planner, dump_lock, guid_key, plan,  # noqa: F401
-                                      question_of, read_lock)
+from quizgen.render.anki.lock import (LOCK_NAME, NoteState, Plan, Planner, dump_lock, guid_key,  # noqa: F401
+                                      load_lock, plan, question_of, read_lock)
 from quizgen.bank.balance import balance
-from quizgen.render.anki.notes import NoteContent, SourcesHtml, note_content, reversible, tag_names, text  # noqa: F401
+from quizgen.render.anki.notes import (NoteContent, SourcesHtml, note_and_flds, note_content,  # noqa: F401
+                                       reversible, tag_names, text)
 from quizgen.render.anki.notetypes import NOTE_TYPES
 from quizgen.staging import Output, Stage
 
@@ -80,7 +81,7 @@ def render(bank: Bank, stage: Stage, options: RenderOptions) -> list[Output]:
     timestamp = int(options.timestamp)
     lock_path = Path(bank.root) / LOCK_NAME
     lock_missing = not lock_path.exists()
-    previous = read_lock(lock_path)
+    previous, lock_canonical = load_lock(lock_path)
 
     sources_html = SourcesHtml({s.id: s for s in bank.sources})
     total = len(bank.questions)
@@ -111,9 +112,12 @@ def render(bank: Bank, stage: Stage, options: RenderOptions) -> list[Output]:
 
     # Staged like the deck, and renamed into place after it: the lock must never
     # record mod times of a deck that was not written. Unchanged: not staged at all.
-    lock_bytes = dump_lock(build.lock)
-    if not lock_path.exists() or lock_path.read_bytes() != lock_bytes:
-        written.append(stage.write(lock_path, lock_bytes))
+    # A lock read as dump_lock writes it and planned to the same lock is the
+    # file as it is: no need to write it out again to see that.
+    if not lock_canonical or build.lock != previous:
+        lock_bytes = dump_lock(build.lock)
+        if not lock_path.exists() or lock_path.read_bytes() != lock_bytes:
+            written.append(stage.write(lock_path, lock_bytes))
 
     if progress:
         progress(
@@ -162,14 +166,17 @@ class _NoteRows:
         labels = {s: bank.config.label(f"support_{s}") for s in ("inferred", "outside")}
         total, progress = len(bank.questions), self.progress
         tags_cache: dict = {}
+        new_row = tuple.__new__
         for i, question in enumerate(bank.questions, start=1):
-            c = note_content(question, self.sources_html, reverse=question.id in reverse,
-                             tag_names=names, labels=labels, tags_cache=tags_cache)
+            c, flds = note_and_flds(question, self.sources_html, reverse=question.id in reverse,
+                                    tag_names=names, labels=labels, tags_cache=tags_cache)
             state = planner.add(c)
             self.cards += len(c.card_ords)
-            # guid, note type, deck, mod, id, fields, tags, card ords (positional: one per question)
-            yield NoteRow(note_guid(guid_key(c.question_id, state.gen), namespace), type_ids[c.kind],
-                          topic_deck[c.topic], state.mod, state.id, c.fields, c.tags, c.card_ords)
+            # guid, note type, deck, mod, id, fields, tags, card ords, suspended, flds: a NoteRow
+            # made as the tuple it is (NamedTuple's own __new__ is a Python call, one per question)
+            yield new_row(NoteRow, (note_guid(guid_key(c.question_id, state.gen), namespace), type_ids[c.kind],
+                                    topic_deck[c.topic], state.mod, state.id, c.fields, c.tags, c.card_ords,
+                                    False, flds))
             if progress and total >= 2 * PROGRESS_EVERY and i % PROGRESS_EVERY == 0:
                 progress(f"anki: prepared {i}/{total} notes")
         self.build = build = planner.finish()

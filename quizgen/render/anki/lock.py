@@ -26,7 +26,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, NamedTuple
 
 from quizgen.errors import Diagnostic, Loc, QuizgenError
 from quizgen.render.anki.notes import NoteContent
@@ -38,8 +38,10 @@ READABLE = ("quizgen-anki-lock/1", FORMAT)  # /1 had no note ids, types or retir
 RETIRED_HASH = "retired"
 
 
-@dataclass(frozen=True, slots=True)
-class NoteState:
+class NoteState(NamedTuple):
+    # A NamedTuple rather than a frozen dataclass: as immutable, and a third of
+    # the cost to build, which counts at one per note read from the lock and
+    # one per note planned.
     hash: str
     mod: int
     id: int = 0  # the Anki note id: first build's time in ms, counting up; 0 = not yet given (a /1 lock)
@@ -62,6 +64,7 @@ class NoteState:
         return out + f', "type": {kind}}}'
 
 
+_new_state = tuple.__new__  # NoteState's own __new__ is a Python call: one per new note
 _KIND_JSON: dict[str, str] = {}  # a note type key as JSON: a handful of keys, one per note
 
 
@@ -173,12 +176,18 @@ class Planner:
 
     def add(self, note: NoteContent) -> NoteState:
         """The state (id, mod time, generation) this build gives the note."""
-        base, next_id = self.base, self.next_id
         old = self.previous.notes.get(note.question_id)
-        if old is not None and not old.retired and old.hash == note.hash and old.kind == note.kind and old.id:
+        if old is None:  # a new note (every note of a first build): the next id, the build's mod time
+            state = _new_state(NoteState, (note.hash, self.base, self.next_id, note.kind, False, 0))
+            self.next_id += 1
+            self.new += 1
+            self.note_states[note.question_id] = state
+            return state
+        base, next_id = self.base, self.next_id
+        if not old.retired and old.hash == note.hash and old.kind == note.kind and old.id:
             state = old
             self.unchanged += 1
-        elif old is not None and old.kind and old.kind != note.kind:
+        elif old.kind and old.kind != note.kind:
             # Anki skips an incoming note whose GUID it has under another note
             # type ("conflicting"): the question becomes a new note under a new
             # GUID, and the old one is retired like a removed question.
@@ -192,14 +201,10 @@ class Planner:
             if not old.retired:
                 self.warnings.append(type_change(note.question_id, old.kind, note.kind, self.lock_path))
         else:
-            note_id = old.id if old is not None and old.id else next_id
+            note_id = old.id or next_id
             next_id = max(next_id, note_id + 1)
-            state = NoteState(note.hash, next_mod(old.mod if old else None, base), note_id, note.kind,
-                              gen=old.gen if old else 0)
-            if old is None:
-                self.new += 1
-            else:
-                self.changed += 1
+            state = NoteState(note.hash, next_mod(old.mod, base), note_id, note.kind, gen=old.gen)
+            self.changed += 1
         self.next_id = next_id
         self.note_states[note.question_id] = state
         return state
@@ -337,11 +342,27 @@ def schema_change(old: NoteTypeState, spec: NoteTypeSpec, lock_path: Path) -> Di
 
 
 def read_lock(path: Path) -> Lock:
+    return load_lock(path)[0]
+
+
+def load_lock(path: Path) -> tuple[Lock, bool]:
+    """The lock, and whether the file is exactly what dump_lock gives for it
+    (False when not, or when there is no file): a build that ends with the
+    same lock then knows the file is already right without writing it out
+    again. Such a file (every lock quizgen wrote) is read line by line by one
+    pattern, which accepts only what dump_lock writes; any other goes to the
+    JSON reader."""
     try:
         raw = Path(path).read_bytes()
     except FileNotFoundError:
-        return EMPTY
-    loc = Loc(str(path))
+        return EMPTY, False
+    lock = _read_canonical(raw)
+    if lock is not None:
+        return lock, True
+    return _read_json(raw, Loc(str(path))), False
+
+
+def _read_json(raw: bytes, loc: Loc) -> Lock:
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -355,16 +376,7 @@ def read_lock(path: Path) -> Lock:
                               v.get("retired") is True, int(v.get("gen", 0)))
             for k, v in data.get("notes", {}).items()
         }
-        types = {
-            str(k): NoteTypeState(
-                int(v["id"]),
-                tuple(map(str, v["fields"])),
-                tuple(map(str, v["templates"])),
-                str(v["fingerprint"]),
-                int(v["mod"]),
-            )
-            for k, v in data.get("note_types", {}).items()
-        }
+        types = _type_states_of(data.get("note_types", {}))
     except (AttributeError, KeyError, TypeError, ValueError) as exc:
         raise QuizgenError(
             [Diagnostic(loc, f"expected notes with hash and mod, note types with id, fields, "
@@ -373,31 +385,110 @@ def read_lock(path: Path) -> Lock:
     return Lock(notes, types)
 
 
+def _type_states_of(data: dict) -> dict[str, NoteTypeState]:
+    return {
+        str(k): NoteTypeState(
+            int(v["id"]),
+            tuple(map(str, v["fields"])),
+            tuple(map(str, v["templates"])),
+            str(v["fingerprint"]),
+            int(v["mod"]),
+        )
+        for k, v in data.items()
+    }
+
+
 def dump_lock(lock: Lock) -> bytes:
     """Sorted, one entry per line, so a rebuild that changes one question changes
     one line of the diff."""
+    # The same JSON as json.dumps(..., sort_keys=True) gives, formatted directly: a big bank has one per question.
+    # Sorted by key alone (keys are unique): strings compare faster than (key, state) pairs.
+    states = lock.notes
+    kinds = _KIND_JSON
+    notes = []
+    for k in sorted(states):
+        state = states[k]
+        h, mod, id_, kind, retired, gen = state
+        # The common note (integers, a hex hash, a known type, no gen, not
+        # retired, a key with nothing to escape) written here, as as_json and
+        # json_str would write it, without a call each; anything else by them.
+        if (type(id_) is int and type(mod) is int and not gen and not retired and kind in kinds
+                and h.isalnum() and h.isascii() and '"' not in k and "\\" not in k and k.isprintable()):
+            notes.append(f'    "{k}": {{"hash": "{h}", "id": {id_}, "mod": {mod}, "type": {kinds[kind]}}}')
+        else:
+            notes.append(f"    {json_str(k)}: {state.as_json()}")
+    return (_HEAD + _types_block(lock.note_types) + _NOTES + _block(notes) + _TAIL).encode("utf-8")
 
+
+_HEAD = f'{{\n  "format": "{FORMAT}",\n  "note_types": '
+_NOTES = ',\n  "notes": '
+_TAIL = "\n}\n"
+
+
+def _block(rows: list[str]) -> str:
+    return "{\n" + ",\n".join(rows) + "\n  }" if rows else "{}"
+
+
+def _types_block(note_types: Mapping[str, NoteTypeState]) -> str:
     def line(key: str, value: dict) -> str:
         return f"    {json.dumps(key, ensure_ascii=False)}: {json.dumps(value, ensure_ascii=False, sort_keys=True)}"
 
-    types = [
+    return _block([
         line(k, {"id": s.id, "fields": list(s.fields), "templates": list(s.templates),
                  "fingerprint": s.fingerprint, "mod": s.mod})
-        for k, s in sorted(lock.note_types.items())
-    ]
-    # The same JSON as line() gives, formatted directly: a big bank has one per question.
-    # Sorted by key alone (keys are unique): strings compare faster than (key, state) pairs.
-    states = lock.notes
-    notes = [f"    {json_str(k)}: {states[k].as_json()}" for k in sorted(states)]
+        for k, s in sorted(note_types.items())
+    ])
 
-    def block(rows: list[str]) -> str:
-        return "{\n" + ",\n".join(rows) + "\n  }" if rows else "{}"
 
-    text = (
-        "{\n"
-        f'  "format": "{FORMAT}",\n'
-        f'  "note_types": {block(types)},\n'
-        f'  "notes": {block(notes)}\n'
-        "}\n"
-    )
-    return text.encode("utf-8")
+# One note's line exactly as NoteState.as_json and json_str write it, and no
+# other: strings that need no escape (a key may be any text json_str leaves
+# as it is; hash and type, ASCII), integers without leading zeros, "gen" only
+# when not 0, "retired" only when true. A line that is anything else (spaced
+# differently, escaped, hand-edited) does not match, and the JSON reader reads
+# the file. A literal newline is never inside a JSON string, so a match is one line.
+_NOTE_LINE = re.compile(
+    r'^    "([^"\\\x00-\x1f]*)": \{"hash": "([ !#-\[\]-~]*)", "id": (-?(?:0|[1-9][0-9]*)), '
+    r'"mod": (-?(?:0|[1-9][0-9]*))(?:, "gen": (-?[1-9][0-9]*))?(, "retired": true)?, '
+    r'"type": "([ !#-\[\]-~]*)"\},?$',
+    re.MULTILINE,
+)
+
+
+def _read_canonical(raw: bytes) -> Lock | None:
+    """The lock in ``raw`` when raw is what dump_lock writes for it, else None."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if not text.startswith(_HEAD) or not text.endswith(_TAIL):
+        return None
+    cut = text.find(_NOTES, len(_HEAD))  # the first: inside a JSON string a newline is escaped
+    if cut < 0:
+        return None
+    types_text = text[len(_HEAD):cut]
+    try:
+        types = _type_states_of(json.loads(types_text))
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
+    if _types_block(types) != types_text:
+        return None
+    # The notes block, read in place: a big bank's is megabytes, not to be copied.
+    start, end = cut + len(_NOTES), len(text) - len(_TAIL)
+    if end - start == 2 and text.startswith("{}", start):
+        return Lock({}, types)
+    if not (text.startswith("{\n", start) and text.endswith("\n  }", start, end)):
+        return None
+    start, end = start + 2, end - 4
+    rows = _NOTE_LINE.findall(text, start, end)
+    # Every line matched (matches are whole lines, one per line at most), every
+    # line but the last ends with a comma, the last does not.
+    newlines = text.count("\n", start, end)
+    if len(rows) != newlines + 1 or text.count(",\n", start, end) != newlines or text.endswith(",", start, end):
+        return None
+    keys = [row[0] for row in rows]
+    if any(a >= b for a, b in zip(keys, keys[1:])):  # sorted and unique, as dump_lock writes them
+        return None
+    make = _new_state
+    notes = {k: make(NoteState, (h, int(mod), int(id_), kind, retired != "", int(gen) if gen else 0))
+             for k, h, id_, mod, gen, retired, kind in rows}
+    return Lock(notes, types)

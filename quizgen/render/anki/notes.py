@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -15,7 +16,7 @@ from typing import Iterable, Mapping, NamedTuple
 
 from quizgen.bank.balance import option_order
 from quizgen.model import CLOZE_BLANK, Question, Source
-from quizgen.render.anki.notetypes import NOTE_TYPES
+from quizgen.render.anki.notetypes import COMMON_FIELDS, NOTE_TYPES
 from quizgen.render.anki.shown_quote import best_citation
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -80,6 +81,8 @@ def shuffled_order(question_id: str, salt: str, n: int) -> list[int]:
     return order
 
 
+# The shown citation's block around its header and quote, as bytes.
+_CITE, _QUOTE, _CITE_END = b'<div class="qg-cite">', b'<blockquote class="qg-quote">', b"</blockquote></div>"
 MORE_CACHE = 4096  # folded-citation blocks kept: enough for the ones a bank repeats, flat memory at any size
 
 
@@ -91,7 +94,8 @@ class SourcesHtml:
         self._sources = sources
         self._heads: dict[str, str] = {}
         self._folded: dict = {}  # for best_citation: each source's folded text, once per build
-        self._more: dict[tuple, str] = {}  # (shown source, *other citations) -> their folded HTML
+        self._more: dict[tuple, tuple[str, bytes]] = {}  # (shown source, *other citations) -> their folded HTML
+        self._heads_utf8: dict[str, bytes] = {}
 
     def head(self, source_id: str) -> str:
         head = self._heads.get(source_id)
@@ -117,15 +121,25 @@ class SourcesHtml:
     def __call__(self, question: Question) -> str:
         """One citation shown, the one whose quote states the key; the others
         folded in a <details> element, one block per article."""
+        return self.field(question)[0]
+
+    def field(self, question: Question) -> tuple[str, bytes]:
+        """The field as __call__ gives it, and its UTF-8 bytes: made from the
+        bytes of the parts questions share (the header, the folded quotes),
+        each encoded once, so only the shown quote is encoded per question."""
         cites = question.citations
         if not cites:
-            return ""
+            return "", b""
         best = best_citation(question, self._sources, self._folded) if len(cites) > 1 else 0
         shown = cites[best]
         head = self._heads.get(shown.source) or self.head(shown.source)
-        html = f'<div class="qg-cite">{head}<blockquote class="qg-quote">{text(shown.quote)}</blockquote></div>'
+        head_utf8 = self._heads_utf8.get(head)
+        if head_utf8 is None:
+            head_utf8 = self._heads_utf8[head] = head.encode()
+        quote = text(shown.quote)
+        html = f'<div class="qg-cite">{head}<blockquote class="qg-quote">{quote}</blockquote></div>'
         if len(cites) == 1:
-            return html
+            return html, b"".join((_CITE, head_utf8, _QUOTE, quote.encode(), _CITE_END))
         # The folded part depends only on the shown source and the other
         # citations, which many questions share (a second, general quote).
         if len(cites) == 2:  # the common case, without the generator
@@ -137,8 +151,9 @@ class SourcesHtml:
         if more is None:
             if len(self._more) >= MORE_CACHE:
                 self._more.clear()
-            more = self._more[key] = self._more_html(shown.source, key[1:])
-        return html + more
+            folded = self._more_html(shown.source, key[1:])
+            more = self._more[key] = (folded, folded.encode())
+        return html + more[0], b"".join((_CITE, head_utf8, _QUOTE, quote.encode(), _CITE_END, more[1]))
 
     def _more_html(self, first: str, others: tuple[tuple[str, str], ...]) -> str:
         rest: dict[str, list[str]] = {}
@@ -202,41 +217,53 @@ def cloze_text(prompt: str) -> tuple[str, int]:
 
 
 def _fields(q: Question, reverse: bool = False) -> tuple[dict[str, str], tuple[int, ...]]:
-    """Type-specific fields and the card ordinals they generate."""
-    if q.type == "mcq":
+    """Type-specific fields by name and the card ordinals they generate."""
+    values, ords = _own_fields(q, reverse)
+    return dict(zip(OWN_FIELDS[q.type], values)), ords
+
+
+def _own_fields(q: Question, reverse: bool = False) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """Type-specific fields, in the note type's order (OWN_FIELDS), and the
+    card ordinals they generate. A tuple, not a dict by name: note_content
+    puts the common fields in at COMMON_AT, once per question."""
+    kind = q.type
+    if kind == "mcq":
         # Printed in the order balance.option_order gives, so the keys spread over
         # the letters; validate's skew warning judges exactly these letters.
         order = option_order(q.id, q.options)
         i = order.index(q.options.index(q.answer)) if q.answer in q.options else -1
         letter = f'<span class="qg-letter">{LETTERS[i]}</span>' if i >= 0 else ""
-        return {
-            "Prompt": text(q.prompt),
-            "Options": _lettered(tuple([q.options[j] for j in order])),
-            "Answer": letter + text(q.answer),
-        }, (0,)
-    if q.type == "true_false":
-        return {"Statement": text(q.prompt), "Answer": text(q.answer)}, (0,)
-    if q.type == "short_answer":
-        return {
-            "Prompt": text(q.prompt),
-            "Answer": text(q.answer),
-            "Also accepted": text("; ".join(q.accept)),
-            "Reverse": "y" if reverse else "",
-        }, (0, 1) if reverse else (0,)
-    if q.type == "cloze":
+        return (text(q.prompt), _lettered(tuple([q.options[j] for j in order])), letter + text(q.answer)), (0,)
+    if kind == "true_false":
+        return (text(q.prompt), text(q.answer)), (0,)
+    if kind == "short_answer":
+        return ((text(q.prompt), text(q.answer), text("; ".join(q.accept)), "y" if reverse else ""),
+                (0, 1) if reverse else (0,))
+    if kind == "cloze":
         body, blanks = cloze_text(q.prompt)
-        return {"Text": body}, tuple(range(max(blanks, 1)))
-    if q.type == "matching":
+        return (body,), tuple(range(max(blanks, 1)))
+    if kind == "matching":
         # spare options (matching nothing) sit in the right column like the
         # others; the solution lists them last against a dash (no left item)
         rights = (*(right for _, right in q.pairs), *q.spares)
         left, right, solution = _matching_html(tuple([left for left, _ in q.pairs]), rights,
                                                tuple(shuffled_order(q.id, "right", len(rights))))
-        return {"Prompt": text(q.prompt), "Left": left, "Right": right, "Solution": solution}, (0,)
-    if q.type == "ordering":
+        return (text(q.prompt), left, right, solution), (0,)
+    if kind == "ordering":
         items, solution = _ordering_html(tuple(q.items), tuple(shuffled_order(q.id, "items", len(q.items))))
-        return {"Prompt": text(q.prompt), "Items": items, "Solution": solution}, (0,)
+        return (text(q.prompt), items, solution), (0,)
     raise ValueError(f"question {q.id}: expected one of {', '.join(NOTE_TYPES)}, got type {q.type!r}")
+
+
+# Each note type's fields are its own (what _own_fields gives, in this order)
+# around the common ones, which sit together from COMMON_AT on.
+OWN_FIELDS = {kind: tuple(f for f in spec.fields if f not in COMMON_FIELDS) for kind, spec in NOTE_TYPES.items()}
+COMMON_AT = {kind: spec.fields.index(COMMON_FIELDS[0]) for kind, spec in NOTE_TYPES.items()}
+for _kind, _spec in NOTE_TYPES.items():
+    _at = COMMON_AT[_kind]
+    if _spec.fields != (*OWN_FIELDS[_kind][:_at], *COMMON_FIELDS, *OWN_FIELDS[_kind][_at:]):
+        raise AssertionError(f"note type {_kind}: the common fields {COMMON_FIELDS} must sit together")
+del _kind, _spec, _at
 
 
 # The same pairs or items in the same shuffle give the same HTML: a bank's few
@@ -295,8 +322,8 @@ def reversible(questions: Iterable[Question]) -> frozenset[str]:
     the answer is informative and no other note in the deck has it as an
     answer, accepted form, option or matching side."""
     questions = list(questions)
-    seen: Counter = Counter()
     keys_of: dict[tuple, set[str]] = {}  # questions share their cues (options, True/False): keyed once each
+    cue_keys = []  # each question's set of keys (shared sets), counted in one pass at the end
     for q in questions:
         signature = (q.answer, q.accept, q.options, q.pairs)
         keys = keys_of.get(signature)
@@ -305,7 +332,9 @@ def reversible(questions: Iterable[Question]) -> frozenset[str]:
                 keys_of.clear()
             cues = {q.answer, *q.accept, *q.options, *(r for _, r in q.pairs), *(l for l, _ in q.pairs)}
             keys = keys_of[signature] = {_answer_key(c) for c in cues if c}
-        seen.update(keys)
+        cue_keys.append(keys)
+    seen = Counter(itertools.chain.from_iterable(cue_keys))
+    del cue_keys
     out = set()
     for q in questions:
         if q.type != "short_answer" or not informative(q.answer):
@@ -353,8 +382,11 @@ def tag_names(questions: Iterable[Question]) -> dict[str, str]:
     """Each free tag of the bank -> the one spelling the deck uses for it:
     near-duplicates ("meeting" and "meetings") share the most used spelling
     (then the shortest, then the first in sort order)."""
-    raw = {t for q in questions for t in q.tags}
-    uses: Counter = Counter(tag_word(t) for q in questions for t in q.tags)
+    # Counted as written first, in one pass; then each distinct tag is spelt once.
+    raw = Counter(itertools.chain.from_iterable(q.tags for q in questions))
+    uses: Counter = Counter()
+    for t, n in raw.items():
+        uses[tag_word(t)] += n
     groups: dict[str, set[str]] = {}
     for word in uses:
         groups.setdefault(_near_key(word), set()).add(word)
@@ -407,16 +439,44 @@ def support_html(q: Question, labels: Mapping[str, str]) -> str:
 def note_content(q: Question, sources_html: SourcesHtml, *, reverse: bool = False,
                  tag_names: Mapping[str, str] | None = None,
                  labels: Mapping[str, str] | None = None, tags_cache: dict | None = None) -> NoteContent:
-    values, ords = _fields(q, reverse)
-    spec = NOTE_TYPES[q.type]
+    return note_and_flds(q, sources_html, reverse=reverse, tag_names=tag_names, labels=labels,
+                         tags_cache=tags_cache)[0]
+
+
+def note_and_flds(q: Question, sources_html: SourcesHtml, *, reverse: bool = False,
+                  tag_names: Mapping[str, str] | None = None,
+                  labels: Mapping[str, str] | None = None,
+                  tags_cache: dict | None = None) -> tuple[NoteContent, bytes]:
+    """note_content() and the note's fields as the database stores them (UTF-8,
+    joined by U+001F): the writer takes these bytes as they are, so the fields
+    are joined and encoded once per note, not once for the hash and again for
+    the database."""
+    own, ords = _own_fields(q, reverse)
+    kind = q.type
+    spec = NOTE_TYPES[kind]
     # The support reason rides in the Explanation field: a field of its own
     # would change every note type's schema (see notetypes.py).
-    values["Explanation"] = text(q.explanation) + support_html(q, labels or {})
-    values["Sources"] = sources_html(q)
-    values["Question ID"] = text(q.id)
-    fields = tuple([values.get(name, "") for name in spec.fields])
+    explanation = text(q.explanation)
+    if q.support.status != "quoted":
+        explanation += support_html(q, labels or {})
+    sources, sources_utf8 = sources_html.field(q)
+    qid = text(q.id)
+    at = COMMON_AT[kind]
+    # Each field encoded once, for the hash (joined by U+001E, between the note
+    # type and the tags) and for the database (joined by U+001F). Joining
+    # bytes copies them; joining the strs would first widen the ASCII ones to
+    # the width of the widest, then encode them all again. The Sources field
+    # comes with its bytes (SourcesHtml.field).
+    common = (explanation.encode(), sources_utf8, qid.encode())  # COMMON_FIELDS
+    if at == len(own):
+        fields = (*own, explanation, sources, qid)
+        encoded = [*[f.encode() for f in own], *common]
+    else:
+        fields = (*own[:at], explanation, sources, qid, *own[at:])
+        encoded = [*[f.encode() for f in own[:at]], *common, *[f.encode() for f in own[at:]]]
     tags = tags_for(q, tag_names, tags_cache)
     digest = hashlib.sha256(
-        "\x1e".join((spec.key, *fields, " ".join(tags))).encode("utf-8")
+        b"\x1e".join([spec.key.encode("utf-8"), *encoded, " ".join(tags).encode("utf-8")])
     ).hexdigest()[:16]
-    return NoteContent(q.id, spec.key, q.topic, fields, tags, ords, digest)
+    flds = b"\x1f".join(encoded)
+    return NoteContent(q.id, spec.key, q.topic, fields, tags, ords, digest), flds

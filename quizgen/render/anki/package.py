@@ -87,6 +87,8 @@ class NoteRow(NamedTuple):
     tags: tuple[str, ...]
     card_ords: tuple[int, ...]
     suspended: bool = False  # a retired stub: its cards arrive suspended
+    # The fields as stored: UTF-8, joined by U+001F (notes.note_and_flds); None: joined here.
+    flds: bytes | None = None
 
 
 class HermeticPackage(genanki.Package):
@@ -236,28 +238,42 @@ def insert_notes(cursor, notes: Iterable[NoteRow], id_gen) -> int:
     cards after notes, or their pages would interleave with the notes' and the
     bytes would differ from one build to another of a different batch size.
     Until then a card is six integers in a flat array. Returns the note count."""
-    note_sql = "INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)"
+    # flds may come as UTF-8 bytes: CAST stores them as the TEXT a str would be
+    # (SQLite reads a blob cast to text as text in the database's encoding).
+    note_sql = "INSERT INTO notes VALUES(?,?,?,?,?,?,CAST(? AS TEXT),?,?,?,?)"
     note_rows = []
     cards = array("q")  # per card: nid did ord mod queue due
+    tag_text: dict[tuple[str, ...], str] = {}  # notes share their tags (tags_for's cache): joined once each
     due = 0
-    for due, note in enumerate(notes, start=1):
-        nid = note.id
+    for due, (guid, note_type_id, deck_id, mod, nid, fields, tags, card_ords, suspended, flds) \
+            in enumerate(notes, start=1):
+        tags_field = tag_text.get(tags)
+        if tags_field is None:
+            if len(tag_text) >= 4096:  # bounded, so memory stays flat at any size
+                tag_text.clear()
+            tags_field = tag_text[tags] = f" {' '.join(tags)} "
         note_rows.append(
-            (nid, note.guid, note.note_type_id, note.mod, -1, f" {' '.join(note.tags)} ",
-             "\x1f".join(note.fields), note.fields[0], 0, 0, "")
+            (nid, guid, note_type_id, mod, -1, tags_field,
+             "\x1f".join(fields) if flds is None else flds, fields[0], 0, 0, "")
         )
-        queue = -1 if note.suspended else 0
-        for ord_ in note.card_ords:
-            cards.extend((nid, note.deck_id, ord_, note.mod, queue, due))
+        queue = -1 if suspended else 0
+        for ord_ in card_ords:
+            cards.extend((nid, deck_id, ord_, mod, queue, due))
         if len(note_rows) >= BATCH:
             cursor.executemany(note_sql, note_rows)
             note_rows.clear()
     cursor.executemany(note_sql, note_rows)
     # Card: id nid did ord mod usn type queue due ivl factor reps lapses left odue odid flags data.
-    # due is the new-card position, so new cards come up in bank order.
+    # due is the new-card position, so new cards come up in bank order. The
+    # rows are zipped from the array's columns, a tuple each without a Python
+    # step per card; the columns are strided views of the array, not copies.
+    count = len(cards) // 6
+    column = memoryview(cards)
+    zero, minus_one = itertools.repeat(0), itertools.repeat(-1)
     cursor.executemany(
         "INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        ((next(id_gen), cards[i], cards[i + 1], cards[i + 2], cards[i + 3], -1, 0, cards[i + 4], cards[i + 5],
-          0, 0, 0, 0, 0, 0, 0, 0, "") for i in range(0, len(cards), 6)),
+        zip(itertools.islice(id_gen, count), column[0::6], column[1::6], column[2::6], column[3::6], minus_one, zero,
+            column[4::6], column[5::6], zero, zero, zero, zero, zero, zero, zero, zero, itertools.repeat("")),
     )
+    column.release()
     return due

@@ -39,19 +39,30 @@ def best_citation(q: Question, sources: Mapping[str, Source], folded: dict | Non
     told by its citations together, and an inferred or outside key by none,
     so the curator's first citation is shown for those. ``folded``: the
     folded texts of sources by id, kept by the caller across questions."""
-    if q.support.status != "quoted" or q.type not in ("mcq", "short_answer", "cloze"):
+    kind = q.type
+    if q.support.status != "quoted":
         return 0
-    keys = list(q.cloze_blanks) if q.type == "cloze" else [q.answer]
+    if kind == "mcq" or kind == "short_answer":
+        keys = (q.answer,)
+    elif kind == "cloze":
+        keys = q.cloze_blanks
+    else:
+        return 0
+    cites = q.citations
     casefolded = [k.casefold() for k in keys if k]
-    for i, c in enumerate(q.citations):  # the cheap test first: most keys are printed as written
-        quote = c.quote.casefold()
-        if casefolded and all(k in quote for k in casefolded):
-            return i
+    if casefolded:  # the cheap test first: most keys are printed as written
+        for i, c in enumerate(cites):
+            quote = c.quote.casefold()
+            for k in casefolded:
+                if k not in quote:
+                    break
+            else:
+                return i
     if folded is None:
         folded = {}
-    support_keys = [q.answer, *q.accept] if q.type == "short_answer" else keys  # as may_be_quoted reads them
+    support_keys = (q.answer, *q.accept) if kind == "short_answer" else keys  # as may_be_quoted reads them
     by_id = sources if isinstance(sources, dict) else dict(sources)
-    for i, c in enumerate(q.citations):
+    for i, c in enumerate(cites):
         if cannot_state(support_keys, _printed(c.quote, by_id.get(c.source), folded)):
             continue
         from quizgen.bank.support import gaps, may_be_quoted  # the wording tables load only for decks that need them
@@ -78,10 +89,15 @@ def _printed(quote: str, source: Source | None, folded: dict) -> str | None:
         if head is None:
             head = folded[source.id] = "\x00".join(
                 fold(t) for t in (source.headline, source.outlet or "", source.published or ""))
-    text = fold(quote) + "\x00" + head
+    text = _fold_quote(quote) + "\x00" + head
     if not text.isascii() and _OTHER_DIGIT.search(text):
         return None
     return text
+
+
+# Quotes come back: a general one cited by many questions, a sentence cited
+# by each question made from it. Bounded, so memory stays flat at any size.
+_fold_quote = functools.lru_cache(maxsize=4096)(fold)
 
 
 def cannot_state(keys: list[str], printed: str | None) -> bool:
@@ -92,8 +108,10 @@ def cannot_state(keys: list[str], printed: str | None) -> bool:
         return False
     for key in keys:
         key_tokens = _key_tokens(key)
-        if key_tokens is not None and any(_absent(t, printed) for t in key_tokens):
-            return True
+        if key_tokens is not None:
+            for t in key_tokens:
+                if _absent(t, printed):
+                    return True
     return False
 
 

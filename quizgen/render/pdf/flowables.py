@@ -12,6 +12,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph
 
 from quizgen.render.pdf.fonts import Fonts
+from quizgen.render.pdf.linebreak import break_lines
 from quizgen.render.pdf.page import BODY, BOX, NUMBER_INDENT, RULE, Context
 
 
@@ -82,6 +83,11 @@ class Para(Paragraph):
     so 500 variants lay each out once."""
 
     _laid_out_for: float | None = None
+
+    def breakLines(self, width):
+        # reportlab's lines, made cheaper for a paragraph of several fragments (linebreak.py)
+        lines = break_lines(self, width)
+        return super().breakLines(width) if lines is None else lines
 
     def wrap(self, avail_width, avail_height):
         # Paragraph.split drops blPara when it gives up on a page; lay out again then.

@@ -1,20 +1,23 @@
 """Benchmark the PDF units of a real bank, as quizgen build renders them.
 
-    python bench/bench_pdf_units.py [--bank questions] [--runs 3] [--fresh 3] [--only full-review] [--no-pdf-warm]
+    python bench/bench_pdf_units.py [--bank questions] [--runs 3] [--fresh 3] [--only full-review]
 
 Two figures per unit (a worksheet, a key, ...):
 
 first  the unit as the first thing a fresh worker renders: a new process
        imports and warms up as quizgen.build_units.warm_up does in the warm
-       process the workers fork from (and quizgen.render.pdf.warm(), unless
-       --no-pdf-warm), then renders the one unit, timed. The
+       process the workers fork from, then renders the one unit, timed. The
        best of --fresh processes (the unit that is slowest when first is the
        set with the most questions; each process renders one unit only).
 warm   the best of --runs renders in one process, after the first.
 
 Each figure is the wall time and, beside it, the CPU time of the render
-(which other load on a shared machine inflates less). The sum of the warm figures is the PDF part of a build's CPU; the first
-figures bound its wall time when every worker starts on a big unit.
+(which other load on a shared machine inflates less). The sum of the warm
+figures is the PDF part of a build's CPU; the first figures bound its wall
+time when every worker starts on a big unit. Each warm render starts with
+an empty paragraph cache (flowables.SharedLayouts), as a build renders each
+unit once; the set's selection (quizgen.select) is remembered from the run
+before, as a worker rendering a set's key after its worksheet finds it.
 """
 
 from __future__ import annotations
@@ -44,15 +47,12 @@ def render(unit, options) -> bytes:
     return b"".join(data for _, data in pdf.render_set(unit.bank, unit.qset, options, unit.part))
 
 
-def first(bank_dir: str, name: str, pdf_warm: bool) -> float:
+def first(bank_dir: str, name: str) -> float:
     """In this (fresh) process: warm up, then time the named unit."""
-    import quizgen.render.pdf as pdf
     from quizgen.build_units import warm_up
 
     units, options = load(bank_dir)
     warm_up()
-    if pdf_warm and hasattr(pdf, "warm"):  # what warm_up calls once the build wires it in
-        pdf.warm()
     unit = next(u for u in units if u.name == name)
     start, cpu = time.perf_counter(), time.process_time()
     render(unit, options)
@@ -65,20 +65,20 @@ def main(argv=None) -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--fresh", type=int, default=3)
     ap.add_argument("--only", default="", help="a substring of the unit names to time")
-    ap.add_argument("--no-pdf-warm", action="store_true", help="leave out quizgen.render.pdf.warm()")
     ap.add_argument("--child", default="", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
-        print(json.dumps(first(args.bank, args.child, not args.no_pdf_warm)))
+        print(json.dumps(first(args.bank, args.child)))
         return 0
+    from quizgen.render.pdf import flowables
+
     units, options = load(args.bank)
     units = [u for u in units if args.only in u.name]
     firsts = {}
     for u in units:
         times = []
         for _ in range(args.fresh):
-            flags = ["--no-pdf-warm"] if args.no_pdf_warm else []
-            out = subprocess.run([sys.executable, __file__, "--bank", args.bank, "--child", u.name, *flags],
+            out = subprocess.run([sys.executable, __file__, "--bank", args.bank, "--child", u.name],
                                  check=True, capture_output=True, text=True).stdout
             times.append(json.loads(out))
         firsts[u.name] = min(t[0] for t in times), min(t[1] for t in times)
@@ -87,6 +87,8 @@ def main(argv=None) -> int:
         render(u, options)
     for _ in range(args.runs):
         for u in units:
+            for cache in (flowables.para, flowables.boxed, flowables._template):
+                cache.cache_clear()
             start, cpu = time.perf_counter(), time.process_time()
             render(u, options)
             took = time.perf_counter() - start, time.process_time() - cpu

@@ -225,11 +225,3 @@ def check_glyphs(bank: Bank, qset: QuestionSet, questions: tuple[Question, ...])
     found = problems(bank.root, bank.config, bank.sources, questions, (qset,))
     if found:
         raise QuizgenError(found)
-
-
-def warm() -> None:
-    """Lay out a tiny synthetic sheet and key, so that the first real one in
-    this process (and in workers forked from it) costs no more than the rest."""
-    from quizgen.render.pdf.warmup import warm as warm_render
-
-    warm_render()

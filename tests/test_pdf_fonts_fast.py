@@ -1,5 +1,6 @@
-"""fonts._encode_known_fast: the embedded fonts encode text into subset codes
-exactly as reportlab's TTFont.splitString does, as a document's fonts fill up."""
+"""The embedded fonts' shortcuts (quizgen/render/pdf/fonts.py) give what
+reportlab's TTFont gives: text encoded into subset codes as a document's
+subsets fill up (_encode_known_fast), and widths (_remember_widths)."""
 
 from __future__ import annotations
 
@@ -30,3 +31,20 @@ def test_every_text_encodes_as_reportlab_encodes_it(tmp_path):
             assert font.splitString(text, ours) == TTFont.splitString(font, text, theirs), (name, text)
         assert font.state[ours].assignments == font.state[theirs].assignments
         assert len(font.state[ours].subsets) > 1
+
+
+def test_widths_are_reportlabs_and_the_memory_is_bounded(tmp_path, monkeypatch):
+    from quizgen.render.pdf import fonts as pdf_fonts
+
+    fonts = bank_fonts(str(tmp_path), ())
+    font = pdfmetrics.getFont(fonts.base)
+    remembered = font.__dict__["stringWidth"]
+    for text in ("Hello", "Hello", "", "Здесь 東京", "a\u00a0b"):
+        for size in (8.5, 10.5, 10.5, 12):
+            assert pdfmetrics.stringWidth(text, fonts.base, size) == TTFont.stringWidth(font, text, size)
+    assert font.stringWidth(b"Hello", 10) == TTFont.stringWidth(font, b"Hello", 10)
+    assert ("Hello", 10.5) in remembered.widths
+    monkeypatch.setattr(pdf_fonts, "_WIDTHS_KEPT", 3)
+    for i in range(10):
+        font.stringWidth(f"word{i}", 9)
+    assert len(remembered.widths) <= 3

@@ -13,6 +13,7 @@ from reportlab.platypus import Flowable, Paragraph
 
 from quizgen.render.pdf.fonts import Fonts
 from quizgen.render.pdf.linebreak import break_lines
+from quizgen.render.pdf.parsecache import parse
 from quizgen.render.pdf.page import BODY, BOX, NUMBER_INDENT, RULE, Context
 
 
@@ -83,6 +84,16 @@ class Para(Paragraph):
     so 500 variants lay each out once."""
 
     _laid_out_for: float | None = None
+
+    def _setup(self, text, style, bulletText, frags, cleaner):
+        # reportlab's fragments, from markup parsed once per shape (parsecache.py)
+        if frags is None and text is not None:
+            cleaned = cleaner(text)
+            frags = parse(cleaned, style, self.caseSensitive)
+            if frags is not None:
+                self.text, self.frags, self.style, self.bulletText, self.debug = cleaned, frags, style, bulletText, 0
+                return
+        super()._setup(text, style, bulletText, frags, cleaner)
 
     def breakLines(self, width):
         # reportlab's lines, made cheaper for a paragraph of several fragments (linebreak.py)

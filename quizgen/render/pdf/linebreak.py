@@ -92,8 +92,13 @@ def _break(para, _words, maxWidths):
             found = spaces[key] = stringWidth(" ", name, size)
         return found
 
+    def space_of(word):  # the width of a space in a word of text, which the line's shrinking counts
+        return space(word.fontName, word.fontSize) if word._fkind == FK_TEXT else None
+
     lines = []
     words = []
+    spaces_of = []  # space_of each of words
+    folded = set()  # (font, size) already in the line's maxSize, maxAscent and minDescent
     FW = []
     aFW = FW.append
     sFW = 0
@@ -108,6 +113,7 @@ def _break(para, _words, maxWidths):
             n = spaceWidth = currentWidth = 0
             maxSize = fontSize
             maxAscent, minDescent = ascent_descent(fontName, fontSize)
+            folded = {(fontName, fontSize)}
 
         wordWidth = w[0]
         f = w[1][0]
@@ -119,11 +125,11 @@ def _break(para, _words, maxWidths):
         limWidth = maxWidth
         if spaceShrinkage:  # the line may be set a little tighter: by a share of its spaces
             spaceShrink = spaceWidth
-            for wi in words:
-                if wi._fkind == FK_TEXT:
+            for wi, sw in zip(words, spaces_of):
+                if sw is not None:
                     ns = wi.text.count(" ")
                     if ns:
-                        spaceShrink += ns * space(wi.fontName, wi.fontSize)
+                        spaceShrink += ns * sw
             spaceShrink *= spaceShrinkage
             limWidth += spaceShrink
 
@@ -132,14 +138,18 @@ def _break(para, _words, maxWidths):
             if nText:
                 n += 1
             fontSize = f.fontSize
-            ascent, descent = ascent_descent(f.fontName, fontSize)
-            maxSize = max(maxSize, fontSize)
-            maxAscent = max(maxAscent, ascent)
-            minDescent = min(minDescent, descent)
+            pair = (f.fontName, fontSize)
+            if pair not in folded:  # max and min of values already in give what they had
+                folded.add(pair)
+                ascent, descent = ascent_descent(f.fontName, fontSize)
+                maxSize = max(maxSize, fontSize)
+                maxAscent = max(maxAscent, ascent)
+                minDescent = min(minDescent, descent)
             if not words:
                 g, g_from = f.clone(), f
                 words = [g]
                 g.text = nText
+                spaces_of = [space_of(g)]
             else:
                 key = (id(g_from), id(f))
                 alike = same.get(key)
@@ -159,6 +169,7 @@ def _break(para, _words, maxWidths):
                     g, g_from = f.clone(), f
                     words.append(g)
                     g.text = nText
+                    spaces_of.append(space_of(g))
                 elif spaceWidth:
                     if not g.text.endswith(" "):
                         g.text += " " + nText
@@ -176,11 +187,13 @@ def _break(para, _words, maxWidths):
                 if g.text:
                     ni = 1
                 words.append(g)
+                spaces_of.append(space_of(g))
                 fontSize = g.fontSize
                 ascent, descent = ascent_descent(g.fontName, fontSize)
                 maxSize = max(maxSize, fontSize)
                 maxAscent = max(maxAscent, ascent)
                 minDescent = min(minDescent, descent)
+                folded.add((g.fontName, fontSize))
             if not nText and ni:
                 n += 1
             currentWidth = newWidth
@@ -202,18 +215,22 @@ def _break(para, _words, maxWidths):
             g, g_from = f.clone(), f
             maxSize = g.fontSize
             maxAscent, minDescent = ascent_descent(g.fontName, maxSize)
+            folded = {(g.fontName, maxSize)}
             words = [g]
             g.text = w[1][1]
+            spaces_of = [space_of(g)]
 
             for i in w[2:]:
                 g, g_from = i[0].clone(), i[0]
                 g.text = i[1]
                 words.append(g)
+                spaces_of.append(space_of(g))
                 fontSize = g.fontSize
                 ascent, descent = ascent_descent(g.fontName, fontSize)
                 maxSize = max(maxSize, fontSize)
                 maxAscent = max(maxAscent, ascent)
                 minDescent = min(minDescent, descent)
+                folded.add((g.fontName, fontSize))
 
     if words:
         if currentWidth > para._width_max:

@@ -88,11 +88,12 @@ class Para(Paragraph):
     def _setup(self, text, style, bulletText, frags, cleaner):
         # reportlab's fragments, from markup parsed once per shape (parsecache.py)
         if frags is None and text is not None:
-            cleaned = cleaner(text)
-            frags = parse(cleaned, style, self.caseSensitive)
+            text = cleaner(text)
+            frags = parse(text, style, self.caseSensitive)
             if frags is not None:
-                self.text, self.frags, self.style, self.bulletText, self.debug = cleaned, frags, style, bulletText, 0
+                self.text, self.frags, self.style, self.bulletText, self.debug = text, frags, style, bulletText, 0
                 return
+            cleaner = _cleaned_already
         super()._setup(text, style, bulletText, frags, cleaner)
 
     def breakLines(self, width):
@@ -106,6 +107,10 @@ class Para(Paragraph):
             self._size = super().wrap(avail_width, avail_height)
             self._laid_out_for = avail_width
         return self._size
+
+
+def _cleaned_already(text: str) -> str:
+    return text
 
 
 class BoxedParagraph(Para):

@@ -1,19 +1,18 @@
 """Line breaking of a paragraph of several fragments, as reportlab does it, cheaper.
 
 An answer key is mostly paragraphs like ``<b>Why:</b> text``: two fragments,
-so reportlab's Paragraph.breakLines takes its general path, which per word
-compares the word's style with the line's (``sameFrag``, a C call of some
-microseconds that raises and clears AttributeErrors inside), and looks up the
-font's ascent and descent and the width of a space. Half a key's layout time
-went there. In one paragraph those answers depend only on the pair of
-fragments and on the font and size, so this computes each once.
+so reportlab's Paragraph.breakLines takes its general path, which for every
+word compares the word's style with the line's (``sameFrag``, some
+microseconds a call), looks up the font's ascent and descent, and sums the
+widths of the line's spaces. Breaking these paragraphs was half a key's time.
+In one paragraph those answers depend only on the pair of fragments and on
+the font and size, so this works each out once.
 
 ``break_lines`` is that general path of reportlab 5 (platypus/paragraph.py,
 Paragraph.breakLines, the branch for more than one fragment) with the
 branches that cannot run for the paragraphs it accepts left out: no
-hyphenation, shaping, bidi, images, <br/>,
-soft hyphens or words wider than a line, and not the rest of a split
-paragraph. It returns the same lines, and sets the same attributes, as
+hyphenation, shaping, bidi, images, <br/>, soft hyphens or words wider than
+a line, and not the rest of a split paragraph. It returns the same lines, and sets the same attributes, as
 reportlab would (tests/test_pdf_linebreak.py compares them); for any other
 paragraph it returns None and the caller asks reportlab.
 """

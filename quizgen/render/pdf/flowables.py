@@ -12,6 +12,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph
 
 from quizgen.render.pdf.fonts import Fonts
+from quizgen.render.pdf.linebreak import break_lines
+from quizgen.render.pdf.parsecache import parse
 from quizgen.render.pdf.page import BODY, BOX, NUMBER_INDENT, RULE, Context
 
 
@@ -83,12 +85,32 @@ class Para(Paragraph):
 
     _laid_out_for: float | None = None
 
+    def _setup(self, text, style, bulletText, frags, cleaner):
+        # reportlab's fragments, from markup parsed once per shape (parsecache.py)
+        if frags is None and text is not None:
+            text = cleaner(text)
+            frags = parse(text, style, self.caseSensitive)
+            if frags is not None:
+                self.text, self.frags, self.style, self.bulletText, self.debug = text, frags, style, bulletText, 0
+                return
+            cleaner = _cleaned_already
+        super()._setup(text, style, bulletText, frags, cleaner)
+
+    def breakLines(self, width):
+        # reportlab's lines, made cheaper for a paragraph of several fragments (linebreak.py)
+        lines = break_lines(self, width)
+        return super().breakLines(width) if lines is None else lines
+
     def wrap(self, avail_width, avail_height):
         # Paragraph.split drops blPara when it gives up on a page; lay out again then.
         if self._laid_out_for != avail_width or not hasattr(self, "blPara"):
             self._size = super().wrap(avail_width, avail_height)
             self._laid_out_for = avail_width
         return self._size
+
+
+def _cleaned_already(text: str) -> str:
+    return text
 
 
 class BoxedParagraph(Para):

@@ -185,12 +185,62 @@ def _register(family) -> str:
             continue
         font = TTFont(name, path)
         _share_subsets(font.face)
+        _encode_known_fast(font)
+        _remember_widths(font)
         pdfmetrics.registerFont(font)
         _registered[name] = path
     for (bold, italic), style in (((0, 0), "regular"), ((1, 0), "bold"), ((0, 1), "italic"),
                                   ((1, 1), "bold_italic")):
         addMapping(family.key, bold, italic, _face_name(family, style))
     return family.key
+
+
+_WIDTHS_KEPT = 1 << 14  # widths of texts a font remembers: some 3 MB at most
+
+
+def _remember_widths(font) -> None:
+    """Remember the width of each text measured in this font. Line breaking
+    measures every word, and a key measures the same few thousand words some
+    17,000 times; a dict lookup is a fraction of reportlab's measuring."""
+    measure = font.stringWidth
+    widths: dict[tuple[str, float], float] = {}
+
+    def string_width(text, size, encoding="utf8"):
+        if type(text) is not str:  # bytes decode by ``encoding``: measure them
+            return measure(text, size, encoding)
+        key = (text, size)
+        width = widths.get(key)
+        if width is None:
+            if len(widths) >= _WIDTHS_KEPT:
+                widths.clear()
+            width = widths[key] = measure(text, size, encoding)
+        return width
+
+    string_width.widths = widths  # for tests and benchmarks
+    font.stringWidth = string_width
+
+
+def _encode_known_fast(font) -> None:
+    """Encode text whose characters all have their codes in the document's
+    first subset without reportlab's loop over characters, a fifteenth of a
+    key's time: after the first lines of a document that is nearly every text
+    drawn. Anything else (a character met for the first time, a later subset)
+    takes reportlab's own TTFont.splitString, which gives them their codes.
+    The same list of (subset, bytes) either way."""
+    split = font.splitString
+    states = font.state
+
+    def split_string(text, doc, encoding="utf-8"):
+        state = states.get(doc)
+        if state is not None and type(text) is str:
+            try:  # bytes() refuses a code of a later subset (256 and up)
+                codes = bytes(map(state.assignments.__getitem__, map(ord, text.replace("\xa0", " "))))
+            except (KeyError, ValueError):
+                return split(text, doc, encoding)
+            return [(0, codes)] if codes else []
+        return split(text, doc, encoding)
+
+    font.splitString = split_string
 
 
 def _share_subsets(face) -> None:

@@ -62,7 +62,7 @@ def default_options(**overrides) -> RenderOptions:
 
 def bank_files(root: Path) -> tuple[Path, ...]:
     """Files beside the bank that a build may replace."""
-    from quizgen.render.anki.lock import LOCK_NAME
+    from quizgen.render import ANKI_LOCK_NAME as LOCK_NAME
 
     return (Path(root) / LOCK_NAME,)
 

@@ -62,7 +62,7 @@ def clock_may_be_read(options: RenderOptions) -> bool:
 def stage_units(bank, session: Session, stage: Stage, formats: tuple[str, ...], options: RenderOptions, *,
                 store=None, jobs: int = 1, workers: "Workers | None" = None) -> None:
     from quizgen.build_cache import Digests, unit_key, unpack
-    from quizgen.render.anki.lock import LOCK_NAME
+    from quizgen.render import ANKI_LOCK_NAME as LOCK_NAME
     from quizgen.render.units import plan_units
 
     units = plan_units(bank, formats, options)

@@ -27,6 +27,10 @@ from quizgen.errors import Diagnostic
 from quizgen.model import Bank
 from quizgen.staging import Output, Session, Stage
 
+# The Anki lock beside the bank (quizgen.render.anki.lock): named here so a
+# build can find it before anything of the Anki renderer is imported.
+ANKI_LOCK_NAME = "anki-lock.json"
+
 RENDERERS: dict[str, str] = {
     "anki": "quizgen.render.anki",
     "pdf": "quizgen.render.pdf",

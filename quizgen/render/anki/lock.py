@@ -32,7 +32,7 @@ from quizgen.errors import Diagnostic, Loc, QuizgenError
 from quizgen.render.anki.notes import NoteContent
 from quizgen.render.anki.notetypes import NoteTypeSpec
 
-LOCK_NAME = "anki-lock.json"
+from quizgen.render import ANKI_LOCK_NAME as LOCK_NAME  # noqa: E402
 FORMAT = "quizgen-anki-lock/2"
 READABLE = ("quizgen-anki-lock/1", FORMAT)  # /1 had no note ids, types or retired notes
 RETIRED_HASH = "retired"

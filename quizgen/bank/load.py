@@ -21,7 +21,7 @@ from quizgen.bank.support import FileNodes, check_support
 from quizgen.bank.balance import check_balance
 from quizgen.errors import Diagnostic, Loc, errors_only, sort_diagnostics
 from quizgen import gcpause
-from quizgen.bank import filecache
+from quizgen.bank import fastread, filecache
 from quizgen.bank.marks import compose_bytes, load_yaml, read_yaml_bytes
 from quizgen.model import Bank, BankConfig, Question, QuestionSet, Source
 from quizgen.select import matches
@@ -160,8 +160,11 @@ def _file_key(shown: str, data: bytes, sources: tuple[Source, ...] | None, conte
 
 def _check_file(c: Checker, data: bytes, sources: tuple[Source, ...] | None) -> _Checked:
     """The records and diagnostics of one file's bytes; its nodes live only while this runs."""
-    node, diags = compose_bytes(data, c.file)
-    questions = validate.questions_file(c, node) if not errors_only(diags) else []
+    node, diags = None, []
+    questions = fastread.questions_from_bytes(c, data)  # the layout quizgen writes, without nodes
+    if questions is None:
+        node, diags = compose_bytes(data, c.file)
+        questions = validate.questions_file(c, node) if not errors_only(diags) else []
     diags = diags + c.diagnostics
     if sources is not None:
         known = frozenset(s.id for s in sources)

@@ -335,11 +335,13 @@ class FileNodes:
 
     def _load(self, file: str) -> tuple[dict[tuple[int, int], tuple[int, Node]], list[str]]:
         if file not in self._files:
-            from quizgen.bank.marks import load_yaml
+            from quizgen.bank.marks import compose_bytes, load_yaml
 
             path = Path(file)
             if file in self._given:
                 node, data = self._given.pop(file)
+                if node is None:  # read without nodes (fastread.py): composed now, for a gap only
+                    node, _ = compose_bytes(data, file)
                 # as read_text would: universal newlines split as splitlines does
                 lines = data.decode("utf-8").splitlines()
             else:

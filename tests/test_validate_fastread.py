@@ -198,3 +198,35 @@ def test_edited_writer_output_agrees_or_steps_aside(text: str, seed: int):
 def test_odd_files_step_aside(text: str):
     assert not agree(text)
 
+
+
+GAP = """questions:
+  - id: where-else
+    type: mcq
+    topic: meetings
+    tags: [x]
+    difficulty: easy
+    prompt: Where else did they meet?
+    options:
+      - Portville
+      - Harbourton
+    answer: Harbourton
+    explanation: Not stated.
+    citations:
+      - source: harbour
+        quote: met in Portville
+"""
+
+
+def test_a_support_gap_in_a_fast_read_file_is_placed_as_the_full_path_places_it(
+        mini_bank: Path, monkeypatch: pytest.MonkeyPatch):
+    from quizgen.bank.load import load_bank
+
+    (mini_bank / "curated" / "gap.yaml").write_text(GAP, encoding="utf-8")
+    monkeypatch.setenv("QUIZGEN_CACHE_DIR", "off")
+    assert agree(GAP)
+    fast = [str(d) for d in load_bank(mini_bank, partial=True)[1]]
+    monkeypatch.setattr(fastread, "questions_from_bytes", lambda c, data: None)
+    full = [str(d) for d in load_bank(mini_bank, partial=True)[1]]
+    assert fast == full
+    assert any("gap.yaml:11:13" in m and "Harbourton" in m for m in fast), fast

@@ -167,11 +167,12 @@ class _Reader:
         """A block mapping whose first key is on line ``i`` at ``indent`` (after
         "- " for a list item), every further key on its own line; and the line after it.
         ``nested``: its values may be block lists and mappings."""
-        lines, n = self.lines, self.n
+        lines, n, strings = self.lines, self.n, self.strings
         out = _Map()
         out.line, out.col = i, indent
         pad = " " * indent
         first = True
+        resolved_first = _RESOLVED_FIRST or ()
         while i < n:
             text = lines[i]
             if first:
@@ -183,7 +184,15 @@ class _Reader:
                 if key not in keys or key in out:
                     raise _Deviation
                 col = indent + len(key) + 2
-                if rest == ">-":
+                head = rest[:1]
+                if (head and head not in _INDICATORS and rest[-1] != " " and rest[-1] != ":"
+                        and " #" not in rest and ": " not in rest and _RESOLVED_FIRST is not None):
+                    # a plain scalar, by far the commonest value: _inline's last case, inlined
+                    if len(rest) <= 24:
+                        rest = strings.setdefault(rest, rest)
+                    out[key] = (rest, _plain_tag(rest) if head in resolved_first else STR, i, col)
+                    i += 1
+                elif rest == ">-":
                     value, after = self.folded(i + 1, indent + 2)
                     out[key] = (value, STR, i, col)  # a block scalar's mark is its indicator's
                     i = after
@@ -242,15 +251,20 @@ def _loc(file: str, v) -> Loc:
     return Loc(file, v[2] + 1, v[3] + 1) if v.__class__ is _Scalar else Loc(file, v.line + 1, v.col + 1)
 
 
+# per type: the keys a question may have here (none misplaced; `points` and a
+# matching's `spares` are left to the full path) and the keys it must have
+_KEYS_OF = {t: (frozenset(records.COMMON_REQUIRED + records.COMMON_OPTIONAL + req + opt) - {"points", "spares"},
+                frozenset(records.COMMON_REQUIRED + req))
+            for t, (req, opt) in records.TYPE_KEYS.items()}
+
+
 def _question(c: Checker, m: _Map, index: int, ids: list, warnings: Checker) -> Question:
     f = m
     qtype = _string(f["type"]) if "type" in f else None
     if qtype not in records.TYPE_KEYS:
         raise _Deviation
-    required, optional = records.TYPE_KEYS[qtype]
-    allowed = records.COMMON_REQUIRED + records.COMMON_OPTIONAL + required + optional
-    if "points" in f or "spares" in f or any(k not in allowed for k in f) \
-            or any(k not in f for k in records.COMMON_REQUIRED + required):
+    allowed, required = _KEYS_OF[qtype]
+    if not f.keys() <= allowed or not required <= f.keys():
         raise _Deviation
     file = c.file
     qid = _string(f["id"])

@@ -19,6 +19,7 @@ tests/test_validate_fastread.py checks both paths agree.
 from __future__ import annotations
 
 import functools
+import re
 
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
@@ -84,19 +85,9 @@ def _inline(text: str, line: int, col: int, strings: dict[str, str]):
             raise _Deviation
         return (strings.setdefault(inner, inner) if len(inner) <= 24 else inner), STR, line, col
     if first == "[":
-        if text[-1] != "]":
-            raise _Deviation
         seq = _Seq()
         seq.line, seq.col = line, col
-        inner = text[1:-1]
-        if inner:
-            at = col + 1
-            for item in inner.split(", "):
-                if not item or not item.replace("-", "").replace(".", "").replace("_", "").isalnum() \
-                        or not item.isascii() or item != item.lower() or item[0] in "-._":
-                    raise _Deviation
-                seq.append((strings.setdefault(item, item), _plain_tag(item), line, at))
-                at += len(item) + 2
+        seq.extend([(item, tag, line, col + at) for item, tag, at in _flow(text)])
         return seq
     # plain: nothing YAML would read as another structure, a comment or stripped space
     if not first or first in _INDICATORS or text[-1] == " " or text[-1] == ":" or " #" in text or ": " in text:
@@ -106,6 +97,22 @@ def _inline(text: str, line: int, col: int, strings: dict[str, str]):
     if _RESOLVED_FIRST is None or first in _RESOLVED_FIRST:
         return text, _plain_tag(text), line, col
     return text, STR, line, col  # what the resolver answers for a text no implicit type starts with
+
+
+_FLOW = re.compile(r"\[(?:[a-z0-9][a-z0-9._-]*(?:, [a-z0-9][a-z0-9._-]*)*)?\]\Z")
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _flow(text: str) -> tuple[tuple[str, str, int], ...]:
+    """A flow list of slugs as the writer writes it (`[a, b]`): each item, its
+    tag and its column from the bracket. Cached: a bank repeats its tag lists."""
+    if not _FLOW.match(text):
+        raise _Deviation
+    out, at = [], 1
+    for item in text[1:-1].split(", ") if len(text) > 2 else ():
+        out.append((item, _plain_tag(item), at))
+        at += len(item) + 2
+    return tuple(out)
 
 
 class _Reader:

@@ -99,14 +99,23 @@ def statement(q: Question) -> tuple[object, ...] | None:
 Keys = tuple[tuple[object, ...] | None, str, str, tuple[str, ...], tuple[str, ...]]
 
 
-def keys_of(q: Question) -> Keys:
+def keys_of(q: Question, strings: dict[str, str] | None = None) -> Keys:
     """The index's view of ``q``, computed once: validate computes it in the
     worker that read the question's file, leaving only the lookups to the
-    process that sees the whole bank (the text work was most of the check)."""
+    process that sees the whole bank (the text work was most of the check).
+    ``strings``: one object for equal texts across calls (shapes, keys and
+    anchors repeat), so a file's pickle and the index hold each once."""
     folded = _fold(q.answer)
-    stated = (frozenset(q.facts), folded) if q.facts and q.type in _KEYED_TYPES else None
+    s = shape(q)
+    quotes = tuple(sorted(_anchors(q, False)))
     facts = tuple(sorted(_anchors(q, True))) if q.facts else ()
-    return stated, shape(q), folded, tuple(sorted(_anchors(q, False))), facts
+    if strings is not None:
+        keep = strings.setdefault
+        folded, s = keep(folded, folded), keep(s, s)
+        quotes = tuple([keep(a, a) for a in quotes])
+        facts = tuple([keep(a, a) for a in facts])
+    stated = (frozenset(q.facts), folded) if q.facts and q.type in _KEYED_TYPES else None
+    return stated, s, folded, quotes, facts
 
 
 class DuplicateIndex:

@@ -171,7 +171,8 @@ def _check_file(c: Checker, data: bytes, sources: tuple[Source, ...] | None) -> 
         files = FileNodes()
         files.add(c.file, node, data)
         diags += check_support([q for q in questions if _cited_known(q, known)], sources, files)
-    return questions, c.ids, diags, printed_chars(questions), [keys_of(q) for q in questions]
+    strings: dict[str, str] = {}
+    return questions, c.ids, diags, printed_chars(questions), [keys_of(q, strings) for q in questions]
 
 
 def _load_file_packed(args: tuple) -> tuple[bytes, str | None]:

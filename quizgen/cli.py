@@ -133,15 +133,43 @@ def validate(path: Path | None, bank_path: Path | None, corpus: Path | None, ver
     Also says how many questions each set's sheets leave out (--verbose: which)."""
     if path is not None and bank_path is not None and path != bank_path:
         raise click.UsageError(f"two banks named: PATH {path} and --bank {bank_path}; give one")
-    bank, report = load_with_report(path or bank_path or Path(DEFAULT_BANK))
+    from quizgen.bank import resultcache
+
+    root = path or bank_path or Path(DEFAULT_BANK)
+    key = resultcache.key(root, corpus, verbose)
+    outcome = resultcache.get(key)
+    if outcome is None:
+        outcome = _validate_outcome(root, corpus, verbose)
+        # stored only when nothing changed while it ran: the result must be that of the key's inputs
+        if key is not None and resultcache.key(root, corpus, verbose) == key:
+            resultcache.put(key, outcome)
+    out, err, code = outcome
+    if err:
+        click.echo(err, err=True, nl=False)
+    if out:
+        click.echo(out, nl=False)
+    if code:
+        sys.exit(code)
+
+
+def _validate_outcome(root: Path, corpus: Path | None, verbose: bool) -> tuple[str, str, int]:
+    """What `validate` prints (stdout, stderr) and its exit code, as the
+    other commands' load_with_report and fail() print them."""
+    from quizgen.bank.load import load_checked_bank
+
+    bank, diagnostics, report = load_checked_bank(root, corpus)
+    err = "".join(f"{d}\n" for d in diagnostics)
+    if bank is None:
+        n = len(errors_only(diagnostics))
+        return "", err + f"quizgen: {n} error{'s' if n != 1 else ''}; nothing was written\n", 1
     n_files = len({q.loc.file for q in bank.questions})
     quotes = f"; {report.quotes_checked} quotes found verbatim" if report is not None else ""
-    click.echo(f"ok: {len(bank.questions)} questions in {n_files} files, "
-               f"{len(bank.sources)} sources, {len(bank.sets)} sets{quotes}")
+    lines = [f"ok: {len(bank.questions)} questions in {n_files} files, "
+             f"{len(bank.sources)} sources, {len(bank.sets)} sets{quotes}"]
     from quizgen.select import left_out_summary
 
-    for line in left_out_summary(bank, verbose):
-        click.echo(line)
+    lines += left_out_summary(bank, verbose)
+    return "".join(f"{line}\n" for line in lines), err, 0
 
 
 @cli.command()

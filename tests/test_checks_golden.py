@@ -130,4 +130,8 @@ def test_seeded_errors_match_the_golden_file(bank: Path, mode: str, tmp_path: Pa
     assert off == golden
     monkeypatch.setenv("QUIZGEN_CACHE_DIR", str(tmp_path / "cache"))
     assert _validate_text(bank) == golden  # misses, filling the cache
-    assert _validate_text(bank) == golden  # hits
+    assert _validate_text(bank) == golden  # hits the whole result (resultcache.py)
+    from quizgen.bank import resultcache
+
+    monkeypatch.setattr(resultcache, "get", lambda key: None)
+    assert _validate_text(bank) == golden  # hits every file's entry (filecache.py)

@@ -60,3 +60,43 @@ def test_the_shipped_bank_states_nothing_twice():
     bank, diagnostics = load_bank(REAL_BANK)
     assert bank is not None
     assert [str(d) for d in diagnostics if "near-duplicate" in d.message] == []
+
+
+# -- the scan fed file by file with keys computed elsewhere (validate's workers) --
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_WORDS = ["Ada", "Bo", "lens", "made", "the", "1590", "in", "Lyon", "met", "Quill"]
+
+
+@st.composite
+def _questions(draw):
+    out = []
+    for i in range(draw(st.integers(0, 14))):
+        qtype = draw(st.sampled_from(["true_false", "mcq", "short_answer", "cloze"]))
+        prompt = " ".join(draw(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=4)))
+        answer = draw(st.sampled_from(["Ada", "ada", "Bo", "True", "False"]))
+        facts = tuple(draw(st.lists(st.sampled_from(["f1", "f2", "f3"]), max_size=2, unique=True)))
+        quotes = draw(st.lists(st.sampled_from(["Ada made it", "ada  MADE it", "Bo met"]), min_size=1, max_size=2))
+        citations = tuple(Citation(draw(st.sampled_from(["notes", "other"])), text) for text in quotes)
+        out.append(q(f"q{i}", qtype, prompt, answer, facts, line=i + 1, citations=citations))
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(_questions(), st.lists(st.integers(1, 5), max_size=6))
+def test_scan_fed_by_file_with_keys_from_elsewhere_equals_one_pass(questions, sizes):
+    import pickle
+
+    from quizgen.bank.duplicates import DuplicateScan, keys_of
+
+    scan = DuplicateScan()
+    at = 0
+    for size in sizes + [len(questions)]:
+        chunk = questions[at:at + size]
+        at += size
+        keys = pickle.loads(pickle.dumps([keys_of(x) for x in chunk]))  # as a worker's result arrives
+        scan.feed(chunk, keys)
+    assert scan.diagnostics() == check_duplicates(questions)
+    assert scan.groups() == duplicate_groups(questions)

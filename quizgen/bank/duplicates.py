@@ -31,8 +31,13 @@ _WORD = re.compile(r"\S+")
 _KEYED_TYPES = ("mcq", "short_answer", "cloze")
 
 
+def _nfkc(text: str) -> str:
+    # ASCII is its own NFKC form: the test is one C pass, the normalisation more
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
+
+
 def _fold(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    return " ".join(_nfkc(text).casefold().split())
 
 
 def shape(q: Question) -> str:
@@ -51,7 +56,7 @@ def mask(text: str) -> str:
     "Ada Lovelace" are masked alike."""
     out: list[str] = []
     masked = _masked
-    for word in _WORD.findall(unicodedata.normalize("NFKC", text)):
+    for word in _WORD.findall(_nfkc(text)):
         m = masked(word)
         if m is None:
             out.append(word)
@@ -89,6 +94,30 @@ def statement(q: Question) -> tuple[object, ...] | None:
     return (frozenset(q.facts), _fold(q.answer))
 
 
+# What the index compares of one question: its statement (or None), shape,
+# folded key, quote anchors and fact anchors (empty without facts).
+Keys = tuple[tuple[object, ...] | None, str, str, tuple[str, ...], tuple[str, ...]]
+
+
+def keys_of(q: Question, strings: dict[str, str] | None = None) -> Keys:
+    """The index's view of ``q``, computed once: validate computes it in the
+    worker that read the question's file, leaving only the lookups to the
+    process that sees the whole bank (the text work was most of the check).
+    ``strings``: one object for equal texts across calls (shapes, keys and
+    anchors repeat), so a file's pickle and the index hold each once."""
+    folded = _fold(q.answer)
+    s = shape(q)
+    quotes = tuple(sorted(_anchors(q, False)))
+    facts = tuple(sorted(_anchors(q, True))) if q.facts else ()
+    if strings is not None:
+        keep = strings.setdefault
+        folded, s = keep(folded, folded), keep(s, s)
+        quotes = tuple([keep(a, a) for a in quotes])
+        facts = tuple([keep(a, a) for a in facts])
+    stated = (frozenset(q.facts), folded) if q.facts and q.type in _KEYED_TYPES else None
+    return stated, s, folded, quotes, facts
+
+
 class DuplicateIndex:
     """Questions seen so far, and which earlier one a new question repeats.
 
@@ -108,65 +137,79 @@ class DuplicateIndex:
         for q in questions:
             self.add(q)
 
-    def first_of(self, q: Question, _shape: str | None = None) -> Question | None:
-        """The earlier question ``q`` repeats, or None."""
-        key = statement(q)
-        if key is not None and key in self._statements:
-            return self._statements[key]
-        s = shape(q) if _shape is None else _shape
+    def first_of(self, q: Question, keys: Keys | None = None) -> Question | None:
+        """The earlier question ``q`` repeats, or None (``keys``: keys_of(q), when known)."""
+        stated, s, folded, quotes, facts = keys_of(q) if keys is None else keys
+        if stated is not None and stated in self._statements:
+            return self._statements[stated]
         # a question with another key asks something else ("what does A
         # call it" and "what does B call it"); statements are true or false
         if q.type == "true_false":
             table, tail = self._any, ()
         else:
-            table, tail = self._keyed, (_fold(q.answer),)
+            table, tail = self._keyed, (folded,)
         # fact records say best what a question is about; quotes where one has none
-        probes = [(s, a, False) + tail for a in _anchors(q, False)]
-        if q.facts:
-            probes += [(s, a, True) + tail for a in _anchors(q, True)]
-        else:
-            probes += [(s, a, True) + tail for a in _anchors(q, False)]
+        probes = [(s, a, False) + tail for a in quotes]
+        probes += [(s, a, True) + tail for a in (facts if q.facts else quotes)]
         best = min((table[p] for p in probes if p in table), default=None, key=lambda hit: hit[0])
         return None if best is None else best[1]
 
-    def add(self, q: Question, _shape: str | None = None) -> None:
-        key = statement(q)
-        if key is not None:
-            self._statements.setdefault(key, q)
-        s = shape(q) if _shape is None else _shape
+    def add(self, q: Question, keys: Keys | None = None) -> None:
+        stated, s, folded, quotes, facts = keys_of(q) if keys is None else keys
+        if stated is not None:
+            self._statements.setdefault(stated, q)
         hit = (self._seq, q)
         self._seq += 1
         has_facts = bool(q.facts)
-        folded = _fold(q.answer)
         # with facts, another question with facts compares fact anchors, one
         # without compares quotes: both are indexed
-        anchors = _anchors(q, False) | (_anchors(q, True) if has_facts else set())
-        for a in anchors:
-            self._any.setdefault((s, a, has_facts), hit)
-            self._keyed.setdefault((s, a, has_facts, folded), hit)
+        for anchors in (quotes, facts):
+            for a in anchors:
+                self._any.setdefault((s, a, has_facts), hit)
+                self._keyed.setdefault((s, a, has_facts, folded), hit)
+
+
+class DuplicateScan:
+    """duplicate_groups fed a file at a time, in bank order: validate feeds
+    each file's questions as its worker returns them, while the others work."""
+
+    def __init__(self) -> None:
+        self._index = DuplicateIndex()
+        self._groups: dict[str, list[Question]] = {}
+
+    def feed(self, questions: Iterable[Question], keys: Iterable[Keys] | None = None) -> None:
+        index, groups = self._index, self._groups
+        for q, k in zip(questions, keys) if keys is not None else ((q, keys_of(q)) for q in questions):
+            first = index.first_of(q, k)
+            if first is None:
+                index.add(q, k)
+            else:
+                groups.setdefault(first.id, [first]).append(q)
+
+    def groups(self) -> list[list[Question]]:
+        return list(self._groups.values())
+
+    def diagnostics(self) -> list[Diagnostic]:
+        """A warning at every question that repeats an earlier one."""
+        out = []
+        for group in self._groups.values():
+            first = group[0]
+            for q in group[1:]:
+                out.append(Diagnostic(q.loc, f"expected a question that states something new, found a "
+                                             f"near-duplicate of '{first.id}' ({first.loc}): the same statement "
+                                             "with other names or another format", "warning", "prompt"))
+        return out
 
 
 def duplicate_groups(questions: Iterable[Question]) -> list[list[Question]]:
     """Groups of near-duplicates, each led by the first question of its group."""
-    index = DuplicateIndex()
-    groups: dict[str, list[Question]] = {}
-    for q in questions:
-        s = shape(q)
-        first = index.first_of(q, s)
-        if first is None:
-            index.add(q, s)
-        else:
-            groups.setdefault(first.id, [first]).append(q)
-    return list(groups.values())
+    scan = DuplicateScan()
+    scan.feed(questions)
+    return scan.groups()
 
 
-def check_duplicates(questions: Iterable[Question]) -> list[Diagnostic]:
-    """A warning at every question that repeats an earlier one."""
-    out = []
-    for group in duplicate_groups(questions):
-        first = group[0]
-        for q in group[1:]:
-            out.append(Diagnostic(q.loc, f"expected a question that states something new, found a near-duplicate "
-                                         f"of '{first.id}' ({first.loc}): the same statement with other names "
-                                         "or another format", "warning", "prompt"))
-    return out
+def check_duplicates(questions: Iterable[Question], keys: Iterable[Keys] | None = None) -> list[Diagnostic]:
+    """A warning at every question that repeats an earlier one (``keys``: keys_of each, when known)."""
+    scan = DuplicateScan()
+    scan.feed(questions, keys)
+    return scan.diagnostics()

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from quizgen.cachestore import Store, digest  # noqa: F401 (digest: load.py's whole-bank key)
 
-SCHEMA = "validate-file/2"  # bump when the entry's shape changes
+SCHEMA = "validate-file/3"  # bump when the entry's shape changes
 _ALLOWED_MODULES = ("quizgen.model", "quizgen.errors", "quizgen.dates")
 
 
@@ -101,11 +101,16 @@ def put_raw(key: str, raw: bytes) -> None:
         s.put(key, raw)
 
 
+def cache_key(name: str, key: str) -> str:
+    """The entry's key of a cross-file result ``name`` over inputs keyed ``key``."""
+    return digest(SCHEMA, _code_fingerprint(), name, key)
+
+
 def cached(name: str, key: str | None, compute):  # noqa: ANN001, ANN201
     """compute(), read from the cache when ``key`` (a key of all its inputs) was seen."""
     if key is None or not store().enabled:
         return compute()
-    full = digest(SCHEMA, _code_fingerprint(), name, key)
+    full = cache_key(name, key)
     hit = get(full)
     if hit is None:
         hit = compute()

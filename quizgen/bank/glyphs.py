@@ -328,10 +328,10 @@ def check_glyphs(root: str | Path, config: BankConfig | None, sources: Iterable[
 
 def printed_chars(questions: Iterable[Question]) -> str:
     """Every character printed() yields for these questions, each once (sorted)."""
-    seen: set[str] = set()
+    texts: list[str] = []
     for q in questions:
-        seen.update("".join(printed_texts(q)))
-    return "".join(sorted(seen))
+        texts += printed_texts(q)
+    return "".join(sorted(set("".join(texts))))  # one set of one string: a C loop over every character
 
 
 def printed_texts(q: Question) -> tuple[str, ...]:

@@ -16,12 +16,12 @@ from quizgen.bank import sourcefile
 from quizgen.bank.config import CONFIG_FILE, check_topics, load_config
 from quizgen.bank.glyphs import check_glyphs, printed_chars
 from quizgen.bank.check import Checker, did_you_mean
-from quizgen.bank.duplicates import check_duplicates
+from quizgen.bank.duplicates import DuplicateScan, check_duplicates, keys_of
 from quizgen.bank.support import FileNodes, check_support
 from quizgen.bank.balance import check_balance
 from quizgen.errors import Diagnostic, Loc, errors_only, sort_diagnostics
 from quizgen import gcpause
-from quizgen.bank import filecache
+from quizgen.bank import fastread, filecache
 from quizgen.bank.marks import compose_bytes, load_yaml, read_yaml_bytes
 from quizgen.model import Bank, BankConfig, Question, QuestionSet, Source
 from quizgen.select import matches
@@ -91,8 +91,9 @@ def load_sources(root: Path) -> tuple[list[Source], list[str] | None, list[Diagn
 FileResult = tuple[list[Question], list[tuple[str, Loc]], list[Diagnostic]]
 # and the characters the file's questions print (glyphs.printed_chars): the
 # glyph check of an unchanged bank then looks at one short string, not at
-# every question
-_Checked = tuple[list[Question], list[tuple[str, Loc]], list[Diagnostic], str]
+# every question; and each question's duplicates.keys_of, so the text work
+# of the near-duplicate check is done where the file was read
+_Checked = tuple[list[Question], list[tuple[str, Loc]], list[Diagnostic], str, list]
 
 # Composing YAML nodes costs about 0.2 s per thousand questions even with
 # libyaml, so large banks are validated one file per process. Small banks stay
@@ -139,7 +140,7 @@ def _load_file_keyed(path: Path, source_ids: list[str] | None, sources: tuple[So
         c = Checker(shown_path(path), source_ids=source_ids)
         data, diags = read_yaml_bytes(path, c.file)
         if data is None:
-            return pack(([], [], diags, "")), None
+            return pack(([], [], diags, "", [])), None
         key = _file_key(c.file, data, sources, context)
         if key is not None:
             hit = get(key)
@@ -159,15 +160,19 @@ def _file_key(shown: str, data: bytes, sources: tuple[Source, ...] | None, conte
 
 def _check_file(c: Checker, data: bytes, sources: tuple[Source, ...] | None) -> _Checked:
     """The records and diagnostics of one file's bytes; its nodes live only while this runs."""
-    node, diags = compose_bytes(data, c.file)
-    questions = validate.questions_file(c, node) if not errors_only(diags) else []
+    node, diags = None, []
+    questions = fastread.questions_from_bytes(c, data)  # the layout quizgen writes, without nodes
+    if questions is None:
+        node, diags = compose_bytes(data, c.file)
+        questions = validate.questions_file(c, node) if not errors_only(diags) else []
     diags = diags + c.diagnostics
     if sources is not None:
         known = frozenset(s.id for s in sources)
         files = FileNodes()
         files.add(c.file, node, data)
         diags += check_support([q for q in questions if _cited_known(q, known)], sources, files)
-    return questions, c.ids, diags, printed_chars(questions)
+    strings: dict[str, str] = {}
+    return questions, c.ids, diags, printed_chars(questions), [keys_of(q, strings) for q in questions]
 
 
 def _load_file_packed(args: tuple) -> tuple[bytes, str | None]:
@@ -180,10 +185,12 @@ def load_questions(paths: list[Path], source_ids: list[str] | None,
     return _load_questions(paths, source_ids, sources)[0][:3]  # type: ignore[return-value]
 
 
-def _load_questions(paths: list[Path], source_ids: list[str] | None,
-                    sources: tuple[Source, ...] | None) -> tuple[_Checked, str | None]:
+def _load_questions(paths: list[Path], source_ids: list[str] | None, sources: tuple[Source, ...] | None,
+                    duplicates: bool = False) -> tuple[_Checked, str | None]:
     """load_questions, and a key for the whole list of questions (the file
-    keys in order; None when any file was not cached) for cross-file results."""
+    keys in order; None when any file was not cached) for cross-file results.
+    The fifth item of the result is the near-duplicate check's diagnostics
+    when ``duplicates`` (else empty)."""
     context = filecache.context_key(source_ids, sources) if sources is not None else None
     results: dict[int, tuple[_Checked, str | None]] = {}
     if context is not None and filecache.store().enabled:
@@ -197,6 +204,8 @@ def _load_questions(paths: list[Path], source_ids: list[str] | None,
             if hit is not None:
                 results[i] = hit, key
     todo = [i for i in range(len(paths)) if i not in results]
+    # every file a hit: the check of the same questions may be cached under their key
+    merged = _Merged(len(paths), scan=duplicates and bool(todo), collect=duplicates and not todo)
     total = sum(paths[i].stat().st_size for i in todo if paths[i].is_file())
     jobs = [(paths[i], source_ids, sources, context) for i in todo]
     workers = min(len(jobs), os.cpu_count() or 1)
@@ -204,29 +213,56 @@ def _load_questions(paths: list[Path], source_ids: list[str] | None,
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(workers) as pool:
-            # unpickled as each arrives, while the workers go on with the next files
+            # each result is unpickled and merged (near-duplicates scanned) as
+            # it arrives, in file order, while the workers go on with the next files
             for i, (raw, key) in zip(todo, pool.map(_load_file_packed, jobs, chunksize=1)):
                 result = filecache.loads(raw)
                 del raw
                 if result is None:  # pragma: no cover - only a cache entry crafted to pass its checksum
                     result, key = _load_file_keyed(paths[i], source_ids, sources, None)
                 results[i] = result, key
+                merged.take(results)
     else:
         results.update(zip(todo, (_load_file_keyed(*job) for job in jobs)))
-    questions: list[Question] = []
-    ids: list[tuple[str, Loc]] = []
-    diagnostics: list[Diagnostic] = []
-    keys: list[str] = []
-    chars: set[str] = set()
-    for i in range(len(paths)):  # merged in file order, so output is stable
-        (qs, seen, diags, printed), key = results.pop(i)
-        chars.update(printed)
-        questions.extend(qs)
-        ids.extend(seen)
-        diagnostics.extend(diags)
-        keys.append(key or "")
-    whole = None if not keys or not all(keys) else filecache.digest("questions", *keys)
-    return (questions, ids, diagnostics, "".join(sorted(chars))), whole
+    merged.take(results)
+    whole = None if not merged.keys or not all(merged.keys) else filecache.digest("questions", *merged.keys)
+    near: list[Diagnostic] = []
+    if merged.scan is not None:
+        near = merged.scan.diagnostics()
+        if whole is not None:  # for the next load whose files all hit
+            filecache.put(filecache.cache_key("duplicates", whole), near)
+    elif duplicates:
+        near = filecache.cached("duplicates", whole, lambda: check_duplicates(merged.questions, merged.dup_keys))
+    return (merged.questions, merged.ids, merged.diagnostics, "".join(sorted(merged.chars)), near), whole
+
+
+class _Merged:
+    """The files' results joined in file order (so output is stable), each
+    taken as soon as it and every file before it are in."""
+
+    def __init__(self, n: int, *, scan: bool, collect: bool) -> None:
+        self.n, self.next = n, 0
+        self.questions: list[Question] = []
+        self.ids: list[tuple[str, Loc]] = []
+        self.diagnostics: list[Diagnostic] = []
+        self.keys: list[str] = []
+        self.chars: set[str] = set()
+        self.scan = DuplicateScan() if scan else None  # near-duplicates scanned as files come in
+        self.dup_keys: list | None = [] if collect else None  # or their keys kept for later
+
+    def take(self, results: dict[int, tuple[_Checked, str | None]]) -> None:
+        while self.next < self.n and self.next in results:
+            (qs, seen, diags, printed, dup_keys), key = results.pop(self.next)
+            self.next += 1
+            self.chars.update(printed)
+            self.questions.extend(qs)
+            self.ids.extend(seen)
+            self.diagnostics.extend(diags)
+            self.keys.append(key or "")
+            if self.scan is not None:
+                self.scan.feed(qs, dup_keys)
+            elif self.dup_keys is not None:
+                self.dup_keys.extend(dup_keys)
 
 
 def load_sets(root: Path) -> tuple[list[QuestionSet], list[Diagnostic]]:
@@ -384,7 +420,8 @@ def _load_bank(root: Path, partial: bool = False) -> tuple[Bank | None, list[Dia
     paths, outside = links_outside(root, question_files(root, _corpus_inside(root, config)))
     diagnostics += outside
     # the support check of each file's questions is done with the file (and cached with it)
-    (questions, ids, diags_questions, chars), questions_key = _load_questions(paths, source_ids, tuple(sources))
+    (questions, ids, diags_questions, chars, duplicates), _ = _load_questions(paths, source_ids, tuple(sources),
+                                                                                duplicates=True)
     diagnostics += diags_questions
     sets, diags = load_sets(root)
     diagnostics += diags
@@ -406,8 +443,7 @@ def _load_bank(root: Path, partial: bool = False) -> tuple[Bank | None, list[Dia
     if not questions and not errors_only(diagnostics):  # nothing to build a deck or a worksheet from
         diagnostics.append(Diagnostic(Loc(shown_path(root)), "expected at least one question in the bank, "
                                                              "found none"))
-    # no statement twice; a function of the questions alone, so cached under their key
-    diagnostics += filecache.cached("duplicates", questions_key, lambda: check_duplicates(questions))
+    diagnostics += duplicates  # no statement twice (scanned file by file in _load_questions)
     diagnostics += check_balance(questions, Loc(shown_path(root)))  # keys not piled on one letter or value
     diagnostics = sort_diagnostics(diagnostics)
     if errors_only(diagnostics) and not (partial and config is not None):

@@ -168,10 +168,12 @@ def words_gap(path: str, text: str, hay: list[list[Token]], false_statement: boo
     citations, so the quote is about the same thing; the changed name may be absent."""
     everything = [t for h in hay for t in h]
     words = content_words(text)
-    missing = tuple(display(t) for t in words if not any(same(t, e) for e in everything))
+    # same() of a word is equality, so a set finds it (a scan per word was most of this check)
+    texts = {e for e in everything if isinstance(e, str)}
+    lacking = [t for t in words if not (t in texts if type(t) is str else any(same(t, e) for e in everything))]
+    missing = tuple(display(t) for t in lacking)
     # Not for a changed date or number: whether it is false then rests on the
     # true date, which must be printed (an inferred one is marked as such).
-    lacking = [t for t in words if not any(same(t, e) for e in everything)]
     if false_statement and len(lacking) < len(words) and all(isinstance(t, str) for t in lacking):
         return None
     return Gap(path, text, missing) if missing else None
@@ -335,11 +337,13 @@ class FileNodes:
 
     def _load(self, file: str) -> tuple[dict[tuple[int, int], tuple[int, Node]], list[str]]:
         if file not in self._files:
-            from quizgen.bank.marks import load_yaml
+            from quizgen.bank.marks import compose_bytes, load_yaml
 
             path = Path(file)
             if file in self._given:
                 node, data = self._given.pop(file)
+                if node is None:  # read without nodes (fastread.py): composed now, for a gap only
+                    node, _ = compose_bytes(data, file)
                 # as read_text would: universal newlines split as splitlines does
                 lines = data.decode("utf-8").splitlines()
             else:

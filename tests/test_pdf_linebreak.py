@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 
 import pytest
+
 from reportlab.lib.abag import ABag
 from reportlab.lib.colors import Color
 from reportlab.lib.styles import ParagraphStyle
@@ -13,6 +14,8 @@ from reportlab.platypus import Paragraph
 
 from quizgen.render.pdf import flowables, linebreak
 from quizgen.render.pdf.flowables import Para
+
+from pdf_drivers import render_shipped_bank, render_synthetic
 
 
 def dump(x):
@@ -73,34 +76,12 @@ def checked(monkeypatch):
 
 
 def test_the_shipped_banks_paragraphs_break_as_reportlab_breaks_them(checked):
-    from pathlib import Path
-
-    from conftest import REAL_BANK
-    from quizgen.build import default_options, load_or_raise
-    from quizgen.render import pdf
-    from quizgen.render.units import plan_units
-    from quizgen.select import deliverable
-
-    bank, _ = load_or_raise(Path(REAL_BANK))
-    options = default_options(timestamp=0, variants=2, answer_sheet=True)
-    for unit in plan_units(deliverable(bank), ("pdf",), options):
-        pdf.render_set(unit.bank, unit.qset, options, unit.part)
+    render_shipped_bank()
     assert checked["ours"] > 300
 
 
 def test_synthetic_sheets_of_every_type_and_script_break_as_reportlab_breaks_them(checked):
-    import sys
-
-    from conftest import REPO
-
-    sys.path.insert(0, str(REPO / "bench"))
-    try:
-        from bench_pdf import quizgen_pair, synthetic_questions
-    finally:
-        sys.path.pop(0)
-    from quizgen.model import QuestionSet
-
-    quizgen_pair(synthetic_questions(120), QuestionSet("t", "Test", instructions="Answer everything."))
+    render_synthetic(120)
     assert checked["ours"] > 100
 
 

@@ -4,12 +4,15 @@ shape are those reportlab's own parser makes, attribute for attribute."""
 from __future__ import annotations
 
 import pytest
+
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 from reportlab.platypus.paraparser import ParaParser
 
 from quizgen.render.pdf import flowables, parsecache
 from quizgen.render.pdf.flowables import Para
+
+from pdf_drivers import render_shipped_bank, render_synthetic
 from test_pdf_linebreak import dump
 
 
@@ -43,34 +46,12 @@ def checked(monkeypatch):
 
 
 def test_the_shipped_banks_paragraphs_parse_as_reportlab_parses_them(checked):
-    from pathlib import Path
-
-    from conftest import REAL_BANK
-    from quizgen.build import default_options, load_or_raise
-    from quizgen.render import pdf
-    from quizgen.render.units import plan_units
-    from quizgen.select import deliverable
-
-    bank, _ = load_or_raise(Path(REAL_BANK))
-    options = default_options(timestamp=0, variants=2, answer_sheet=True)
-    for unit in plan_units(deliverable(bank), ("pdf",), options):
-        pdf.render_set(unit.bank, unit.qset, options, unit.part)
+    render_shipped_bank()
     assert checked["shape"] > 300
 
 
 def test_synthetic_sheets_of_every_type_and_script_parse_as_reportlab_parses_them(checked):
-    import sys
-
-    from conftest import REPO
-
-    sys.path.insert(0, str(REPO / "bench"))
-    try:
-        from bench_pdf import quizgen_pair, synthetic_questions
-    finally:
-        sys.path.pop(0)
-    from quizgen.model import QuestionSet
-
-    quizgen_pair(synthetic_questions(120), QuestionSet("t", "Test", instructions="Answer everything."))
+    render_synthetic(120)
     assert checked["shape"] > 100
 
 

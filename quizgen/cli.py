@@ -618,8 +618,11 @@ def init(folder: Path, title: str | None, force: bool) -> None:
     click.echo(f"next: quizgen add-source ARTICLE.txt --bank {folder}; then quizgen build --bank {folder}")
 
 
-def confirm_headline(guess: str) -> str:
+def confirm_headline(guess: str | None) -> str:
     """Ask yes/no first: at a bare text prompt, people answer 'y' and get a headline 'y'."""
+    if guess is None:  # nothing to confirm: ask for the headline itself
+        click.echo("No line of the text reads like a headline.", err=True)
+        return click.prompt("Headline", err=True).strip()
     click.echo(f"Headline guessed from the text: {guess}", err=True)
     if click.confirm("Use this headline?", default=True, err=True):
         return guess

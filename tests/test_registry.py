@@ -195,3 +195,14 @@ def test_appended_record_reads_back_exactly(headline: str, outlet: str | None):
     assert doc["sources"][1] == {"id": "x", "file": "x.txt", "sha256": "0" * 64, "outlet": outlet,
                                  "headline": headline, "published": "2020"}
     assert yaml.safe_load("k: " + yaml_scalar(headline)) == {"k": headline}
+
+
+def test_add_source_with_no_guess_asks_for_the_headline(bank: Path, tmp_path: Path):
+    # No line reads like a headline: nothing to confirm, and never a headline "None".
+    plain = tmp_path / "notes.txt"
+    plain.write_text("the mayors met.\nthey signed.\n", encoding="utf-8")
+    result = add(bank, str(plain), "--published", "2021", input="River Notes\n")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("No line of the text reads like a headline.\nHeadline: River Notes\n")
+    assert "None" not in result.output
+    assert load_bank(bank)[0].source("notes").headline == "River Notes"

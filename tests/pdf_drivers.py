@@ -4,6 +4,7 @@ the tests that compare quizgen's paragraph shortcuts with reportlab's own."""
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from conftest import REAL_BANK, REPO
@@ -32,3 +33,19 @@ def render_synthetic(n: int = 120) -> None:
     from quizgen.model import QuestionSet
 
     quizgen_pair(synthetic_questions(n), QuestionSet("t", "Test", instructions="Answer everything."))
+
+
+@contextmanager
+def fresh_paragraph_caches():
+    """flowables' layout caches emptied before and after, so every paragraph
+    goes through the code under test and none is left for the next test."""
+    from quizgen.render.pdf import flowables
+
+    caches = (flowables.para, flowables.boxed, flowables._template)
+    for cache in caches:
+        cache.cache_clear()
+    try:
+        yield
+    finally:
+        for cache in caches:
+            cache.cache_clear()

@@ -12,10 +12,10 @@ from reportlab.lib.colors import Color
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 
-from quizgen.render.pdf import flowables, linebreak
+from quizgen.render.pdf import linebreak
 from quizgen.render.pdf.flowables import Para
 
-from pdf_drivers import render_shipped_bank, render_synthetic
+from pdf_drivers import fresh_paragraph_caches, render_shipped_bank, render_synthetic
 
 
 def dump(x):
@@ -68,11 +68,8 @@ def checked(monkeypatch):
         return original(self, width)
 
     monkeypatch.setattr(Para, "breakLines", checking)
-    for cache in (flowables.para, flowables.boxed, flowables._template):
-        cache.cache_clear()
-    yield seen
-    for cache in (flowables.para, flowables.boxed, flowables._template):
-        cache.cache_clear()
+    with fresh_paragraph_caches():
+        yield seen
 
 
 def test_the_shipped_banks_paragraphs_break_as_reportlab_breaks_them(checked):

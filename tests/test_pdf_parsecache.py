@@ -12,7 +12,7 @@ from reportlab.platypus.paraparser import ParaParser
 from quizgen.render.pdf import flowables, parsecache
 from quizgen.render.pdf.flowables import Para
 
-from pdf_drivers import render_shipped_bank, render_synthetic
+from pdf_drivers import fresh_paragraph_caches, render_shipped_bank, render_synthetic
 from test_pdf_linebreak import dump
 
 
@@ -38,11 +38,8 @@ def checked(monkeypatch):
         return frags
 
     monkeypatch.setattr(flowables, "parse", checking)
-    for cache in (flowables.para, flowables.boxed, flowables._template):
-        cache.cache_clear()
-    yield seen
-    for cache in (flowables.para, flowables.boxed, flowables._template):
-        cache.cache_clear()
+    with fresh_paragraph_caches():
+        yield seen
 
 
 def test_the_shipped_banks_paragraphs_parse_as_reportlab_parses_them(checked):

@@ -113,10 +113,10 @@ def render_formats(bank: Bank, session: Session, formats: tuple[str, ...],
         for name in formats:
             renderer(name)(bank, stage, options)
     if staged_digests is not None:
-        from quizgen.build_cache import file_sha256
+        from quizgen.filedigest import sha256_of
 
         for o in stage.outputs:
-            staged_digests[o.dest] = file_sha256(o.staged)
+            staged_digests[o.dest] = sha256_of(o.staged)
     return session.commit(stage)
 
 

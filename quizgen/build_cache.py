@@ -30,6 +30,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Mapping
 
+from quizgen import filedigest
 from quizgen.errors import Diagnostic, Loc
 
 UNIT_FORMAT = "quizgen-build-unit/1"
@@ -62,8 +63,6 @@ def _code_digest(__version__: str) -> str:
         except Exception:  # not installed (or broken metadata): recorded as such
             version = "-"
         h.update(f"{name}={version}\0".encode())
-    from quizgen import filedigest
-
     package = Path(__file__).resolve().parent
     for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         h.update(str(path.relative_to(package)).encode() + b"\0")
@@ -71,18 +70,10 @@ def _code_digest(__version__: str) -> str:
     return h.hexdigest()
 
 
-def file_sha256(path: Path | str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def file_state(path: Path | str) -> str:
     """A file's sha256, "dir" for a folder, "missing" for nothing there."""
-    from quizgen import filedigest
-
     try:
         return filedigest.sha256(path)  # remembered by stat when the build's cache is on
     except IsADirectoryError:

@@ -24,13 +24,13 @@ sha256; an entry is JSON of three plain values). Standard library only.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import stat
 from pathlib import Path
 
 from quizgen.cachestore import Store, digest
+from quizgen.filedigest import sha256_of
 
 SCHEMA = "validate-bank/1"
 
@@ -106,13 +106,9 @@ def _state(path: str) -> str:
     if not stat.S_ISREG(mode):
         return out + f"special:{stat.S_IFMT(mode)}"
     try:
-        h = hashlib.sha256()
-        with open(path, "rb") as f:
-            while chunk := f.read(1 << 24):
-                h.update(chunk)
+        return out + sha256_of(path)
     except OSError as exc:  # e.g. no permission: the loader reports it, so it is part of the key
         return out + f"unreadable:{exc.__class__.__name__}:{exc.errno}"
-    return out + h.hexdigest()
 
 
 def get(k: str | None) -> Outcome | None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from pathlib import Path
+from typing import NamedTuple
 
 from quizgen.errors import Diagnostic, Loc, QuizgenError
 from quizgen.journal import WriteError, folder_label
@@ -207,7 +208,7 @@ def _store(unit, outputs: list[Output], messages, out_dir: Path, key: str, store
 SHARED_NAME = ".questions-for-workers.pickle"  # in the staging folder, beside the units' folders; removed after the units
 
 
-class UnitRef:
+class UnitRef(NamedTuple):
     """A unit as a task names it: its questions as indices into the shared
     file (SharedQuestions), not the questions themselves. Each unit carries a
     slice of the bank and most carry all of it: pickled per task, the shipped
@@ -215,28 +216,19 @@ class UnitRef:
     pool's relay and unpickled in a worker; the shared file is 0.3 MB, read
     once by each worker."""
 
-    __slots__ = ("path", "name", "kind", "indices", "qset", "part")
-
-    def __init__(self, path: str, unit, indices: tuple[int, ...]):
-        self.path = path
-        self.name, self.kind, self.qset, self.part = unit.name, unit.kind, unit.qset, unit.part
-        self.indices = indices
-
-    def __getstate__(self):
-        return tuple(getattr(self, n) for n in self.__slots__)
-
-    def __setstate__(self, state) -> None:
-        for name, value in zip(self.__slots__, state):
-            setattr(self, name, value)
+    path: str
+    name: str
+    kind: str
+    indices: tuple[int, ...]
+    qset: object
+    part: tuple
 
     def unit(self):
-        from quizgen.model import Bank
-        from quizgen.render.units import Unit
+        from quizgen.render.units import Unit, bank_slice
 
         base = _read_shared(self.path)
         questions = base.questions
-        bank = Bank(base.root, base.sources, tuple(questions[i] for i in self.indices), (), {}, base.config)
-        return Unit(self.name, self.kind, bank, self.qset, self.part)
+        return Unit(self.name, self.kind, bank_slice(base, (questions[i] for i in self.indices)), self.qset, self.part)
 
 
 class SharedQuestions:
@@ -245,7 +237,8 @@ class SharedQuestions:
         self._index = index
 
     def ref(self, unit) -> UnitRef:
-        return UnitRef(str(self.path), unit, tuple(self._index[id(q)] for q in unit.bank.questions))
+        return UnitRef(str(self.path), unit.name, unit.kind, tuple(self._index[id(q)] for q in unit.bank.questions),
+                       unit.qset, unit.part)
 
     def remove(self) -> None:
         try:
@@ -260,15 +253,14 @@ def share_questions(units: list, path: Path) -> SharedQuestions:
     from one bank)."""
     import pickle
 
-    from quizgen.model import Bank
+    from quizgen.render.units import bank_slice
 
-    first = units[0].bank
     questions: dict[int, object] = {}
     for unit in units:
         for q in unit.bank.questions:
             questions.setdefault(id(q), q)
     index = {key: n for n, key in enumerate(questions)}
-    base = Bank(first.root, first.sources, tuple(questions.values()), (), {}, first.config)
+    base = bank_slice(units[0].bank, questions.values())
     try:
         with open(path, "xb") as fh:
             pickle.dump(base, fh, protocol=pickle.HIGHEST_PROTOCOL)

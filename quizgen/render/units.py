@@ -40,7 +40,8 @@ class Unit:
         return n
 
 
-def _slice(bank: Bank, questions) -> Bank:
+def bank_slice(bank: Bank, questions) -> Bank:
+    """What a unit reads of the bank: these questions, its sources and config (no sets, no extras)."""
     return Bank(bank.root, bank.sources, tuple(questions), (), {}, bank.config)
 
 
@@ -49,7 +50,7 @@ def plan_units(bank: Bank, names: tuple[str, ...], options: RenderOptions) -> li
     renderers would stage their files. Unknown set names fail here, before
     anything renders."""
     units: list[Unit] = []
-    whole = _slice(bank, bank.questions)
+    whole = bank_slice(bank, bank.questions)
     for name in names:
         if name == "anki":
             units.append(Unit("anki", "anki", whole))
@@ -59,7 +60,7 @@ def plan_units(bank: Bank, names: tuple[str, ...], options: RenderOptions) -> li
 
             parts = set_parts(options)
             for qset in chosen_sets(bank, options.set_names):
-                piece = _slice(bank, (q for q in bank.questions if matches(q, qset)))
+                piece = bank_slice(bank, (q for q in bank.questions if matches(q, qset)))
                 units.extend(Unit(f"pdf:{qset.name}:{':'.join(map(str, p))}", "pdf", piece, qset, p)
                              for p in parts)
         elif name == "exports":

@@ -319,7 +319,6 @@ def run_renderers(bank_path: Path, out: Path, formats: tuple[str, ...], *, cache
                 key = state_key(out, bank_path, _build_signature(formats, opts))
                 record, hashes = check(store, key, bank_path, out)
                 if isinstance(record, Record):
-                    _save_digests()
                     _report_nothing_changed(out, record)
                     return
                 workers = _early_workers(record, _jobs(jobs), session, bank_path)
@@ -339,7 +338,6 @@ def run_renderers(bank_path: Path, out: Path, formats: tuple[str, ...], *, cache
                          [(str(c.output.dest), staged[c.output.dest], c.output.size) for c in files], printed)
                 except OSError:
                     pass  # no record: the next build takes the full path
-                _save_digests()
     except KeyboardInterrupt:
         if session is not None and session.commit_pending:
             click.echo(f"quizgen: interrupted while renaming files into place; the next build into "
@@ -359,18 +357,12 @@ def run_renderers(bank_path: Path, out: Path, formats: tuple[str, ...], *, cache
     finally:
         from quizgen import filedigest
 
-        filedigest.disable()  # a library caller's next command decides again
+        filedigest.disable()  # saves what it learnt; a library caller's next command decides again
     for c in files:
         click.echo(f"{'wrote' if c.changed else 'unchanged'} {c.output.dest} ({c.output.size:,} bytes)")
     unchanged = sum(not c.changed for c in files)
     note = f" ({unchanged} unchanged, left as they were)" if unchanged else ""
     click.echo(f"{len(files)} files from {len(bank.questions)} questions{note}")
-
-
-def _save_digests() -> None:
-    from quizgen import filedigest
-
-    filedigest.save()
 
 
 def _build_store(cache: bool):

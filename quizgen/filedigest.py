@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import time
 
 MEMO_FORMAT = "quizgen-file-digests/1"
@@ -54,7 +55,7 @@ class Memo:
         """As sha256_of(path); raises what open/stat raise."""
         name = os.path.abspath(path)
         st = os.stat(name)
-        if not _is_regular(st):
+        if not stat.S_ISREG(st.st_mode):
             return sha256_of(name)  # raises IsADirectoryError for a folder, as open does
         sig = _signature(st)
         entry = self._entries.get(name)
@@ -79,12 +80,6 @@ class Memo:
 
 
 _KEY = hashlib.sha256(MEMO_FORMAT.encode()).hexdigest()
-
-
-def _is_regular(st: os.stat_result) -> bool:
-    import stat
-
-    return stat.S_ISREG(st.st_mode)
 
 
 def _read(blob: bytes | None) -> dict[str, list]:
@@ -118,13 +113,12 @@ def enable() -> None:
 
 
 def disable() -> None:
+    """Save what was learnt (a digest is a fact about the file, whatever the
+    command's outcome), then hash every file again."""
     global _memo
+    _memo.save()
     _memo = Memo()
 
 
 def sha256(path: str | os.PathLike) -> str:
     return _memo.sha256(path)
-
-
-def save() -> None:
-    _memo.save()

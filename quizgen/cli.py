@@ -44,11 +44,15 @@ def print_diagnostics(diagnostics: Iterable[Diagnostic]) -> None:
         click.echo(text, err=True)
 
 
+def failure_line(diagnostics: list[Diagnostic], summary: str = "nothing was written") -> str:
+    n = len(errors_only(diagnostics))
+    return f"quizgen: {n} error{'s' if n != 1 else ''}; {summary}"
+
+
 def fail(diagnostics: Iterable[Diagnostic], summary: str = "nothing was written") -> NoReturn:
     diagnostics = list(diagnostics)
     print_diagnostics(diagnostics)
-    n = len(errors_only(diagnostics))
-    click.echo(f"quizgen: {n} error{'s' if n != 1 else ''}; {summary}", err=True)
+    click.echo(failure_line(diagnostics, summary), err=True)
     sys.exit(1)
 
 
@@ -160,8 +164,7 @@ def _validate_outcome(root: Path, corpus: Path | None, verbose: bool) -> tuple[s
     bank, diagnostics, report = load_checked_bank(root, corpus)
     err = "".join(f"{d}\n" for d in diagnostics)
     if bank is None:
-        n = len(errors_only(diagnostics))
-        return "", err + f"quizgen: {n} error{'s' if n != 1 else ''}; nothing was written\n", 1
+        return "", err + failure_line(diagnostics) + "\n", 1
     n_files = len({q.loc.file for q in bank.questions})
     quotes = f"; {report.quotes_checked} quotes found verbatim" if report is not None else ""
     lines = [f"ok: {len(bank.questions)} questions in {n_files} files, "

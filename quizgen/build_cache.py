@@ -191,7 +191,7 @@ def unit_key(unit, options, digests: Digests, lock: bytes | None) -> str | None:
             parts += [repr(options.deck_name), "lock", b"\0missing" if lock is None else lock]
         elif unit.kind == "pdf":
             parts += [repr((options.seed, options.variants, options.students, options.answer_sheet)), digests.of(unit.qset),
-                      digests.fonts(bank.root, bank.config.fonts)]
+                      digests.fonts(bank.root, bank.config.fonts), digests.of(unit.left_out)]
         else:
             parts += [repr(options.deck_name)]
     except NotCanonical:

@@ -66,7 +66,13 @@ def stage_units(bank, session: Session, stage: Stage, formats: tuple[str, ...], 
     from quizgen.render import ANKI_LOCK_NAME as LOCK_NAME
     from quizgen.render.units import plan_units
 
-    units = plan_units(bank, formats, options)
+    digests = Digests()
+    selections = None
+    if store is not None and store.enabled and "pdf" in formats:
+        from quizgen.build_selection import CachedSelections
+
+        selections = CachedSelections(store, digests)
+    units = plan_units(bank, formats, options, selections)
     lock_path = Path(bank.root) / LOCK_NAME
     lock = None
     if store is not None and store.enabled and "anki" in formats:
@@ -76,7 +82,6 @@ def stage_units(bank, session: Session, stage: Stage, formats: tuple[str, ...], 
             lock = None
         except OSError:  # unreadable: the renderer reports it
             store = None
-    digests = Digests()
     keys = [unit_key(u, options, digests, lock) if store is not None and store.enabled else None for u in units]
     hits: dict[int, tuple] = {}
     for i, key in enumerate(keys):
@@ -209,8 +214,8 @@ SHARED_NAME = ".questions-for-workers.pickle"  # in the staging folder, beside t
 
 
 class UnitRef(NamedTuple):
-    """A unit as a task names it: its questions as indices into the shared
-    file (SharedQuestions), not the questions themselves. Each unit carries a
+    """A unit as a task names it: its questions (and those of its leaks) as
+    indices into the shared file (SharedQuestions), not the questions themselves. Each unit carries a
     slice of the bank and most carry all of it: pickled per task, the shipped
     bank's 28 units came to 3.7 MB, pickled in the parent, again in the warm
     pool's relay and unpickled in a worker; the shared file is 0.3 MB, read
@@ -222,13 +227,16 @@ class UnitRef(NamedTuple):
     indices: tuple[int, ...]
     qset: object
     part: tuple
+    left_out: tuple  # (index, key, by, text, kind) of each Leak
 
     def unit(self):
         from quizgen.render.units import Unit, bank_slice
+        from quizgen.select_leaks import Leak
 
         base = _read_shared(self.path)
         questions = base.questions
-        return Unit(self.name, self.kind, bank_slice(base, (questions[i] for i in self.indices)), self.qset, self.part)
+        return Unit(self.name, self.kind, bank_slice(base, (questions[i] for i in self.indices)), self.qset, self.part,
+                    tuple(Leak(questions[i], *rest) for i, *rest in self.left_out))
 
 
 class SharedQuestions:
@@ -237,8 +245,10 @@ class SharedQuestions:
         self._index = index
 
     def ref(self, unit) -> UnitRef:
-        return UnitRef(str(self.path), unit.name, unit.kind, tuple(self._index[id(q)] for q in unit.bank.questions),
-                       unit.qset, unit.part)
+        index = self._index
+        return UnitRef(str(self.path), unit.name, unit.kind, tuple(index[id(q)] for q in unit.bank.questions),
+                       unit.qset, unit.part,
+                       tuple((index[id(k.question)], k.key, k.by, k.text, k.kind) for k in unit.left_out))
 
     def remove(self) -> None:
         try:
@@ -259,6 +269,8 @@ def share_questions(units: list, path: Path) -> SharedQuestions:
     for unit in units:
         for q in unit.bank.questions:
             questions.setdefault(id(q), q)
+        for leak in unit.left_out:
+            questions.setdefault(id(leak.question), leak.question)
     index = {key: n for n, key in enumerate(questions)}
     base = bank_slice(units[0].bank, questions.values())
     try:

@@ -15,12 +15,12 @@ def render_shipped_bank() -> None:
     from quizgen.build import default_options, load_or_raise
     from quizgen.render import pdf
     from quizgen.render.units import plan_units
-    from quizgen.select import deliverable
+    from quizgen.select import Selection, deliverable
 
     bank, _ = load_or_raise(Path(REAL_BANK))
     options = default_options(timestamp=0, variants=2, answer_sheet=True)
     for unit in plan_units(deliverable(bank), ("pdf",), options):
-        pdf.render_set(unit.bank, unit.qset, options, unit.part)
+        pdf.render_set(unit.bank, unit.qset, options, unit.part, chosen=Selection(unit.bank.questions, unit.left_out))
 
 
 def render_synthetic(n: int = 120) -> None:

@@ -304,7 +304,7 @@ def test_a_renderer_raising_midway_changes_nothing(built_mini, monkeypatch):
     bank, out, before = built_mini
     edit_first_prompt(bank, "Where did the two ministers meet?")
 
-    def broken(*args):
+    def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(pdf, "render_set", broken)
@@ -322,7 +322,7 @@ def test_ctrl_c_while_rendering_changes_nothing(built_mini, monkeypatch):
     bank, out, before = built_mini
     edit_first_prompt(bank, "Where did the two ministers meet?")
 
-    def interrupted(*args):
+    def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(pdf, "render_set", interrupted)

@@ -3,12 +3,13 @@
 A unit is a pure function of a slice of the bank and the options: the Anki
 deck (all questions, and the lock beside the bank: the deck's bytes depend on
 the previous lock), one part of one question set's PDFs (a copy's worksheet,
-its key, the grid, the manifest; over the questions that match the set), or
+its key, the grid, the manifest; over the questions the set prints, chosen
+here once for all its parts, and for the manifest what it left out), or
 one export format (all questions). Units share nothing, so quizgen.build can
 take each from the cache or render it in another process, and stage the
 files in the fixed order of the units: the same bytes however they ran.
 
-    plan_units(bank, names, options) -> [Unit]    (in staging order)
+    plan_units(bank, names, options[, selections]) -> [Unit]    (in staging order)
     run_unit(unit, stage, options) -> [Output]    (renders into ``stage``)
 """
 
@@ -30,6 +31,10 @@ class Unit:
     bank: Bank  # the slice it reads: its questions only (no sets, no extras)
     qset: QuestionSet | None = None  # pdf: the set
     part: tuple = ()  # pdf: one of render.pdf.set_parts; export: (format,)
+    # pdf: the leaks that kept the set's other candidates off its sheets (the
+    # manifest lists them; the other parts never read them: () there, so that
+    # a change to what was left out renders the manifest alone)
+    left_out: tuple = ()
 
     @property
     def cost(self) -> int:
@@ -45,23 +50,34 @@ def bank_slice(bank: Bank, questions) -> Bank:
     return Bank(bank.root, bank.sources, tuple(questions), (), {}, bank.config)
 
 
-def plan_units(bank: Bank, names: tuple[str, ...], options: RenderOptions) -> list[Unit]:
+def plan_units(bank: Bank, names: tuple[str, ...], options: RenderOptions, selections=None) -> list[Unit]:
     """The units of the named renderers (from UNIT_RENDERERS), in the order the
     renderers would stage their files. Unknown set names fail here, before
-    anything renders."""
+    anything renders.
+
+    A set's questions are chosen here, once: weighing which question gives
+    another away is quadratic, and each part would otherwise weigh it again
+    in its own process. A pdf unit's slice is what its sheets print, in print
+    order, so a unit's key changes only when its file can: an edit to a
+    question the set leaves out re-renders its manifest, not its sheets.
+    ``selections(candidates, qset, seed)``: where the choice comes from
+    (default render.pdf.set_selection; the build passes a cached one)."""
     units: list[Unit] = []
     whole = bank_slice(bank, bank.questions)
     for name in names:
         if name == "anki":
             units.append(Unit("anki", "anki", whole))
         elif name == "pdf":
-            from quizgen.render.pdf import chosen_sets, set_parts
+            from quizgen.render.pdf import chosen_sets, set_parts, set_selection
             from quizgen.select import matches
 
             parts = set_parts(options)
             for qset in chosen_sets(bank, options.set_names):
-                piece = bank_slice(bank, (q for q in bank.questions if matches(q, qset)))
-                units.extend(Unit(f"pdf:{qset.name}:{':'.join(map(str, p))}", "pdf", piece, qset, p)
+                candidates = bank_slice(bank, (q for q in bank.questions if matches(q, qset)))
+                chosen = (selections or set_selection)(candidates, qset, options.seed)
+                printed = bank_slice(bank, chosen.questions)
+                units.extend(Unit(f"pdf:{qset.name}:{':'.join(map(str, p))}", "pdf", printed, qset, p,
+                                  chosen.left_out if p == ("manifest",) else ())
                              for p in parts)
         elif name == "exports":
             units.extend(Unit(f"export:{fmt}", "export", whole, None, (fmt,)) for fmt in options.exports)
@@ -78,7 +94,10 @@ def run_unit(unit: Unit, stage: Stage, options: RenderOptions) -> list[Output]:
     if unit.kind == "pdf":
         import quizgen.render.pdf as pdf  # looked up at call time: tests replace render_set
 
-        files = pdf.render_set(unit.bank, unit.qset, options, unit.part)
+        from quizgen.select import Selection
+
+        files = pdf.render_set(unit.bank, unit.qset, options, unit.part,
+                               chosen=Selection(unit.bank.questions, unit.left_out))
         return [stage.write(stage.path(name), data) for name, data in files]
     if unit.kind == "export":
         from quizgen.render.exports import render_one

@@ -85,15 +85,18 @@ def set_parts(options: RenderOptions) -> list[tuple]:
 
 
 def render_set(bank: Bank, qset: QuestionSet, options: RenderOptions,
-               part: tuple | None = None) -> list[tuple[str, bytes]]:
-    """File names and bytes for one set (or one of its set_parts); nothing is written."""
+               part: tuple | None = None, chosen: Selection | None = None) -> list[tuple[str, bytes]]:
+    """File names and bytes for one set (or one of its set_parts); nothing is
+    written. ``chosen``: the set's selection, already made from the bank's
+    questions (quizgen.render.units); else it is made here."""
     from quizgen.render.pdf import timeline as pdf_timeline
     from quizgen.render.pdf.grid import grid_pdf
     from quizgen.render.pdf.key import key_pdf
     from quizgen.render.pdf.manifest import manifest_json
     from quizgen.render.pdf.worksheet import worksheet_pdf
 
-    chosen = set_selection(bank, qset, options.seed)
+    if chosen is None:
+        chosen = set_selection(bank, qset, options.seed)
     questions = chosen.questions
     last = part is None or part == ("manifest",)
     if last:

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import random
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import PDFDocument
 from reportlab.pdfbase.ttfonts import TTFont
@@ -48,3 +51,12 @@ def test_widths_are_reportlabs_and_the_memory_is_bounded(tmp_path, monkeypatch):
     for i in range(10):
         font.stringWidth(f"word{i}", 9)
     assert len(remembered.widths) <= 3
+
+
+@given(st.text())
+def test_markup_escapes_as_xml_sax_saxutils_does(text):
+    from xml.sax.saxutils import escape as theirs
+
+    from quizgen.render.pdf.fonts import escape
+
+    assert escape(text) == theirs(text)

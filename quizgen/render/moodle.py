@@ -18,6 +18,7 @@ import xml.etree.ElementTree as ET
 from quizgen.model import CLOZE_BLANK, Bank, Question
 from quizgen.render import RenderOptions
 from quizgen.render.feedback import feedback_lines
+from quizgen.render.xmlbytes import xml_bytes
 
 SUFFIX = ".xml"
 
@@ -132,5 +133,4 @@ def export(bank: Bank, options: RenderOptions) -> bytes:
             quiz.append(category(bank, topic))
         quiz.append(question(q, bank))
     ET.indent(quiz)
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="utf-8",
-                                                                    xml_declaration=False) + b"\n"
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + xml_bytes(quiz) + b"\n"

@@ -27,6 +27,7 @@ from html import escape
 
 from quizgen.bank.balance import option_order
 from quizgen.model import CLOZE_BLANK, Bank, Question
+from quizgen.render.xmlbytes import xml_bytes
 
 SUFFIX = ".zip"
 
@@ -256,7 +257,7 @@ def manifest_xml(manifest_ident: str, resource_ident: str, href: str, title: str
 
 def _serialize(root: ET.Element) -> bytes:
     ET.indent(root, space=" ")
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + xml_bytes(root) + b"\n"
 
 
 def _zip_time(timestamp: int) -> tuple[int, int, int, int, int, int]:

@@ -29,6 +29,10 @@ from quizgen.render import RenderOptions, staged
 from quizgen.select import Selection, make_student_copies, make_variants, matches, selection
 from quizgen.staging import Output, Stage
 
+from quizgen.render.pdf import lazy_uri_pattern
+
+lazy_uri_pattern.install()  # before any renderer of this package imports reportlab.platypus
+
 
 @staged
 def render(bank: Bank, stage: Stage, options: RenderOptions) -> list[Output]:

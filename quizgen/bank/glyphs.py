@@ -118,6 +118,12 @@ def _chain(root: str, files: tuple[str, ...]) -> Chain:
 
 @functools.cache
 def _builtin_families() -> tuple[Family, ...]:
+    from quizgen.bank.fontmemo import remembered
+
+    return remembered(_find_builtin_families)
+
+
+def _find_builtin_families() -> tuple[Family, ...]:
     import fontpkg
 
     def styled(family: str, weight: int, style: str) -> str | None:

@@ -96,8 +96,36 @@ def canonical(value) -> bytes:
     return "".join(out).encode("utf-8", "surrogatepass")
 
 
+_DATACLASS_SHAPES: dict[type, tuple[str, tuple[tuple[str, str], ...]]] = {}  # type -> (opening, (name, "name=")...)
+
+
 def _encode(v, out: list[str]) -> None:
     # Tagged and length-prefixed, so two different values never give the same text.
+    # The commonest types first, by exact type (a bank is mostly strings,
+    # tuples and dataclasses); anything else takes the general chain below,
+    # which decides the same way for every value of a type.
+    t = type(v)
+    if t is str:
+        out.append(f"s{len(v)}:{v}")
+        return
+    if t is tuple or t is list:
+        out.append(f"{'t' if t is tuple else 'l'}{len(v)}(")
+        for item in v:
+            _encode(item, out)
+        out.append(")")
+        return
+    shape = _DATACLASS_SHAPES.get(t)
+    if shape is not None:
+        out.append(shape[0])
+        for name, label in shape[1]:
+            out.append(label)
+            _encode(getattr(v, name), out)
+        out.append(")")
+        return
+    _encode_other(v, out)
+
+
+def _encode_other(v, out: list[str]) -> None:
     if v is None or v is True or v is False:
         out.append(f"{v!r};")
     elif isinstance(v, str):
@@ -111,11 +139,10 @@ def _encode(v, out: list[str]) -> None:
         out.append(f"b{v.hex()};")
     elif dataclasses.is_dataclass(v) and not isinstance(v, type):
         fields = dataclasses.fields(v)
-        out.append(f"D{type(v).__module__}.{type(v).__qualname__}{len(fields)}(")
-        for f in fields:
-            out.append(f"{f.name}=")
-            _encode(getattr(v, f.name), out)
-        out.append(")")
+        t = type(v)
+        _DATACLASS_SHAPES[t] = (f"D{t.__module__}.{t.__qualname__}{len(fields)}(",
+                                tuple((f.name, f"{f.name}=") for f in fields))
+        _encode(v, out)
     elif isinstance(v, (tuple, list)):
         out.append(f"{'t' if isinstance(v, tuple) else 'l'}{len(v)}(")
         for item in v:

@@ -137,16 +137,24 @@ def validate(path: Path | None, bank_path: Path | None, corpus: Path | None, ver
     Also says how many questions each set's sheets leave out (--verbose: which)."""
     if path is not None and bank_path is not None and path != bank_path:
         raise click.UsageError(f"two banks named: PATH {path} and --bank {bank_path}; give one")
+    from quizgen import filedigest
     from quizgen.bank import resultcache
 
     root = path or bank_path or Path(DEFAULT_BANK)
-    key = resultcache.key(root, corpus, verbose)
-    outcome = resultcache.get(key)
-    if outcome is None:
-        outcome = _validate_outcome(root, corpus, verbose)
-        # stored only when nothing changed while it ran: the result must be that of the key's inputs
-        if key is not None and resultcache.key(root, corpus, verbose) == key:
-            resultcache.put(key, outcome)
+    if resultcache.store().enabled:
+        # every file is hashed once for the key; the loader's per-file keys
+        # and the second key below take the digests remembered by stat
+        filedigest.enable()
+    try:
+        key = resultcache.key(root, corpus, verbose)
+        outcome = resultcache.get(key)
+        if outcome is None:
+            outcome = _validate_outcome(root, corpus, verbose)
+            # stored only when nothing changed while it ran: the result must be that of the key's inputs
+            if key is not None and resultcache.key(root, corpus, verbose) == key:
+                resultcache.put(key, outcome)
+    finally:
+        filedigest.disable()  # saves what it learnt
     out, err, code = outcome
     if err:
         click.echo(err, err=True, nl=False)

@@ -8,7 +8,7 @@ import pickle
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from quizgen.bank import filecache
@@ -154,3 +154,66 @@ def test_mutated_files_hit_as_they_miss(mini_bank: Path, tmp_path_factory, monke
     monkeypatch.setenv("QUIZGEN_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     assert loaded(mini_bank) == reference  # a miss, filling the cache
     assert loaded(mini_bank) == reference  # a hit
+
+
+@pytest.fixture
+def remembered(monkeypatch: pytest.MonkeyPatch):
+    """filedigest's memo on, as validate turns it on, remembering even files
+    written a moment ago (the tests' files are never older than its racy window)."""
+    from quizgen import filedigest
+
+    monkeypatch.setattr(filedigest, "RACY_SECONDS", 0.0)
+    filedigest.enable()
+    yield filedigest
+    filedigest.disable()
+
+
+def test_a_file_looked_up_by_its_remembered_digest_hits_what_its_reader_stored(
+        mini_bank: Path, cache: Path, remembered, monkeypatch: pytest.MonkeyPatch):
+    """The parent keys a file by the digest the memo gives, without reading it;
+    the worker that read it keyed the bytes it checked: the two keys agree."""
+    from quizgen.bank import load
+
+    path = mini_bank / "curated" / "basics.yaml"
+    context = filecache.context_key(["harbour"], ())
+    remembered.sha256(path)  # now remembered
+    assert load._known_file_key(path, context) == filecache.bytes_key(context, load.shown_path(path),
+                                                                       path.read_bytes())
+    first = loaded(mini_bank)
+    monkeypatch.setattr(load, "_check_file", lambda *a, **k: (_ for _ in ()).throw(AssertionError("read again")))
+    assert loaded(mini_bank) == first
+
+
+def test_a_remembered_digest_never_hides_an_edit(mini_bank: Path, cache: Path, remembered):
+    write(mini_bank / "curated" / "broken.yaml", BROKEN)
+    loaded(mini_bank)
+    path = mini_bank / "curated" / "broken.yaml"
+    path.write_text(path.read_text().replace("answer: Lakeside", "answer: Harbourton, or Portville"))
+    messages = loaded(mini_bank)[1]
+    assert not any("'Lakeside'" in m for m in messages) and any("Harbourton, or Portville" in m for m in messages)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(prompt=st.text(st.characters(max_codepoint=0x7F), min_size=1, max_size=30),
+       literal=st.booleans())
+@example(prompt="a\tb\nc", literal=False)
+def test_an_ascii_file_prints_nothing_outside_printable_ascii(tmp_path: Path, prompt: str, literal: bool):
+    """The loader hands the glyph check PRINTABLE_ASCII for a file of ASCII
+    instead of gathering its texts (a superset is all that check needs): no
+    ASCII file that loads prints anything else (the loader refuses other controls)."""
+    import yaml
+
+    from quizgen.bank.glyphs import printed_chars
+    from quizgen.bank.load import PRINTABLE_ASCII, load_question_file
+
+    value = ("|-\n      " + "\n      ".join(prompt.splitlines() or [prompt])) if literal else yaml.safe_dump(prompt).strip()
+    if value.endswith("\n..."):
+        value = value[:-4]
+    path = tmp_path / "q.yaml"
+    path.write_text("questions:\n  - id: q1\n    type: short_answer\n    topic: t\n    tags: [x]\n    difficulty: easy\n"
+                    f"    prompt: {value}\n    answer: x\n    explanation: x\n    citations:\n"
+                    "      - source: s\n        quote: x\n", encoding="ascii", newline="")
+    questions = load_question_file(path, ["s"])[0]
+    assert set(printed_chars(questions)) <= set(PRINTABLE_ASCII)
+    if prompt == "a\tb\nc" and not literal:  # the example below: tabs and newlines do print
+        assert questions and {"\t", "\n"} <= set(printed_chars(questions))

@@ -18,13 +18,14 @@ a miss as well).
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import pickle
 from pathlib import Path
 
 from quizgen.cachestore import Store, digest  # noqa: F401 (digest: load.py's whole-bank key)
 
-SCHEMA = "validate-file/3"  # bump when the entry's shape changes
+SCHEMA = "validate-file/4"  # bump when the entry's shape changes
 _ALLOWED_MODULES = ("quizgen.model", "quizgen.errors", "quizgen.dates")
 
 
@@ -55,8 +56,15 @@ def context_key(source_ids: list[str] | None, sources: tuple | None) -> str:
     return digest(SCHEMA, _code_fingerprint(), ids, repr(sources))
 
 
-def file_key(context: str, shown: str, data: bytes) -> str:
-    return digest(context, shown, data)
+def file_key(context: str, shown: str, content_sha256: str) -> str:
+    """The key of one file: by the sha256 of its bytes, so the parent can look
+    a file up by the digest filedigest remembers (by stat) without reading it,
+    and the worker that reads it keys the bytes it checked."""
+    return digest(context, shown, content_sha256)
+
+
+def bytes_key(context: str, shown: str, data: bytes) -> str:
+    return file_key(context, shown, hashlib.sha256(data).hexdigest())
 
 
 class _Unpickler(pickle.Unpickler):

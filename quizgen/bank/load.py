@@ -20,9 +20,9 @@ from quizgen.bank.duplicates import DuplicateScan, check_duplicates, keys_of
 from quizgen.bank.support import FileNodes, check_support
 from quizgen.bank.balance import check_balance
 from quizgen.errors import Diagnostic, Loc, errors_only, sort_diagnostics
-from quizgen import gcpause
+from quizgen import filedigest, gcpause
 from quizgen.bank import fastread, filecache
-from quizgen.bank.marks import compose_bytes, load_yaml, read_yaml_bytes
+from quizgen.bank.marks import MAX_BYTES, compose_bytes, load_yaml, read_yaml_bytes
 from quizgen.model import Bank, BankConfig, Question, QuestionSet, Source
 from quizgen.select import matches
 
@@ -89,9 +89,10 @@ def load_sources(root: Path) -> tuple[list[Source], list[str] | None, list[Diagn
 
 
 FileResult = tuple[list[Question], list[tuple[str, Loc]], list[Diagnostic]]
-# and the characters the file's questions print (glyphs.printed_chars): the
-# glyph check of an unchanged bank then looks at one short string, not at
-# every question; and each question's duplicates.keys_of, so the text work
+# and the characters the file's questions print (glyphs.printed_chars, or
+# a superset of them: check_glyphs only skips its question by question look
+# when every one has a glyph): the glyph check of an unchanged bank then
+# looks at one short string, not at every question; and each question's duplicates.keys_of, so the text work
 # of the near-duplicate check is done where the file was read
 _Checked = tuple[list[Question], list[tuple[str, Loc]], list[Diagnostic], str, list]
 
@@ -99,6 +100,7 @@ _Checked = tuple[list[Question], list[tuple[str, Loc]], list[Diagnostic], str, l
 # libyaml, so large banks are validated one file per process. Small banks stay
 # in-process: starting workers costs more than it saves below a few megabytes.
 PARALLEL_BYTES = 4 * 1024 * 1024
+PRINTABLE_ASCII = "\t\n\r" + "".join(map(chr, range(0x20, 0x7F)))  # what an ASCII file may print
 
 
 def paused_gc() -> AbstractContextManager[None]:
@@ -154,8 +156,21 @@ def _load_file_keyed(path: Path, source_ids: list[str] | None, sources: tuple[So
 
 def _file_key(shown: str, data: bytes, sources: tuple[Source, ...] | None, context: str | None) -> str | None:
     if sources is not None and context is not None and filecache.store().enabled:
-        return filecache.file_key(context, shown, data)
+        return filecache.bytes_key(context, shown, data)
     return None
+
+
+def _known_file_key(path: Path, context: str) -> str | None:
+    """A file's cache key from the digest filedigest gives (remembered by stat
+    when the command enabled it: validate hashed every file for its own key
+    already), without reading the file; None when it cannot be read or is
+    too big (its worker says why)."""
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            return None
+        return filecache.file_key(context, shown_path(path), filedigest.sha256(path))
+    except OSError:
+        return None
 
 
 def _check_file(c: Checker, data: bytes, sources: tuple[Source, ...] | None) -> _Checked:
@@ -172,7 +187,10 @@ def _check_file(c: Checker, data: bytes, sources: tuple[Source, ...] | None) -> 
         files.add(c.file, node, data)
         diags += check_support([q for q in questions if _cited_known(q, known)], sources, files)
     strings: dict[str, str] = {}
-    return questions, c.ids, diags, printed_chars(questions), [keys_of(q, strings) for q in questions]
+    # a file of ASCII prints nothing outside PRINTABLE_ASCII (the loader
+    # refuses other control characters): no need to gather its questions' texts
+    chars = PRINTABLE_ASCII if data.isascii() else printed_chars(questions)
+    return questions, c.ids, diags, chars, [keys_of(q, strings) for q in questions]
 
 
 def _load_file_packed(args: tuple) -> tuple[bytes, str | None]:
@@ -196,10 +214,7 @@ def _load_questions(paths: list[Path], source_ids: list[str] | None, sources: tu
     if context is not None and filecache.store().enabled:
         # hits first, here: a bank that did not change starts no worker at all
         for i, p in enumerate(paths):
-            shown = shown_path(p)
-            data, _ = read_yaml_bytes(p, shown)
-            key = _file_key(shown, data, sources, context) if data is not None else None
-            del data
+            key = _known_file_key(p, context)
             hit = filecache.get(key) if key is not None else None
             if hit is not None:
                 results[i] = hit, key

@@ -30,7 +30,7 @@ import stat
 from pathlib import Path
 
 from quizgen.cachestore import Store, digest
-from quizgen.filedigest import sha256_of
+from quizgen import filedigest
 
 SCHEMA = "validate-bank/1"
 
@@ -106,7 +106,7 @@ def _state(path: str) -> str:
     if not stat.S_ISREG(mode):
         return out + f"special:{stat.S_IFMT(mode)}"
     try:
-        return out + sha256_of(path)
+        return out + filedigest.sha256(path)  # remembered by stat when validate enabled it
     except OSError as exc:  # e.g. no permission: the loader reports it, so it is part of the key
         return out + f"unreadable:{exc.__class__.__name__}:{exc.errno}"
 

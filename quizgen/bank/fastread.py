@@ -361,10 +361,22 @@ def _question(c: Checker, m: _Map, index: int, ids: list, warnings: Checker) -> 
                  pairs=pairs, spares=(), items=items, origin=origin, template=template, facts=facts,
                  loc=Loc(file, m.line + 1, m.col + 1), support=support, points=None)
     ids.append((qid, _loc(file, f["id"])))
-    spots = {k: _Spot(v[2], v[3]) if v.__class__ is _Scalar else _Spot(v.line, v.col)
-             for k, v in f.items() if k in ("prompt", "options")}
-    records._quality_warnings(warnings, q, spots, f"questions[{index}]")  # type: ignore[arg-type]
+    records._quality_warnings(warnings, q, _Spots(f), f"questions[{index}]")  # type: ignore[arg-type]
     return q
+
+
+class _Spots:
+    """The places _quality_warnings asks for (a node per key), made only when
+    a warning is given: most questions get none."""
+
+    __slots__ = ("_fields",)
+
+    def __init__(self, fields: _Map) -> None:
+        self._fields = fields
+
+    def __getitem__(self, key: str) -> _Spot:
+        v = self._fields[key]
+        return _Spot(v[2], v[3]) if v.__class__ is _Scalar else _Spot(v.line, v.col)
 
 
 def questions_from_bytes(c: Checker, data: bytes) -> list[Question] | None:

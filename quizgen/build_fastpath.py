@@ -8,8 +8,9 @@ rendering. Anything else (no record, a corrupt one, a file added, edited,
 deleted, an output touched by hand) takes the full path.
 
 The record is written at the end of a successful build, with the bank's
-hashes taken *before* it was loaded: an edit made while the build ran, or a
-lock the build rewrote, makes the next build a full one. Stdlib only, and
+hashes taken *before* it was loaded (an edit made while the build ran makes
+the next build a full one), but the outputs the build wrote into the bank
+folder (the Anki lock) as it wrote them: it reads them next time. Stdlib only, and
 nothing heavy imported: this path must answer in a small fraction of a second.
 """
 
@@ -91,10 +92,27 @@ def check(store, key: str, root: Path, out_dir: Path) -> tuple[Record | Previous
 
 
 def save(store, key: str, hashes: dict[str, str] | None, bank, corpus: Path | None, with_pdf: bool,
-         outputs: list[tuple[str, str, int]], warnings) -> None:
-    """Record a successful build (its bank hashes from before it loaded)."""
+         outputs: list[tuple[str, str, int]], warnings, root: Path | None = None) -> None:
+    """Record a successful build: its bank hashes from before it loaded,
+    except for the outputs it wrote into the bank folder ``root`` (the Anki
+    lock), recorded as written. The next build reads that lock and, nothing
+    else changed, makes the same outputs and the same lock again, so it may
+    take the fast path; with the lock's old hash, every build after an edit
+    was a full one (~0.3 s instead of ~0.1 s for the shipped bank)."""
     if store is None or not store.enabled or hashes is None:
         return
+    if root is not None:
+        # checked with the bank's files from now on, and not listed as an
+        # output: a build that finds the lock as it left it does not list it
+        top = os.path.abspath(root)
+        hashes, kept = dict(hashes), []
+        for path, sha, size in outputs:
+            place = os.path.abspath(path)
+            if os.path.commonpath([top, place]) == top:
+                hashes[os.path.relpath(place, top)] = sha
+            else:
+                kept.append((path, sha, size))
+        outputs = kept
     from quizgen.bank.sources import corpus_folder
 
     extra: dict[str, str] = {}

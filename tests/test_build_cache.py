@@ -107,8 +107,10 @@ def units_rendered(monkeypatch) -> list[str]:
 
 def test_a_hit_writes_nothing_and_renders_nothing(mini_bank, tmp_path, cache, monkeypatch):
     out = tmp_path / "out"
+    build(mini_bank, out)  # writes the lock, recorded as written
+    # a full build once the lock is there (an input of the deck), so every unit is cached
+    (out / "all.pdf").unlink()
     build(mini_bank, out)
-    build(mini_bank, out)  # the first wrote the lock (an input of the deck): this one settles it
     for p in [*out.iterdir(), mini_bank / "anki-lock.json"]:
         os.utime(p, ns=(10**18, 10**18))
     before = {p: p.stat().st_mtime_ns for p in [*out.iterdir(), mini_bank / "anki-lock.json"]}
@@ -209,9 +211,10 @@ def test_a_changed_font_file_is_a_miss(mini_bank, tmp_path, cache, monkeypatch):
     real = build_cache.font_files
     monkeypatch.setattr(build_cache, "font_files", lambda root, files: real(root, files) + (str(font),))
     build(mini_bank, out)
-    build(mini_bank, out)
-    seen = units_rendered(monkeypatch)
     font.write_bytes(b"two")
+    build(mini_bank, out)  # the deck renders again here: its last render had no lock to read
+    seen = units_rendered(monkeypatch)
+    font.write_bytes(b"three")
     result = build(mini_bank, out)
     assert "nothing changed" not in result.output
     assert sorted(seen) == ["pdf:all:key:0", "pdf:all:manifest", "pdf:all:sheet:0"]  # not the deck
@@ -281,3 +284,30 @@ def test_workers_started_before_the_load_give_the_same_bytes(mini_bank, tmp_path
     build(mini_bank, out, "--jobs", "2")  # a pool from the start: the last build had a record
     assert digests(out) == digests(tmp_path / "ref-out")
     assert (mini_bank / "anki-lock.json").read_bytes() == (ref / "anki-lock.json").read_bytes()
+
+
+def test_the_build_after_one_that_rewrote_the_lock_takes_the_no_change_path(mini_bank, tmp_path, cache):
+    """The lock a build writes into the bank is recorded as written: the next
+    build reads it and, nothing else changed, would make the same outputs and
+    the same lock, as a build without any cache shows."""
+    out, lock = tmp_path / "out", mini_bank / "anki-lock.json"
+
+    def agrees_with_a_full_build(name: str) -> None:
+        before = (digests(out), lock.read_bytes())
+        build(mini_bank, tmp_path / name, "--no-cache")
+        assert (digests(tmp_path / name), lock.read_bytes()) == before
+
+    assert not lock.exists()
+    build(mini_bank, out)  # writes the lock
+    assert "nothing changed since the last build" in build(mini_bank, out).output
+    agrees_with_a_full_build("ref-first")
+    path = mini_bank / "curated" / "basics.yaml"
+    path.write_text(path.read_text().replace("Where did the ministers meet?", "Where did the two ministers meet?"))
+    written = lock.read_bytes()
+    assert "nothing changed" not in build(mini_bank, out).output
+    assert lock.read_bytes() != written  # the edit is in the lock
+    assert "nothing changed since the last build" in build(mini_bank, out).output
+    agrees_with_a_full_build("ref-edit")
+    # the lock edited by hand: not the lock the build wrote, so the full path
+    lock.write_bytes(lock.read_bytes().replace(b"{", b"{ ", 1))
+    assert "nothing changed" not in build(mini_bank, out).output

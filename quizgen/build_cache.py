@@ -53,15 +53,12 @@ def _code_digest(__version__: str) -> str:
     # unit keys, the record), keyed by the version so that a test faking a
     # new one gets a new digest; the files cannot change under a running build.
     import zlib
-    from importlib import metadata
+
+    from quizgen.libversions import versions
 
     h = hashlib.sha256()
     h.update(f"{__version__}\0{sys.version}\0{zlib.ZLIB_RUNTIME_VERSION}\0".encode())
-    for name in LIBRARIES:
-        try:
-            version = metadata.version(name)
-        except Exception:  # not installed (or broken metadata): recorded as such
-            version = "-"
+    for name, version in versions(LIBRARIES).items():
         h.update(f"{name}={version}\0".encode())
     package = Path(__file__).resolve().parent
     for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):

@@ -6,7 +6,9 @@ module that reads, checks or models a record (an edited checker is a new key
 without anyone bumping a number), PyYAML's version, the name diagnostics show
 for the file, the source ids and the valid sources' records (citations are
 checked against the ids, keys against the sources' printed text) and the
-file's bytes. Cross-file checks are not cached: they run on every load.
+sha256 of the file's bytes (the parent looks a file up by the digest
+filedigest remembers for it; the worker that reads it keys the bytes it
+read). Cross-file checks are not cached: they run on every load.
 
 Entries are pickles of quizgen's own frozen dataclasses and builtins, read
 back with an unpickler that resolves no other global, so even an entry

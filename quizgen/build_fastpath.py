@@ -92,7 +92,8 @@ def check(store, key: str, root: Path, out_dir: Path) -> tuple[Record | Previous
 
 
 def save(store, key: str, hashes: dict[str, str] | None, bank, corpus: Path | None, with_pdf: bool,
-         outputs: list[tuple[str, str, int]], warnings, root: Path | None = None) -> None:
+         outputs: list[tuple[str, str, int]], warnings, root: Path | None = None,
+         out_dir: Path | None = None) -> None:
     """Record a successful build: its bank hashes from before it loaded,
     except for the outputs it wrote into the bank folder ``root`` (the Anki
     lock), recorded as written. The next build reads that lock and, nothing
@@ -102,14 +103,18 @@ def save(store, key: str, hashes: dict[str, str] | None, bank, corpus: Path | No
     if store is None or not store.enabled or hashes is None:
         return
     if root is not None:
-        # checked with the bank's files from now on, and not listed as an
+        # checked with the bank's files from now on (bank_hashes sees them:
+        # inside the bank, not in the output folder), and not listed as an
         # output: a build that finds the lock as it left it does not list it
         top = os.path.abspath(root)
+        out = os.path.abspath(out_dir) if out_dir is not None else None
         hashes, kept = dict(hashes), []
         for path, sha, size in outputs:
             place = os.path.abspath(path)
-            if os.path.commonpath([top, place]) == top:
-                hashes[os.path.relpath(place, top)] = sha
+            rel = os.path.relpath(place, top)
+            if (os.path.commonpath([top, place]) == top and not (out and os.path.commonpath([out, place]) == out)
+                    and not SKIP_DIRS.intersection(Path(rel).parts[:-1])):
+                hashes[rel] = sha
             else:
                 kept.append((path, sha, size))
         outputs = kept

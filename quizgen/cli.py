@@ -347,7 +347,7 @@ def run_renderers(bank_path: Path, out: Path, formats: tuple[str, ...], *, cache
                 try:
                     save(store, key, hashes, bank, _params().get("corpus"), "pdf" in formats,
                          [(str(c.output.dest), staged[c.output.dest], c.output.size) for c in files], printed,
-                         root=bank_path)
+                         root=bank_path, out_dir=out)
                 except OSError:
                     pass  # no record: the next build takes the full path
     except KeyboardInterrupt:

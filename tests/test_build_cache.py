@@ -311,3 +311,18 @@ def test_the_build_after_one_that_rewrote_the_lock_takes_the_no_change_path(mini
     # the lock edited by hand: not the lock the build wrote, so the full path
     lock.write_bytes(lock.read_bytes().replace(b"{", b"{ ", 1))
     assert "nothing changed" not in build(mini_bank, out).output
+
+
+def test_an_output_folder_inside_the_bank_keeps_the_no_change_path(mini_bank, cache):
+    """Its files are outputs, not bank files (bank_hashes leaves the folder out): only the lock is recorded as one."""
+    out = mini_bank / "out"
+    build(mini_bank, out)
+    assert "nothing changed since the last build" in build(mini_bank, out).output
+    path = mini_bank / "curated" / "basics.yaml"
+    path.write_text(path.read_text().replace("Where did the ministers meet?", "Where did they meet?"))
+    assert "nothing changed" not in build(mini_bank, out).output
+    result = build(mini_bank, out)
+    assert "nothing changed since the last build" in result.output
+    assert result.output.splitlines()[-1] == "4 files from 2 questions (4 unchanged, left as they were)"
+    (out / "all.pdf").write_bytes(b"edited by hand")
+    assert "nothing changed" not in build(mini_bank, out).output

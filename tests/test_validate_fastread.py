@@ -230,3 +230,20 @@ def test_a_support_gap_in_a_fast_read_file_is_placed_as_the_full_path_places_it(
     full = [str(d) for d in load_bank(mini_bank, partial=True)[1]]
     assert fast == full
     assert any("gap.yaml:11:13" in m and "Harbourton" in m for m in fast), fast
+
+
+def test_a_line_read_before_is_checked_again_where_it_stands():
+    """The reader remembers `key: value` lines it has read (a bank repeats
+    them); a remembered line is still refused where its key may not be: a
+    second time in one question or one citation."""
+    qs = [Question(id=f"q-{i}", type="true_false", topic="dates", prompt=f"It was in {1900 + i}.",
+                   answer="True", explanation="Because it says so.", difficulty="easy",
+                   citations=(Citation("harbour", f"it was in {1900 + i}"),), tags=("one",))
+          for i in range(3)]
+    text = dump_questions(qs)
+    assert agree(text)
+    twice = text.replace("    difficulty: easy\n", "    difficulty: easy\n    difficulty: easy\n", 1)
+    assert twice.count("difficulty: easy") == 4
+    assert not agree(twice)  # the full path names the duplicate key
+    quote = next(line for line in text.split("\n") if line.strip().startswith("quote:"))
+    assert not agree(text.replace(quote + "\n", quote + "\n" + quote + "\n", 1))  # in a citation too

@@ -120,6 +120,12 @@ class _Reader:
         self.lines = text.split("\n")
         self.n = len(self.lines)
         self.strings: dict[str, str] = {}
+        # line text -> (key, value, tag, column) of a `key: plain scalar` line
+        # read before: a bank repeats such lines ("    type: mcq", "    topic:
+        # dates", a source's line) thousands of times. A line's indentation
+        # fixes where its key starts, so its reading does not depend on where
+        # it stands; whether the key may be there is checked at each use.
+        self.plain: dict[str, tuple[str, str, str, int]] = {}
 
     def folded(self, i: int, pad: int) -> tuple[str, int]:
         """A `>-` block's value from line ``i`` on, its lines indented ``pad``; and the line after it."""
@@ -174,7 +180,7 @@ class _Reader:
         """A block mapping whose first key is on line ``i`` at ``indent`` (after
         "- " for a list item), every further key on its own line; and the line after it.
         ``nested``: its values may be block lists and mappings."""
-        lines, n, strings = self.lines, self.n, self.strings
+        lines, n, strings, plain = self.lines, self.n, self.strings, self.plain
         out = _Map()
         out.line, out.col = i, indent
         pad = " " * indent
@@ -186,6 +192,14 @@ class _Reader:
                 first = False
             elif not text.startswith(pad) or text[indent:indent + 1] in (" ", "-", ""):
                 break
+            seen = plain.get(text)
+            if seen is not None:
+                key = seen[0]
+                if key not in keys or key in out:
+                    raise _Deviation
+                out[key] = (seen[1], seen[2], i, seen[3])
+                i += 1
+                continue
             key, sep, rest = text[indent:].partition(": ")
             if sep:
                 if key not in keys or key in out:
@@ -197,7 +211,9 @@ class _Reader:
                     # a plain scalar, by far the commonest value: _inline's last case, inlined
                     if len(rest) <= 24:
                         rest = strings.setdefault(rest, rest)
-                    out[key] = (rest, _plain_tag(rest) if head in resolved_first else STR, i, col)
+                    tag = _plain_tag(rest) if head in resolved_first else STR
+                    out[key] = (rest, tag, i, col)
+                    plain[text] = (key, rest, tag, col)
                     i += 1
                 elif rest == ">-":
                     value, after = self.folded(i + 1, indent + 2)
@@ -265,6 +281,12 @@ _KEYS_OF = {t: (frozenset(records.COMMON_REQUIRED + records.COMMON_OPTIONAL + re
             for t, (req, opt) in records.TYPE_KEYS.items()}
 
 
+@functools.lru_cache(maxsize=1 << 12)
+def _slugs(tags: tuple[str, ...]) -> bool:
+    """Whether every tag is a slug (a bank repeats its tag lists)."""
+    return all(records.SLUG_PATTERN.match(t) for t in tags)
+
+
 def _question(c: Checker, m: _Map, index: int, ids: list, warnings: Checker) -> Question:
     f = m
     qtype = _string(f["type"]) if "type" in f else None
@@ -280,7 +302,7 @@ def _question(c: Checker, m: _Map, index: int, ids: list, warnings: Checker) -> 
         raise _Deviation
     prompt, explanation = _string(f["prompt"]), _string(f["explanation"])
     tags = _strings(f["tags"])
-    if not all(records.SLUG_PATTERN.match(t) for t in tags):
+    if not _slugs(tags):
         raise _Deviation
     difficulty = _string(f["difficulty"])
     if difficulty not in DIFFICULTIES:
@@ -295,7 +317,12 @@ def _question(c: Checker, m: _Map, index: int, ids: list, warnings: Checker) -> 
             raise _Deviation
         source, quote_node = _string(item["source"]), item["quote"]
         quote = _string(quote_node)
-        if (known is not None and source not in known) or len(quote.split()) > records.MAX_QUOTE_WORDS:
+        if known is not None and source not in known:
+            raise _Deviation
+        # words are at most the spaces plus one in an ASCII text of this layout
+        # (no tabs, newlines or other controls): most quotes need no split
+        if (quote.count(" ") >= records.MAX_QUOTE_WORDS or not quote.isascii()) \
+                and len(quote.split()) > records.MAX_QUOTE_WORDS:
             raise _Deviation
         cites.append(Citation(source, quote, _loc(file, quote_node)))
     origin = _string(f["origin"]) if "origin" in f else "curated"

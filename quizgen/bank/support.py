@@ -153,7 +153,12 @@ def content_words(text: str) -> list[Token]:
             word = word[:-2]
         # The first word of a sentence is capitalised anyway: it counts as a
         # name only when written in capitals throughout ("NASA", "BBC").
-        opener = not text[:m.start()].strip() or text[:m.start()].rstrip()[-1] in ".!?:"
+        # (The last character before the word that is not a space: a loop of
+        # a step or two, where slicing the text before each word was most of this.)
+        j = m.start() - 1
+        while j >= 0 and text[j].isspace():
+            j -= 1
+        opener = j < 0 or text[j] in ".!?:"
         if opener and not (word.isupper() and len(word) > 1):
             continue
         if word[:1].isupper() and word.casefold() not in _NOT_NAMES and fold(word) not in MONTHS:

@@ -217,3 +217,20 @@ def test_an_ascii_file_prints_nothing_outside_printable_ascii(tmp_path: Path, pr
     assert set(printed_chars(questions)) <= set(PRINTABLE_ASCII)
     if prompt == "a\tb\nc" and not literal:  # the example below: tabs and newlines do print
         assert questions and {"\t", "\n"} <= set(printed_chars(questions))
+
+
+@pytest.mark.parametrize("workers", [False, True])
+def test_the_callers_work_is_done_once_while_the_files_are_read(mini_bank: Path, cache: Path, workers: bool,
+                                                               monkeypatch: pytest.MonkeyPatch):
+    from quizgen.bank import load
+
+    write(mini_bank / "curated" / "broken.yaml", BROKEN)
+    if workers:
+        monkeypatch.setattr(load, "PARALLEL_BYTES", 0)
+    calls: list[int] = []
+    paths = load.question_files(mini_bank)
+    assert len(paths) == 2
+    result = load._load_questions(paths, ["harbour"], (), meanwhile=lambda: calls.append(1))
+    assert calls == [1] and len(result[0][0]) == 3
+    assert load._load_questions(paths, ["harbour"], (), meanwhile=lambda: calls.append(2))[0][:3] == result[0][:3]
+    assert calls == [1, 2]  # every file a hit: called all the same

@@ -224,3 +224,25 @@ def test_a_cold_run_hashes_each_file_once(mini_bank: Path, mini_corpus: Path, ca
     question_file = os.path.abspath(mini_bank / "curated" / "basics.yaml")
     assert hashed.count(question_file) == 1 and hashed.count(os.path.abspath(mini_bank / "sources.yaml")) == 1
     assert len(hashed) == len(set(hashed))
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_the_command_line_exits_at_once_with_what_it_printed_and_stored(mini_bank: Path, cache: Path, broken: bool):
+    """`quizgen validate` as a process (cli.main leaves the loaded bank to the
+    operating system): the same output and exit code as in-process, and the
+    result cache written before it exits (the next run is a hit)."""
+    import subprocess
+    import sys
+
+    if broken:
+        write(mini_bank / "curated" / "bad.yaml", BAD_QUESTION)
+    want = cold([str(mini_bank)])
+    assert want[0] == (1 if broken else 0)
+    command = [sys.executable, "-m", "quizgen", "validate", str(mini_bank)]
+    env = dict(os.environ, QUIZGEN_CACHE_DIR=str(cache))
+    first = subprocess.run(command, env=env, capture_output=True, text=True)
+    assert (first.returncode, first.stdout, first.stderr) == want
+    key = resultcache.key(mini_bank, None, False)
+    assert resultcache.get(key) == (want[1], want[2], want[0])  # stored before the process ended
+    again = subprocess.run(command, env=env, capture_output=True, text=True)
+    assert (again.returncode, again.stdout, again.stderr) == want

@@ -14,7 +14,7 @@ from yaml.nodes import MappingNode, SequenceNode
 from quizgen.bank import records as validate
 from quizgen.bank import sourcefile
 from quizgen.bank.config import CONFIG_FILE, check_topics, load_config
-from quizgen.bank.glyphs import check_glyphs, printed_chars
+from quizgen.bank.glyphs import check_glyphs, font_chain, printed_chars
 from quizgen.bank.check import Checker, did_you_mean
 from quizgen.bank.duplicates import DuplicateScan, check_duplicates, keys_of
 from quizgen.bank.support import FileNodes, check_support
@@ -204,11 +204,13 @@ def load_questions(paths: list[Path], source_ids: list[str] | None,
 
 
 def _load_questions(paths: list[Path], source_ids: list[str] | None, sources: tuple[Source, ...] | None,
-                    duplicates: bool = False) -> tuple[_Checked, str | None]:
+                    duplicates: bool = False, meanwhile=None) -> tuple[_Checked, str | None]:
     """load_questions, and a key for the whole list of questions (the file
     keys in order; None when any file was not cached) for cross-file results.
     The fifth item of the result is the near-duplicate check's diagnostics
-    when ``duplicates`` (else empty)."""
+    when ``duplicates`` (else empty). ``meanwhile()``, when given, is called
+    once while worker processes read the files (or before the files are read
+    here): work of the caller's that needs no question."""
     context = filecache.context_key(source_ids, sources) if sources is not None else None
     results: dict[int, tuple[_Checked, str | None]] = {}
     if context is not None and filecache.store().enabled:
@@ -230,7 +232,11 @@ def _load_questions(paths: list[Path], source_ids: list[str] | None, sources: tu
         with ProcessPoolExecutor(workers) as pool:
             # each result is unpickled and merged (near-duplicates scanned) as
             # it arrives, in file order, while the workers go on with the next files
-            for i, (raw, key) in zip(todo, pool.map(_load_file_packed, jobs, chunksize=1)):
+            done = pool.map(_load_file_packed, jobs, chunksize=1)  # every file handed out now
+            if meanwhile is not None:
+                meanwhile()
+                meanwhile = None
+            for i, (raw, key) in zip(todo, done):
                 result = filecache.loads(raw)
                 del raw
                 if result is None:  # pragma: no cover - only a cache entry crafted to pass its checksum
@@ -239,6 +245,8 @@ def _load_questions(paths: list[Path], source_ids: list[str] | None, sources: tu
                 merged.take(results)
     else:
         results.update(zip(todo, (_load_file_keyed(*job) for job in jobs)))
+    if meanwhile is not None:
+        meanwhile()
     merged.take(results)
     whole = None if not merged.keys or not all(merged.keys) else filecache.digest("questions", *merged.keys)
     near: list[Diagnostic] = []
@@ -435,8 +443,10 @@ def _load_bank(root: Path, partial: bool = False) -> tuple[Bank | None, list[Dia
     paths, outside = links_outside(root, question_files(root, _corpus_inside(root, config)))
     diagnostics += outside
     # the support check of each file's questions is done with the file (and cached with it)
+    # the glyph check's font chain (its cmaps parsed) is made while workers read a large bank's files
+    fonts = (lambda: font_chain(root, config.fonts)) if config is not None else None
     (questions, ids, diags_questions, chars, duplicates), _ = _load_questions(paths, source_ids, tuple(sources),
-                                                                                duplicates=True)
+                                                                                duplicates=True, meanwhile=fonts)
     diagnostics += diags_questions
     sets, diags = load_sets(root)
     diagnostics += diags

@@ -100,3 +100,33 @@ def test_scan_fed_by_file_with_keys_from_elsewhere_equals_one_pass(questions, si
         scan.feed(chunk, keys)
     assert scan.diagnostics() == check_duplicates(questions)
     assert scan.groups() == duplicate_groups(questions)
+
+
+def _plain_scan(questions):
+    """The near-duplicate groups by the definition, comparing each question
+    with every earlier one kept (quadratic): what the index must give."""
+    from quizgen.bank.duplicates import keys_of
+
+    kept, groups = [], {}
+    for x in questions:
+        stated, s, folded, quotes, facts = keys_of(x)
+        first = next((e for e, ek in kept if ek[0] == stated), None) if stated is not None else None
+        if first is None:
+            plain, with_facts = set(quotes), set(facts if x.facts else quotes)
+            for e, (_, es, ef, eq, efa) in kept:
+                if es != s or (x.type != "true_false" and ef != folded):
+                    continue
+                if (set(eq) | set(efa)) & (with_facts if e.facts else plain):
+                    first = e
+                    break
+        if first is None:
+            kept.append((x, keys_of(x)))
+        else:
+            groups.setdefault(first.id, [first]).append(x)
+    return list(groups.values())
+
+
+@settings(max_examples=300, deadline=None)
+@given(_questions())
+def test_the_index_finds_what_comparing_with_every_earlier_question_finds(questions):
+    assert duplicate_groups(questions) == _plain_scan(questions)

@@ -149,10 +149,17 @@ class DuplicateIndex:
         else:
             table, tail = self._keyed, (folded,)
         # fact records say best what a question is about; quotes where one has none
-        probes = [(s, a, False) + tail for a in quotes]
-        probes += [(s, a, True) + tail for a in (facts if q.facts else quotes)]
-        best = min((table[p] for p in probes if p in table), default=None, key=lambda hit: hit[0])
-        return None if best is None else best[1]
+        # (each probe built whole, and hits are (seq, question) with seq unique:
+        # the smallest is the earliest; this lookup is most of validate's
+        # near-duplicate work in the process that sees the whole bank)
+        get = table.get
+        if tail:
+            hits = [h for h in [get((s, a, False, folded)) for a in quotes] if h is not None]
+            hits += [h for h in [get((s, a, True, folded)) for a in (facts if q.facts else quotes)] if h is not None]
+        else:
+            hits = [h for h in [get((s, a, False)) for a in quotes] if h is not None]
+            hits += [h for h in [get((s, a, True)) for a in (facts if q.facts else quotes)] if h is not None]
+        return min(hits)[1] if hits else None
 
     def add(self, q: Question, keys: Keys | None = None) -> None:
         stated, s, folded, quotes, facts = keys_of(q) if keys is None else keys
@@ -161,12 +168,13 @@ class DuplicateIndex:
         hit = (self._seq, q)
         self._seq += 1
         has_facts = bool(q.facts)
+        any_, keyed = self._any.setdefault, self._keyed.setdefault
         # with facts, another question with facts compares fact anchors, one
         # without compares quotes: both are indexed
         for anchors in (quotes, facts):
             for a in anchors:
-                self._any.setdefault((s, a, has_facts), hit)
-                self._keyed.setdefault((s, a, has_facts, folded), hit)
+                any_((s, a, has_facts), hit)
+                keyed((s, a, has_facts, folded), hit)
 
 
 class DuplicateScan:

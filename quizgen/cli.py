@@ -166,6 +166,7 @@ def validate(path: Path | None, bank_path: Path | None, corpus: Path | None, ver
 
 
 _LOADED: list = []  # banks a command loaded and is done with: main() leaves them to the operating system
+_EXIT_AT_ONCE = False  # set by main() only: a library caller's (or a test's) banks are freed as usual
 
 
 def _validate_outcome(root: Path, corpus: Path | None, verbose: bool) -> tuple[str, str, int]:
@@ -174,7 +175,8 @@ def _validate_outcome(root: Path, corpus: Path | None, verbose: bool) -> tuple[s
     from quizgen.bank.load import load_checked_bank
 
     bank, diagnostics, report = load_checked_bank(root, corpus)
-    _LOADED.append(bank)  # not freed object by object when this returns: see main()
+    if _EXIT_AT_ONCE:
+        _LOADED.append(bank)  # not freed object by object when this returns: see main()
     err = "".join(f"{d}\n" for d in diagnostics)
     if bank is None:
         return "", err + failure_line(diagnostics) + "\n", 1
@@ -747,6 +749,8 @@ def analyse(results: Path, manifests: tuple[Path, ...], bank_path: Path | None, 
 
 
 def main() -> None:
+    global _EXIT_AT_ONCE
+    _EXIT_AT_ONCE = True
     try:
         cli(prog_name="quizgen")
     except SystemExit as exc:

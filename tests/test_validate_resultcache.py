@@ -246,3 +246,11 @@ def test_the_command_line_exits_at_once_with_what_it_printed_and_stored(mini_ban
     assert resultcache.get(key) == (want[1], want[2], want[0])  # stored before the process ended
     again = subprocess.run(command, env=env, capture_output=True, text=True)
     assert (again.returncode, again.stdout, again.stderr) == want
+
+
+def test_in_process_the_loaded_bank_is_not_kept(mini_bank: Path, cache: Path):
+    """Only cli.main keeps the bank for its quick exit: validate called from Python frees it."""
+    from quizgen import cli as cli_module
+
+    assert run([str(mini_bank)], cache)[0] == 0
+    assert cli_module._LOADED == []

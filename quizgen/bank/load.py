@@ -92,8 +92,9 @@ FileResult = tuple[list[Question], list[tuple[str, Loc]], list[Diagnostic]]
 # and the characters the file's questions print (glyphs.printed_chars, or
 # a superset of them: check_glyphs only skips its question by question look
 # when every one has a glyph): the glyph check of an unchanged bank then
-# looks at one short string, not at every question; and each question's duplicates.keys_of, so the text work
-# of the near-duplicate check is done where the file was read
+# looks at one short string, not at every question; and each question's
+# duplicates.keys_of, so the text work of the near-duplicate check is done
+# where the file was read
 _Checked = tuple[list[Question], list[tuple[str, Loc]], list[Diagnostic], str, list]
 
 # Composing YAML nodes costs about 0.2 s per thousand questions even with
@@ -235,7 +236,6 @@ def _load_questions(paths: list[Path], source_ids: list[str] | None, sources: tu
             done = pool.map(_load_file_packed, jobs, chunksize=1)  # every file handed out now
             if meanwhile is not None:
                 meanwhile()
-                meanwhile = None
             for i, (raw, key) in zip(todo, done):
                 result = filecache.loads(raw)
                 del raw
@@ -245,8 +245,8 @@ def _load_questions(paths: list[Path], source_ids: list[str] | None, sources: tu
                 merged.take(results)
     else:
         results.update(zip(todo, (_load_file_keyed(*job) for job in jobs)))
-    if meanwhile is not None:
-        meanwhile()
+        if meanwhile is not None:
+            meanwhile()
     merged.take(results)
     whole = None if not merged.keys or not all(merged.keys) else filecache.digest("questions", *merged.keys)
     near: list[Diagnostic] = []

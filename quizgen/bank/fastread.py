@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Iterator
 
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
@@ -116,9 +117,9 @@ def _flow(text: str) -> tuple[tuple[str, str, int], ...]:
 
 
 class _Reader:
-    def __init__(self, text: str) -> None:
-        self.lines = text.split("\n")
-        self.n = len(self.lines)
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.n = len(lines)
         self.strings: dict[str, str] = {}
         # line text -> (key, value, tag, column) of a `key: plain scalar` line
         # read before: a bank repeats such lines ("    type: mcq", "    topic:
@@ -228,7 +229,10 @@ class _Reader:
                 out[key[:-1]], i = self.block(i + 1, indent + 2)
         return out, i
 
-    def questions(self) -> list[_Map]:
+    def questions(self) -> Iterator[_Map]:
+        """Each question's fields as it is read: the caller makes its record
+        before the next is read (the fields of a whole file at once were
+        half a worker's peak memory)."""
         lines, n = self.lines, self.n
         i = 0
         while i < n and (not lines[i] or lines[i][0] == "#"):
@@ -236,7 +240,7 @@ class _Reader:
         if i >= n or lines[i] != "questions:":
             raise _Deviation
         i += 1
-        found = []
+        found = False
         while i < n:
             text = lines[i]
             if not text:
@@ -245,10 +249,10 @@ class _Reader:
             if not text.startswith("  - id: "):
                 raise _Deviation
             question, i = self.mapping(i, 4, _QUESTION_KEYS, True)
-            found.append(question)
+            found = True
+            yield question
         if not found:
             raise _Deviation
-        return found
 
 
 # -- the checks of records.py, for a question that passes every one ---------------
@@ -419,23 +423,31 @@ def questions_from_bytes(c: Checker, data: bytes) -> list[Question] | None:
         return None
     if _may_hold_controls(data) and FORBIDDEN_IN_TEXT.search(text):
         return None
-    return questions_file(c, text)
+    if not _in_layout(text):
+        return None
+    lines = text.split("\n")
+    del text  # only the lines are read from here on: the text is not kept beside them
+    return _questions_of_lines(c, lines)
 
 
 def questions_file(c: Checker, text: str) -> list[Question] | None:
     """records.questions_file of the text's nodes, with the same ids and
     diagnostics added to ``c``; None (``c`` untouched) when the text leaves
     the layout or a question would not pass every check."""
-    if "\t" in text or "\r" in text or "\ufeff" in text or not text.endswith("\n"):
-        return None
+    return _questions_of_lines(c, text.split("\n")) if _in_layout(text) else None
+
+
+def _in_layout(text: str) -> bool:
+    return not ("\t" in text or "\r" in text or "\ufeff" in text or not text.endswith("\n"))
+
+
+def _questions_of_lines(c: Checker, lines: list[str]) -> list[Question] | None:
     try:
-        found = _Reader(text).questions()
         ids: list = []
         warnings = Checker(c.file, source_ids=c.source_ids)
-        out = [_question(c, m, i, ids, warnings) for i, m in enumerate(found)]
+        out = [_question(c, m, i, ids, warnings) for i, m in enumerate(_Reader(lines).questions())]
     except Exception:  # _Deviation, or anything unforeseen: the full path is always right
         return None
     c.ids.extend(ids)
     c.diagnostics.extend(warnings.diagnostics)
     return out
-

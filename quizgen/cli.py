@@ -173,20 +173,21 @@ def _validate_outcome(root: Path, corpus: Path | None, verbose: bool) -> tuple[s
     """What `validate` prints (stdout, stderr) and its exit code, as the
     other commands' load_with_report and fail() print them."""
     from quizgen.bank.load import load_checked_bank
+    from quizgen.select import SetTally, left_out_summary
 
-    bank, diagnostics, report = load_checked_bank(root, corpus)
+    # the questions are checked as each file comes in and not kept: what is
+    # said of them below, the tally took (a large bank is never all in memory)
+    tally = SetTally()
+    bank, diagnostics, report = load_checked_bank(root, corpus, feeds=(tally,), keep=False)
     if _EXIT_AT_ONCE:
-        _LOADED.append(bank)  # not freed object by object when this returns: see main()
+        _LOADED.append((bank, tally))  # not freed object by object when this returns: see main()
     err = "".join(f"{d}\n" for d in diagnostics)
     if bank is None:
         return "", err + failure_line(diagnostics) + "\n", 1
-    n_files = len({q.loc.file for q in bank.questions})
     quotes = f"; {report.quotes_checked} quotes found verbatim" if report is not None else ""
-    lines = [f"ok: {len(bank.questions)} questions in {n_files} files, "
+    lines = [f"ok: {tally.count} questions in {len(tally.files)} files, "
              f"{len(bank.sources)} sources, {len(bank.sets)} sets{quotes}"]
-    from quizgen.select import left_out_summary
-
-    lines += left_out_summary(bank, verbose)
+    lines += left_out_summary(bank, verbose, tally)
     return "".join(f"{line}\n" for line in lines), err, 0
 
 

@@ -15,7 +15,7 @@ import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Sequence
 
-from quizgen.model import Bank, Question, QuestionSet
+from quizgen.model import Bank, BankConfig, Question, QuestionSet
 
 if TYPE_CHECKING:
     from quizgen.select_leaks import Leak
@@ -113,15 +113,54 @@ def sheet_headings(bank: Bank, qset: QuestionSet) -> tuple[str, ...]:
 SUMMARY_LIMIT = 2000
 
 
-def left_out_summary(bank: Bank, verbose: bool = False) -> list[str]:
+class SetTally:
+    """What validate says of a bank loaded without keeping its questions
+    (load_bank's ``feeds``, ``keep=False``): how many and in how many files,
+    each set's matching deliverable questions counted, and kept only for the
+    sets left_out_summary selects from (at most SUMMARY_LIMIT matches)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.files: dict[str, None] = {}
+        self.sets: tuple[QuestionSet, ...] = ()
+        self.matching: list[int] = []
+        self.kept: list[Question] = []
+        self.include_outside = False
+
+    def start(self, root: object, config: BankConfig | None, sources: object,
+              sets: tuple[QuestionSet, ...]) -> None:
+        self.sets, self.matching = sets, [0] * len(sets)
+        self.include_outside = config is not None and config.include_outside
+
+    def feed(self, questions: Sequence[Question]) -> None:
+        self.count += len(questions)
+        for q in questions:
+            self.files[q.loc.file] = None
+            if q.support.status == "outside" and not self.include_outside:
+                continue  # as deliverable() leaves it out
+            wanted = False
+            for i, qset in enumerate(self.sets):
+                if matches(q, qset):
+                    self.matching[i] += 1
+                    wanted = wanted or self.matching[i] <= SUMMARY_LIMIT
+            if wanted:
+                self.kept.append(q)
+
+
+def left_out_summary(bank: Bank, verbose: bool = False, tally: SetTally | None = None) -> list[str]:
     """What the sheets of each set leave out, as lines for `quizgen validate`:
     a count per set, then each question and why, when ``verbose`` or when the
     set names its questions (``ids:``: the author asked for each). Selection
-    only; no PDF is built."""
+    only; no PDF is built. ``tally``: the bank's questions as a SetTally
+    took them, when the bank was loaded without them."""
+    if tally is not None:
+        from dataclasses import replace
+
+        bank = replace(bank, questions=tuple(tally.kept))  # every question a selection below reads
     bank = deliverable(bank)
     lines: list[str] = []
-    for qset in bank.sets:
-        matching = sum(1 for q in bank.questions if matches(q, qset))
+    for n, qset in enumerate(bank.sets):
+        matching = tally.matching[n] if tally is not None else sum(1 for q in bank.questions if matches(q, qset))
         if matching > SUMMARY_LIMIT:  # the leak check compares pairs: validate stays fast on huge banks
             lines.append(f"set '{qset.name}': {matching} matching questions, more than validate checks for "
                          f"leaks ({SUMMARY_LIMIT}); `quizgen pdf {qset.name}` reports what it leaves out")

@@ -99,7 +99,7 @@ def test_scan_fed_by_file_with_keys_from_elsewhere_equals_one_pass(questions, si
         keys = pickle.loads(pickle.dumps([keys_of(x) for x in chunk]))  # as a worker's result arrives
         scan.feed(chunk, keys)
     assert scan.diagnostics() == check_duplicates(questions)
-    assert scan.groups() == duplicate_groups(questions)
+    assert scan.groups() == [[(q.id, q.loc) for q in g] for g in duplicate_groups(questions)]
 
 
 def _plain_scan(questions):

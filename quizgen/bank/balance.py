@@ -68,31 +68,49 @@ class Balance:
         return "; ".join(parts) or "no mcq or true/false keys"
 
 
+class KeyCount:
+    """balance() fed a file's questions at a time (validate keeps no bank)."""
+
+    def __init__(self) -> None:
+        self.letters: Counter = Counter()
+        self.expected: dict[str, float] = {}
+        self.true = self.false = 0
+
+    def add(self, questions: Iterable[Question]) -> None:
+        letters, expected = self.letters, self.expected
+        for q in questions:
+            if q.type == "mcq":
+                i = keyed_index(q)
+                if i is None:
+                    continue
+                letters[LETTERS[i]] += 1
+                for j in range(len(q.options)):
+                    expected[LETTERS[j]] = expected.get(LETTERS[j], 0.0) + 1 / len(q.options)
+            elif q.type == "true_false":
+                if q.answer == "True":
+                    self.true += 1
+                elif q.answer == "False":
+                    self.false += 1
+
+    def balance(self) -> Balance:
+        return Balance(self.letters, self.expected, self.true, self.false)
+
+
 def balance(questions: Iterable[Question]) -> Balance:
-    letters: Counter = Counter()
-    expected: dict[str, float] = {}
-    true = false = 0
-    for q in questions:
-        if q.type == "mcq":
-            i = keyed_index(q)
-            if i is None:
-                continue
-            letters[LETTERS[i]] += 1
-            for j in range(len(q.options)):
-                expected[LETTERS[j]] = expected.get(LETTERS[j], 0.0) + 1 / len(q.options)
-        elif q.type == "true_false":
-            if q.answer == "True":
-                true += 1
-            elif q.answer == "False":
-                false += 1
-    return Balance(letters, expected, true, false)
+    count = KeyCount()
+    count.add(questions)
+    return count.balance()
 
 
 def check_balance(questions: Sequence[Question], where: Loc) -> list[Diagnostic]:
     """Warnings when one letter holds over MAX_LETTER_SHARE of the mcq keys
     (and more than chance would give it) or one truth value over
     MAX_TRUTH_SHARE of the true/false keys."""
-    b = balance(questions)
+    return balance_warnings(balance(questions), where)
+
+
+def balance_warnings(b: Balance, where: Loc) -> list[Diagnostic]:
+    """check_balance of a Balance already counted."""
     out = []
     if b.mcq >= MIN_KEYS:
         for letter, count in sorted(b.letters.items()):

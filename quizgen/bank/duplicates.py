@@ -22,9 +22,9 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
-from quizgen.errors import Diagnostic
+from quizgen.errors import Diagnostic, Loc
 from quizgen.model import Question
 
 _WORD = re.compile(r"\S+")
@@ -161,11 +161,15 @@ class DuplicateIndex:
             hits += [h for h in [get((s, a, True)) for a in (facts if q.facts else quotes)] if h is not None]
         return min(hits)[1] if hits else None
 
-    def add(self, q: Question, keys: Keys | None = None) -> None:
+    def add(self, q: Question, keys: Keys | None = None, ref: object = None) -> None:
+        """``ref``: what first_of gives back for ``q`` (``q`` itself unless
+        given: DuplicateScan keeps only an id and a place, so the questions
+        of a bank validate does not keep can be freed)."""
         stated, s, folded, quotes, facts = keys_of(q) if keys is None else keys
+        ref = q if ref is None else ref
         if stated is not None:
-            self._statements.setdefault(stated, q)
-        hit = (self._seq, q)
+            self._statements.setdefault(stated, ref)
+        hit = (self._seq, ref)
         self._seq += 1
         has_facts = bool(q.facts)
         any_, keyed = self._any.setdefault, self._keyed.setdefault
@@ -177,24 +181,33 @@ class DuplicateIndex:
                 keyed((s, a, has_facts, folded), hit)
 
 
+class Seen(NamedTuple):
+    """A question as DuplicateScan remembers it: what its warnings name."""
+
+    id: str
+    loc: Loc
+
+
 class DuplicateScan:
     """duplicate_groups fed a file at a time, in bank order: validate feeds
-    each file's questions as its worker returns them, while the others work."""
+    each file's questions as its worker returns them, while the others work.
+    It keeps each question's id and place, not the question."""
 
     def __init__(self) -> None:
         self._index = DuplicateIndex()
-        self._groups: dict[str, list[Question]] = {}
+        self._groups: dict[str, list[Seen]] = {}
 
     def feed(self, questions: Iterable[Question], keys: Iterable[Keys] | None = None) -> None:
         index, groups = self._index, self._groups
         for q, k in zip(questions, keys) if keys is not None else ((q, keys_of(q)) for q in questions):
             first = index.first_of(q, k)
             if first is None:
-                index.add(q, k)
+                index.add(q, k, Seen(q.id, q.loc))
             else:
-                groups.setdefault(first.id, [first]).append(q)
+                groups.setdefault(first.id, [first]).append(Seen(q.id, q.loc))
 
-    def groups(self) -> list[list[Question]]:
+    def groups(self) -> list[list[Seen]]:
+        """duplicate_groups' groups, each question as its Seen."""
         return list(self._groups.values())
 
     def diagnostics(self) -> list[Diagnostic]:
@@ -211,9 +224,16 @@ class DuplicateScan:
 
 def duplicate_groups(questions: Iterable[Question]) -> list[list[Question]]:
     """Groups of near-duplicates, each led by the first question of its group."""
-    scan = DuplicateScan()
-    scan.feed(questions)
-    return scan.groups()
+    index = DuplicateIndex()
+    groups: dict[str, list[Question]] = {}
+    for q in questions:
+        k = keys_of(q)
+        first = index.first_of(q, k)
+        if first is None:
+            index.add(q, k)
+        else:
+            groups.setdefault(first.id, [first]).append(q)
+    return list(groups.values())
 
 
 def check_duplicates(questions: Iterable[Question], keys: Iterable[Keys] | None = None) -> list[Diagnostic]:

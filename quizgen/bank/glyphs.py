@@ -308,10 +308,18 @@ def check_glyphs(root: str | Path, config: BankConfig | None, sources: Iterable[
     for loc, path, what, text in found:
         for ch in chain.missing(text):
             diagnostics.append(Diagnostic(loc, missing_message(ch, what, fonts), path=path))
+    return diagnostics + question_glyphs(chain, questions, chars)
+
+
+def question_glyphs(chain: Chain, questions: Iterable[Question], chars: str | None = None) -> list[Diagnostic]:
+    """check_glyphs of the questions alone (for a file's questions at a time:
+    validate keeps no bank). ``chars`` as check_glyphs takes it."""
+    diagnostics: list[Diagnostic] = []
     if chars is not None and not chain.missing(chars):
         # no question prints a character outside these, and all of them
         # print: the question by question look below would find nothing
         return diagnostics
+    fonts = chain.names
     ascii_ok = chain.ascii_ok
     for q in questions:
         # Most questions are plain ASCII, or use only characters already

@@ -7,24 +7,23 @@ from __future__ import annotations
 import os
 from contextlib import AbstractContextManager
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, Protocol, Sequence
 
 from yaml.nodes import MappingNode, SequenceNode
 
 from quizgen.bank import records as validate
 from quizgen.bank import sourcefile
-from quizgen.bank.config import CONFIG_FILE, check_topics, load_config
+from quizgen.bank.config import CONFIG_FILE, load_config
+from quizgen.bank.crossfile import CrossFile
 from quizgen.bank.glyphs import check_glyphs, font_chain, printed_chars
-from quizgen.bank.check import Checker, did_you_mean
-from quizgen.bank.duplicates import DuplicateScan, check_duplicates, keys_of
+from quizgen.bank.check import Checker
+from quizgen.bank.duplicates import DuplicateScan, keys_of
 from quizgen.bank.support import FileNodes, check_support
-from quizgen.bank.balance import check_balance
 from quizgen.errors import Diagnostic, Loc, errors_only, sort_diagnostics
 from quizgen import filedigest, gcpause
 from quizgen.bank import fastread, filecache
 from quizgen.bank.marks import MAX_BYTES, compose_bytes, load_yaml, read_yaml_bytes
 from quizgen.model import Bank, BankConfig, Question, QuestionSet, Source
-from quizgen.select import matches
 
 if TYPE_CHECKING:
     from quizgen.bank.sources import VerifyReport
@@ -204,14 +203,22 @@ def load_questions(paths: list[Path], source_ids: list[str] | None,
     return _load_questions(paths, source_ids, sources)[0][:3]  # type: ignore[return-value]
 
 
+Consumer = Callable[[list[Question], list[tuple[str, Loc]], str], None]
+
+
 def _load_questions(paths: list[Path], source_ids: list[str] | None, sources: tuple[Source, ...] | None,
-                    duplicates: bool = False, meanwhile=None) -> tuple[_Checked, str | None]:
+                    duplicates: bool = False, meanwhile=None, consume: Consumer | None = None,
+                    keep: bool = True) -> tuple[_Checked, str | None]:
     """load_questions, and a key for the whole list of questions (the file
     keys in order; None when any file was not cached) for cross-file results.
     The fifth item of the result is the near-duplicate check's diagnostics
     when ``duplicates`` (else empty). ``meanwhile()``, when given, is called
     once while worker processes read the files (or before the files are read
-    here): work of the caller's that needs no question."""
+    here): work of the caller's that needs no question. ``consume(questions,
+    ids, chars)``, when given, gets each file's valid questions, the (id,
+    place) of each question it holds and the characters they print, in file
+    order (after meanwhile); without ``keep`` the result then holds no
+    questions and no ids, and each file's are freed once consumed."""
     context = filecache.context_key(source_ids, sources) if sources is not None else None
     results: dict[int, tuple[_Checked, str | None]] = {}
     if context is not None and filecache.store().enabled:
@@ -222,8 +229,13 @@ def _load_questions(paths: list[Path], source_ids: list[str] | None, sources: tu
             if hit is not None:
                 results[i] = hit, key
     todo = [i for i in range(len(paths)) if i not in results]
-    # every file a hit: the check of the same questions may be cached under their key
-    merged = _Merged(len(paths), scan=duplicates and bool(todo), collect=duplicates and not todo)
+    near: list[Diagnostic] | None = None
+    if duplicates and not todo:
+        # every file a hit: the check of the same questions may be cached under their key
+        whole_key = _whole_key([key for _, key in results.values()]) if len(results) == len(paths) else None
+        if whole_key is not None:
+            near = filecache.get(filecache.cache_key("duplicates", whole_key))
+    merged = _Merged(len(paths), scan=duplicates and near is None, consume=consume, keep=keep)
     total = sum(paths[i].stat().st_size for i in todo if paths[i].is_file())
     jobs = [(paths[i], source_ids, sources, context) for i in todo]
     workers = min(len(jobs), os.cpu_count() or 1)
@@ -248,44 +260,47 @@ def _load_questions(paths: list[Path], source_ids: list[str] | None, sources: tu
         if meanwhile is not None:
             meanwhile()
     merged.take(results)
-    whole = None if not merged.keys or not all(merged.keys) else filecache.digest("questions", *merged.keys)
-    near: list[Diagnostic] = []
+    whole = _whole_key(merged.keys)
     if merged.scan is not None:
         near = merged.scan.diagnostics()
         if whole is not None:  # for the next load whose files all hit
             filecache.put(filecache.cache_key("duplicates", whole), near)
-    elif duplicates:
-        near = filecache.cached("duplicates", whole, lambda: check_duplicates(merged.questions, merged.dup_keys))
-    return (merged.questions, merged.ids, merged.diagnostics, "".join(sorted(merged.chars)), near), whole
+    return (merged.questions, merged.ids, merged.diagnostics, "".join(sorted(merged.chars)), near or []), whole
+
+
+def _whole_key(keys: list[str | None]) -> str | None:
+    """The key of every file's questions, in order; None when a file was not cached."""
+    return None if not keys or not all(keys) else filecache.digest("questions", *keys)
 
 
 class _Merged:
     """The files' results joined in file order (so output is stable), each
     taken as soon as it and every file before it are in."""
 
-    def __init__(self, n: int, *, scan: bool, collect: bool) -> None:
+    def __init__(self, n: int, *, scan: bool, consume: Consumer | None, keep: bool) -> None:
         self.n, self.next = n, 0
         self.questions: list[Question] = []
         self.ids: list[tuple[str, Loc]] = []
         self.diagnostics: list[Diagnostic] = []
-        self.keys: list[str] = []
+        self.keys: list[str | None] = []
         self.chars: set[str] = set()
         self.scan = DuplicateScan() if scan else None  # near-duplicates scanned as files come in
-        self.dup_keys: list | None = [] if collect else None  # or their keys kept for later
+        self.consume, self.keep = consume, keep or consume is None
 
     def take(self, results: dict[int, tuple[_Checked, str | None]]) -> None:
         while self.next < self.n and self.next in results:
             (qs, seen, diags, printed, dup_keys), key = results.pop(self.next)
             self.next += 1
             self.chars.update(printed)
-            self.questions.extend(qs)
-            self.ids.extend(seen)
+            if self.keep:
+                self.questions.extend(qs)
+                self.ids.extend(seen)
             self.diagnostics.extend(diags)
-            self.keys.append(key or "")
+            self.keys.append(key)
             if self.scan is not None:
                 self.scan.feed(qs, dup_keys)
-            elif self.dup_keys is not None:
-                self.dup_keys.extend(dup_keys)
+            if self.consume is not None:
+                self.consume(qs, seen, printed)
 
 
 def load_sets(root: Path) -> tuple[list[QuestionSet], list[Diagnostic]]:
@@ -322,65 +337,6 @@ def load_extras(root: Path, source_ids: list[str] | None) -> tuple[dict[str, obj
     return extras, diagnostics
 
 
-def check_ids(ids: list[tuple[str, Loc]]) -> list[Diagnostic]:
-    first: dict[str, Loc] = {}
-    diagnostics = []
-    for qid, loc in ids:
-        if qid in first:
-            diagnostics.append(Diagnostic(loc, f"expected a unique question id, found '{qid}' again "
-                                               f"(first defined at {first[qid]})", path="id"))
-        else:
-            first[qid] = loc
-    return diagnostics
-
-
-def check_sets(sets: list[QuestionSet], questions: list[Question], complete: bool = True) -> list[Diagnostic]:
-    """``complete`` is False when a question file failed: a set naming or
-    matching only its questions would then be a second message for that one
-    cause, so what depends on the missing questions is not reported."""
-    ids = {q.id for q in questions}
-    topics = sorted({q.topic for q in questions})
-    diagnostics = []
-    names: dict[str, QuestionSet] = {}
-    for s in sets:
-        if s.name in names:
-            diagnostics.append(Diagnostic(s.loc, f"expected a unique set name, found '{s.name}' again "
-                                                 f"(first at {names[s.name].loc})"))
-        names.setdefault(s.name, s)
-        for qid in s.ids:
-            if qid not in ids and complete:
-                diagnostics.append(Diagnostic(s.loc, f"expected a question id of the bank, found '{qid}'"
-                                                     f"{did_you_mean(qid, sorted(ids))}", path="set.ids"))
-        for topic in s.topics:
-            if topic not in topics and complete:
-                diagnostics.append(Diagnostic(s.loc, f"expected a topic of the bank, found '{topic}'"
-                                                     f"{did_you_mean(topic, topics)}", path="set.topics"))
-        if complete and questions and not any(matches(q, s) for q in questions):  # else the PDF build refuses it
-            diagnostics.append(Diagnostic(s.loc, "expected at least one question of the bank to match "
-                                                 "this set, found none", path="set"))
-    return diagnostics
-
-
-def check_lineage(questions: list[Question], extras: dict[str, object]) -> list[Diagnostic]:
-    """A generated question should name a template and facts the bank still
-    has; a warning, because a person may keep questions after retiring a template."""
-    diagnostics = []
-    templates = {t.name for t in extras.get("templates", ()) or ()}  # type: ignore[union-attr]
-    facts = {f.id for f in extras.get("facts", ()) or ()}  # type: ignore[union-attr]
-    for q in questions:
-        if q.origin != "generated":
-            continue
-        if "templates" in extras and q.template not in templates:
-            diagnostics.append(Diagnostic(q.loc, f"expected a template of the bank, found '{q.template}'"
-                                                 f"{did_you_mean(q.template or '', sorted(templates))}",
-                                          "warning", "template"))
-        missing = [f for f in q.facts if f not in facts] if "facts" in extras else []
-        if missing:
-            diagnostics.append(Diagnostic(q.loc, f"expected facts of facts.yaml, found unknown "
-                                                 f"{', '.join(repr(m) for m in missing)}", "warning", "facts"))
-    return diagnostics
-
-
 def _corpus_inside(root: Path, config: BankConfig | None) -> tuple[str, ...]:
     """The corpus folder's name when it is a top-level folder of the bank (it holds articles, not questions)."""
     if config is None:
@@ -389,14 +345,29 @@ def _corpus_inside(root: Path, config: BankConfig | None) -> tuple[str, ...]:
     return (parts[0],) if len(parts) == 1 and parts[0] not in ("..", ".") else ()
 
 
-def load_bank(root: Path, *, partial: bool = False) -> tuple[Bank | None, list[Diagnostic]]:
+class Feed(Protocol):
+    """A caller's check fed the questions as they load (load_bank's ``feeds``)."""
+
+    def start(self, root: Path, config: BankConfig | None, sources: tuple[Source, ...],
+              sets: tuple[QuestionSet, ...]) -> None:
+        """Before the first question: the config (None when it failed), the valid sources and sets."""
+
+    def feed(self, questions: list[Question]) -> None:
+        """One file's valid questions, in bank order."""
+
+
+def load_bank(root: Path, *, partial: bool = False, feeds: Sequence[Feed] = (),
+              keep: bool = True) -> tuple[Bank | None, list[Diagnostic]]:
     """Validate everything, then return the bank (None when any error was found)
     and every diagnostic, warnings included, sorted by place. With ``partial``,
     the records that did validate come back even beside errors (None only when
     the config itself failed), so a caller can check more of them: the caller
-    must then look at the diagnostics."""
+    must then look at the diagnostics. Each of ``feeds`` is fed every file's
+    valid questions as they load; without ``keep`` the bank holds none of
+    them (``questions`` is empty: what a caller needs of them, its feeds
+    took), so a large bank is never all in memory at once."""
     with paused_gc():
-        return _load_bank(Path(root), partial)
+        return _load_bank(Path(root), partial, tuple(feeds), keep)
 
 
 def links_outside(root: Path, paths: list[Path]) -> tuple[list[Path], list[Diagnostic]]:
@@ -429,7 +400,8 @@ def _bank_files(root: Path) -> list[Path]:
     return named
 
 
-def _load_bank(root: Path, partial: bool = False) -> tuple[Bank | None, list[Diagnostic]]:
+def _load_bank(root: Path, partial: bool = False, feeds: tuple[Feed, ...] = (),
+               keep: bool = True) -> tuple[Bank | None, list[Diagnostic]]:
     if not root.is_dir():
         return None, [Diagnostic(Loc(shown_path(root)), "expected a bank folder, found no such directory")]
     _, outside = links_outside(root, _bank_files(root))
@@ -442,34 +414,42 @@ def _load_bank(root: Path, partial: bool = False) -> tuple[Bank | None, list[Dia
     # reported again, the record's own error is the one message.
     paths, outside = links_outside(root, question_files(root, _corpus_inside(root, config)))
     diagnostics += outside
-    # the support check of each file's questions is done with the file (and cached with it)
-    # the glyph check's font chain (its cmaps parsed) is made while workers read a large bank's files
-    fonts = (lambda: font_chain(root, config.fonts)) if config is not None else None
-    (questions, ids, diags_questions, chars, duplicates), _ = _load_questions(paths, source_ids, tuple(sources),
-                                                                                duplicates=True, meanwhile=fonts)
-    diagnostics += diags_questions
     sets, diags = load_sets(root)
     diagnostics += diags
     extras, extras_diags = load_extras(root, source_ids)
     diagnostics += extras_diags
     # Source ids of citations were checked while validating each record,
-    # questions here and facts in load_facts.
-    diagnostics += check_ids(ids)
-    diagnostics += check_sets(sets, questions, complete=not errors_only(diags_questions))
-    if config is not None:
-        diagnostics += check_topics(config, [(q.topic, q.loc) for q in questions])
-    if not errors_only(extras_diags):  # a fact dropped for an error would warn on every question using it
-        diagnostics += check_lineage(questions, extras)
-    diagnostics += check_glyphs(root, config, sources, questions, sets, chars)
+    # questions here and facts in load_facts. A fact dropped for an error
+    # would warn on every question using it: no lineage check then.
+    cross = CrossFile(config, sets, extras, lineage=not errors_only(extras_diags), chain=None)
+    for f in feeds:
+        f.start(root, config, tuple(sources), tuple(sets))
+
+    def meanwhile() -> None:
+        # the glyph check's font chain (its cmaps parsed) is made while workers read a large bank's files
+        if config is not None:
+            cross.chain = font_chain(root, config.fonts)
+
+    def consume(questions: list[Question], ids: list[tuple[str, Loc]], chars: str) -> None:
+        cross.feed(questions, ids, chars)
+        for f in feeds:
+            f.feed(questions)
+
+    # the support check of each file's questions is done with the file (and
+    # cached with it), the near-duplicate scan as the files come in
+    (questions, _, diags_questions, chars, duplicates), _ = _load_questions(
+        paths, source_ids, tuple(sources), duplicates=True, meanwhile=meanwhile, consume=consume, keep=keep)
+    diagnostics += diags_questions
+    diagnostics += check_glyphs(root, config, sources, (), sets, "")  # the questions' were checked as fed
+    diagnostics += cross.finish(not errors_only(diags_questions), Loc(shown_path(root)))
     # Every key stated by its citations, or marked. A question citing a source
     # that failed validation was reported there: checking it again here would
     # blame each of its keys for one broken record.
     # (done file by file in load_questions)
-    if not questions and not errors_only(diagnostics):  # nothing to build a deck or a worksheet from
+    if not cross.count and not errors_only(diagnostics):  # nothing to build a deck or a worksheet from
         diagnostics.append(Diagnostic(Loc(shown_path(root)), "expected at least one question in the bank, "
                                                              "found none"))
     diagnostics += duplicates  # no statement twice (scanned file by file in _load_questions)
-    diagnostics += check_balance(questions, Loc(shown_path(root)))  # keys not piled on one letter or value
     diagnostics = sort_diagnostics(diagnostics)
     if errors_only(diagnostics) and not (partial and config is not None):
         return None, diagnostics
@@ -477,22 +457,48 @@ def _load_bank(root: Path, partial: bool = False) -> tuple[Bank | None, list[Dia
     return bank, diagnostics
 
 
-def load_checked_bank(root: Path, corpus: Path | None = None, *,
-                      require_corpus: bool = False) -> tuple[Bank | None, list[Diagnostic], VerifyReport | None]:
+class _QuoteFeed:
+    """sources.verify fed as the questions load: each file's quotes are
+    checked against the articles while its records are at hand."""
+
+    def __init__(self, corpus: Path | None) -> None:
+        self.corpus = corpus
+        self.folder: Path | None = None
+        self.check = None
+
+    def start(self, root: Path, config: BankConfig | None, sources: tuple[Source, ...],
+              sets: tuple[QuestionSet, ...]) -> None:
+        from quizgen.bank.sources import QuoteCheck, corpus_folder
+
+        self.folder = corpus_folder(shown_path(root), config, self.corpus)  # as Bank.root names the bank
+        if self.folder.is_dir():
+            self.check = QuoteCheck(sources, self.folder)
+
+    def feed(self, questions: list[Question]) -> None:
+        if self.check is not None:
+            self.check.add_questions(questions)
+
+
+def load_checked_bank(root: Path, corpus: Path | None = None, *, require_corpus: bool = False,
+                      feeds: Sequence[Feed] = (), keep: bool = True,
+                      ) -> tuple[Bank | None, list[Diagnostic], VerifyReport | None]:
     """load_bank, then every article against its sha256 and every quote
     against its article, when the corpus folder (``corpus``, else the
     config's) is there. A missing folder is a warning (a clone without the
-    articles still builds) unless the caller named it or ``require_corpus``."""
-    from quizgen.bank.sources import corpus_folder, verify
+    articles still builds) unless the caller named it or ``require_corpus``.
+    ``feeds`` and ``keep`` as load_bank takes them."""
+    from quizgen.bank.sources import fact_owners
 
     # The quotes of every record that validated are checked even when others
     # failed, so one run reports a bad quote beside the other problems.
-    bank, diagnostics = load_bank(root, partial=True)
+    quotes = _QuoteFeed(corpus)
+    bank, diagnostics = load_bank(root, partial=True, feeds=(quotes, *feeds), keep=keep)
     if bank is None:
         return None, diagnostics, None
     bank_or_none = None if errors_only(diagnostics) else bank
-    folder = corpus_folder(bank.root, bank.config, corpus)
-    if not folder.is_dir():
+    folder = quotes.folder
+    assert folder is not None  # started: every load that gives a bank starts its feeds
+    if quotes.check is None:
         where = Loc(shown_path(Path(root) / CONFIG_FILE)) if (Path(root) / CONFIG_FILE).is_file() else Loc(bank.root)
         if corpus is not None or require_corpus:
             return None, diagnostics + [Diagnostic(where, f"expected the corpus folder {shown_path(folder)}, "
@@ -502,6 +508,7 @@ def load_checked_bank(root: Path, corpus: Path | None = None, *,
                                                            "found none; quotes and sha256 were not checked",
                                                     "warning", "corpus")]
         return bank_or_none, diagnostics, None
-    report = verify(bank, folder)
+    quotes.check.add(fact_owners(bank.extras))
+    report = quotes.check.report()
     diagnostics = sort_diagnostics(diagnostics + list(report.diagnostics))
     return (None if errors_only(diagnostics) else bank), diagnostics, report

@@ -9,9 +9,10 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable, Mapping
 
 from quizgen.errors import Diagnostic
-from quizgen.model import Bank, BankConfig, Citation, Source
+from quizgen.model import Bank, BankConfig, Citation, Question, Source
 
 _TYPOGRAPHY = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
@@ -88,33 +89,57 @@ def read_article(corpus: Path, source: Source, *, check_hash: bool = True) -> tu
 
 
 def verify(bank: Bank, corpus: Path) -> VerifyReport:
-    diagnostics: list[Diagnostic] = []
-    texts: dict[str, str] = {}
-    for s in bank.sources:
-        text, problem = read_article(corpus, s)
-        if problem is not None:
-            diagnostics.append(problem)
-        else:
-            texts[s.id] = normalize(text)  # type: ignore[arg-type]
+    check = QuoteCheck(bank.sources, corpus)
+    check.add(_citation_owners(bank))
+    return check.report()
 
-    owners = _citation_owners(bank)
-    citing: dict[tuple[str, str], set[str]] = {}
-    for cit, kind, ident in owners:
-        citing.setdefault((cit.source, kind), set()).add(ident)
-        text = texts.get(cit.source)
-        if text is None:
-            continue  # the file problem is already reported once
-        quote = normalize(cit.quote)
-        if quote not in text:
-            what = "fact" if kind == "facts" else "question"
-            diagnostics.append(Diagnostic(
-                cit.loc, f"{what} '{ident}': expected the quote in {cit.source}, "
-                         f"found no match for \"{cit.quote}\"{closest_hint(text, quote)}", path="quote"))
 
-    coverage = tuple(
-        Coverage(s.id, s.file, *(len(citing.get((s.id, k), ())) for k in ("curated", "generated", "facts")))
-        for s in bank.sources)
-    return VerifyReport(tuple(diagnostics), coverage, len(owners))
+class QuoteCheck:
+    """verify() fed its citations a part at a time: validate checks each
+    file's quotes as the file comes in and keeps no bank."""
+
+    def __init__(self, sources: Iterable[Source], corpus: Path) -> None:
+        self.sources = tuple(sources)
+        self.diagnostics: list[Diagnostic] = []
+        self.texts: dict[str, str] = {}
+        for s in self.sources:
+            text, problem = read_article(corpus, s)
+            if problem is not None:
+                self.diagnostics.append(problem)
+            else:
+                self.texts[s.id] = normalize(text)  # type: ignore[arg-type]
+        self.citing: dict[tuple[str, str], set[str]] = {}
+        self.checked = 0
+
+    def add_questions(self, questions: Iterable[Question]) -> None:
+        self.add((c, q.origin, q.id) for q in questions for c in q.citations)
+
+    def add(self, owners: Iterable[tuple[Citation, str, str]]) -> None:
+        """(citation, 'curated'|'generated'|'facts', id of what cites it), as _citation_owners gives them."""
+        texts, citing, diagnostics = self.texts, self.citing, self.diagnostics
+        for cit, kind, ident in owners:
+            self.checked += 1
+            citing.setdefault((cit.source, kind), set()).add(ident)
+            text = texts.get(cit.source)
+            if text is None:
+                continue  # the file problem is already reported once
+            quote = normalize(cit.quote)
+            if quote not in text:
+                what = "fact" if kind == "facts" else "question"
+                diagnostics.append(Diagnostic(
+                    cit.loc, f"{what} '{ident}': expected the quote in {cit.source}, "
+                             f"found no match for \"{cit.quote}\"{closest_hint(text, quote)}", path="quote"))
+
+    def report(self) -> VerifyReport:
+        coverage = tuple(
+            Coverage(s.id, s.file, *(len(self.citing.get((s.id, k), ())) for k in ("curated", "generated", "facts")))
+            for s in self.sources)
+        return VerifyReport(tuple(self.diagnostics), coverage, self.checked)
+
+
+def fact_owners(extras: Mapping[str, object]) -> list[tuple[Citation, str, str]]:
+    """The citations of the bank's facts, as _citation_owners gives them."""
+    return [(c, "facts", fact.id) for fact in extras.get("facts", ()) or () for c in fact.citations]  # type: ignore[union-attr]
 
 
 def closest_passage(text: str, quote: str) -> tuple[str, str] | None:
@@ -178,7 +203,4 @@ def closest_hint(text: str, quote: str) -> str:
 
 def _citation_owners(bank: Bank) -> list[tuple[Citation, str, str]]:
     """Each citation with what cites it: (citation, 'curated'|'generated'|'facts', id)."""
-    owners = [(c, q.origin, q.id) for q in bank.questions for c in q.citations]
-    for fact in bank.extras.get("facts", ()) or ():  # type: ignore[union-attr]
-        owners.extend((c, "facts", fact.id) for c in fact.citations)
-    return owners
+    return [(c, q.origin, q.id) for q in bank.questions for c in q.citations] + fact_owners(bank.extras)

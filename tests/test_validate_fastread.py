@@ -53,6 +53,27 @@ def test_every_generated_file_of_the_shipped_bank_is_read_and_agrees():
         assert agree(path.read_text(encoding="utf-8"), None), path
 
 
+@pytest.mark.parametrize("piece", [1, 700, 20_000])
+def test_a_file_read_in_pieces_agrees(piece, monkeypatch):
+    """Pieces cut at every question, every few, or a few per file: the same
+    records, places (line numbers count on across pieces), ids and warnings."""
+    monkeypatch.setattr(fastread, "_PIECE", piece)
+    files = sorted((REAL_BANK / "generated").glob("*.yaml"))
+    for path in files:
+        assert agree(path.read_text(encoding="utf-8"), None), path
+    text = files[0].read_text(encoding="utf-8")
+    assert text.count("\n  - id: ") > 3
+    # what only a later piece holds still sends the file down the full path
+    late = text.rindex("\n  - id: ")
+    at = text.index("    prompt: ", late) + len("    prompt: ") + 1  # inside the last question's prompt
+    for bad in ("\x07", "\u2028"):
+        (fast, _, _), (_, _, full_diags) = both(text[:at] + bad + text[at:], None)
+        assert fast is None and errors_only(full_diags)
+    data = text.encode("utf-8")
+    c = Checker("bank/q.yaml")
+    assert fastread.questions_from_bytes(c, data[:late] + b"\xff" + data[late:]) is None and c.ids == []
+
+
 def test_curated_files_agree_or_step_aside():
     for path in sorted((REAL_BANK / "curated").glob("*.yaml")):
         agree(path.read_text(encoding="utf-8"), None)

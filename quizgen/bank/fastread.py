@@ -117,6 +117,10 @@ def _flow(text: str) -> tuple[tuple[str, str, int], ...]:
 
 
 class _Reader:
+    """Reads a file a piece at a time (_pieces): ``lines`` are the current
+    piece's, and every line number it gives counts from the piece's first
+    line (the caller adds where the piece starts)."""
+
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
         self.n = len(lines)
@@ -229,30 +233,57 @@ class _Reader:
                 out[key[:-1]], i = self.block(i + 1, indent + 2)
         return out, i
 
-    def questions(self) -> Iterator[_Map]:
-        """Each question's fields as it is read: the caller makes its record
-        before the next is read (the fields of a whole file at once were
-        half a worker's peak memory)."""
-        lines, n = self.lines, self.n
-        i = 0
-        while i < n and (not lines[i] or lines[i][0] == "#"):
-            i += 1
-        if i >= n or lines[i] != "questions:":
-            raise _Deviation
-        i += 1
+    def questions(self, pieces: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, _Map]]:
+        """Each question's fields as it is read, with the number of the line
+        its piece starts at: the caller makes its record before the next is
+        read (the fields of a whole file at once were half a worker's peak memory)."""
         found = False
-        while i < n:
-            text = lines[i]
-            if not text:
+        for base, lines in pieces:
+            self.lines, self.n = lines, len(lines)
+            i, n = 0, self.n
+            if not base:  # the file's first piece: comments, then the one top-level key
+                while i < n and (not lines[i] or lines[i][0] == "#"):
+                    i += 1
+                if i >= n or lines[i] != "questions:":
+                    raise _Deviation
                 i += 1
-                continue
-            if not text.startswith("  - id: "):
-                raise _Deviation
-            question, i = self.mapping(i, 4, _QUESTION_KEYS, True)
-            found = True
-            yield question
+            while i < n:
+                text = lines[i]
+                if not text:
+                    i += 1
+                    continue
+                if not text.startswith("  - id: "):
+                    raise _Deviation
+                question, i = self.mapping(i, 4, _QUESTION_KEYS, True)
+                found = True
+                yield base, question
         if not found:
             raise _Deviation
+
+
+_PIECE = 1 << 18  # bytes of a file decoded and split into lines at a time
+_QUESTION_START = b"\n  - id: "
+
+
+def _pieces(data: bytes, controls: bool) -> Iterator[tuple[int, list[str]]]:
+    """The file's lines a piece at a time, each piece cut where a question
+    starts (in this layout a line `  - id: ` always starts one, so no
+    question spans two pieces), with the number of its first line: the
+    lines of a whole file beside its bytes were a worker's largest buffer.
+    ``controls``: the bytes may hold a character the loader forbids."""
+    from quizgen.bank.marks import FORBIDDEN_IN_TEXT
+
+    start, base, size = 0, 0, len(data)
+    while start < size:
+        cut = data.find(_QUESTION_START, start + _PIECE) if start + _PIECE < size else -1
+        end = size if cut < 0 else cut
+        text = data[start:end].decode("utf-8")  # cut before a newline: never inside a character
+        if controls and FORBIDDEN_IN_TEXT.search(text):
+            raise _Deviation
+        lines = text.split("\n")
+        yield base, lines
+        base += len(lines)
+        start = end + 1  # past the newline the next piece's first line follows
 
 
 # -- the checks of records.py, for a question that passes every one ---------------
@@ -274,8 +305,9 @@ def _distinct(values: tuple[str, ...]) -> None:
         raise _Deviation
 
 
-def _loc(file: str, v) -> Loc:
-    return Loc(file, v[2] + 1, v[3] + 1) if v.__class__ is _Scalar else Loc(file, v.line + 1, v.col + 1)
+def _loc(file: str, v, base: int) -> Loc:
+    """The place of a value read ``base`` lines into the file."""
+    return Loc(file, v[2] + base + 1, v[3] + 1) if v.__class__ is _Scalar else Loc(file, v.line + base + 1, v.col + 1)
 
 
 # per type: the keys a question may have here (none misplaced; `points` and a
@@ -291,7 +323,7 @@ def _slugs(tags: tuple[str, ...]) -> bool:
     return all(records.SLUG_PATTERN.match(t) for t in tags)
 
 
-def _question(c: Checker, m: _Map, index: int, ids: list, warnings: Checker) -> Question:
+def _question(c: Checker, m: _Map, index: int, ids: list, warnings: Checker, base: int) -> Question:
     f = m
     qtype = _string(f["type"]) if "type" in f else None
     if qtype not in records.TYPE_KEYS:
@@ -328,7 +360,7 @@ def _question(c: Checker, m: _Map, index: int, ids: list, warnings: Checker) -> 
         if (quote.count(" ") >= records.MAX_QUOTE_WORDS or not quote.isascii()) \
                 and len(quote.split()) > records.MAX_QUOTE_WORDS:
             raise _Deviation
-        cites.append(Citation(source, quote, _loc(file, quote_node)))
+        cites.append(Citation(source, quote, _loc(file, quote_node, base)))
     origin = _string(f["origin"]) if "origin" in f else "curated"
     if origin not in ("curated", "generated"):
         raise _Deviation
@@ -345,7 +377,7 @@ def _question(c: Checker, m: _Map, index: int, ids: list, warnings: Checker) -> 
         reason = _string(s["reason"]) if "reason" in s else ""
         if status not in SUPPORT_STATUSES or (status != "quoted" and not reason):
             raise _Deviation
-        support = Support(status, reason, _loc(file, s))
+        support = Support(status, reason, _loc(file, s, base))
     options: tuple[str, ...] = ()
     accept: tuple[str, ...] = ()
     pairs: tuple[tuple[str, str], ...] = ()
@@ -390,9 +422,9 @@ def _question(c: Checker, m: _Map, index: int, ids: list, warnings: Checker) -> 
     q = Question(id=qid, type=qtype, topic=topic, prompt=prompt, answer=answer, explanation=explanation,
                  citations=tuple(cites), tags=tags, difficulty=difficulty, options=options, accept=accept,
                  pairs=pairs, spares=(), items=items, origin=origin, template=template, facts=facts,
-                 loc=Loc(file, m.line + 1, m.col + 1), support=support, points=None)
-    ids.append((qid, _loc(file, f["id"])))
-    records._quality_warnings(warnings, q, _Spots(f), f"questions[{index}]")  # type: ignore[arg-type]
+                 loc=Loc(file, m.line + base + 1, m.col + 1), support=support, points=None)
+    ids.append((qid, _loc(file, f["id"], base)))
+    records._quality_warnings(warnings, q, _Spots(f, base), f"questions[{index}]")  # type: ignore[arg-type]
     return q
 
 
@@ -400,53 +432,45 @@ class _Spots:
     """The places _quality_warnings asks for (a node per key), made only when
     a warning is given: most questions get none."""
 
-    __slots__ = ("_fields",)
+    __slots__ = ("_fields", "_base")
 
-    def __init__(self, fields: _Map) -> None:
-        self._fields = fields
+    def __init__(self, fields: _Map, base: int) -> None:
+        self._fields, self._base = fields, base
 
     def __getitem__(self, key: str) -> _Spot:
         v = self._fields[key]
-        return _Spot(v[2], v[3]) if v.__class__ is _Scalar else _Spot(v.line, v.col)
+        return _Spot(v[2] + self._base, v[3]) if v.__class__ is _Scalar else _Spot(v.line + self._base, v.col)
 
 
 def questions_from_bytes(c: Checker, data: bytes) -> list[Question] | None:
     """questions_file of a file's bytes when they decode and hold no
     forbidden character (else the full path reports that)."""
-    from quizgen.bank.marks import FORBIDDEN_IN_TEXT, _may_hold_controls
+    from quizgen.bank.marks import _may_hold_controls
 
-    if data.startswith(b"\xef\xbb\xbf"):
+    # the bytes of the characters _in_layout refuses (a tab, a carriage return, a byte-order mark)
+    if b"\t" in data or b"\r" in data or b"\xef\xbb\xbf" in data or not data.endswith(b"\n"):
         return None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    if _may_hold_controls(data) and FORBIDDEN_IN_TEXT.search(text):
-        return None
-    if not _in_layout(text):
-        return None
-    lines = text.split("\n")
-    del text  # only the lines are read from here on: the text is not kept beside them
-    return _questions_of_lines(c, lines)
+    return _questions(c, _pieces(data, _may_hold_controls(data)))
 
 
 def questions_file(c: Checker, text: str) -> list[Question] | None:
     """records.questions_file of the text's nodes, with the same ids and
     diagnostics added to ``c``; None (``c`` untouched) when the text leaves
     the layout or a question would not pass every check."""
-    return _questions_of_lines(c, text.split("\n")) if _in_layout(text) else None
+    return _questions(c, iter([(0, text.split("\n"))])) if _in_layout(text) else None
 
 
 def _in_layout(text: str) -> bool:
     return not ("\t" in text or "\r" in text or "\ufeff" in text or not text.endswith("\n"))
 
 
-def _questions_of_lines(c: Checker, lines: list[str]) -> list[Question] | None:
+def _questions(c: Checker, pieces: Iterator[tuple[int, list[str]]]) -> list[Question] | None:
     try:
         ids: list = []
         warnings = Checker(c.file, source_ids=c.source_ids)
-        out = [_question(c, m, i, ids, warnings) for i, m in enumerate(_Reader(lines).questions())]
-    except Exception:  # _Deviation, or anything unforeseen: the full path is always right
+        out = [_question(c, m, i, ids, warnings, base)
+               for i, (base, m) in enumerate(_Reader([]).questions(pieces))]
+    except Exception:  # _Deviation, a byte that does not decode, anything unforeseen: the full path is always right
         return None
     c.ids.extend(ids)
     c.diagnostics.extend(warnings.diagnostics)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, NamedTuple, Sequence
 
 from quizgen.model import Bank, BankConfig, Question, QuestionSet
 
@@ -133,18 +133,56 @@ class SetTally:
         self.include_outside = config is not None and config.include_outside
 
     def feed(self, questions: Sequence[Question]) -> None:
-        self.count += len(questions)
-        for q in questions:
-            self.files[q.loc.file] = None
+        self.absorb(self.part_maker()(questions))
+
+    def part_maker(self) -> TallyPart:
+        """What the tally asks of one file's questions by themselves (load.py
+        runs it where the file was read, and sends only its findings)."""
+        return TallyPart(self.sets, self.include_outside, SUMMARY_LIMIT)
+
+    def absorb(self, part: TallyFound) -> None:
+        """feed() of what a TallyPart found in one file."""
+        self.count += part.count
+        self.files.update(dict.fromkeys(part.files))
+        wanted: set[int] = set()
+        for i, (count, first) in enumerate(part.matching):
+            # the set's questions up to the limit, counted over the files before this one
+            room = part.limit - self.matching[i]
+            wanted.update(first[:max(room, 0)])
+            self.matching[i] += count
+        self.kept += [part.questions[n] for n in sorted(wanted)]
+
+
+class TallyFound(NamedTuple):
+    """A file's share of a SetTally: its valid questions, its file, and per
+    set how many deliverable questions match and the first ``limit`` of them
+    (their places in the file); those questions, by place."""
+
+    count: int
+    files: tuple[str, ...]
+    matching: tuple[tuple[int, tuple[int, ...]], ...]
+    questions: dict[int, Question]
+    limit: int
+
+
+class TallyPart:
+    """SetTally's look at one file, with what it needs and nothing it gathered."""
+
+    def __init__(self, sets: tuple[QuestionSet, ...], include_outside: bool, limit: int) -> None:
+        self.sets, self.include_outside, self.limit = sets, include_outside, limit
+
+    def __call__(self, questions: Sequence[Question]) -> TallyFound:
+        hits: list[list[int]] = [[] for _ in self.sets]
+        for n, q in enumerate(questions):
             if q.support.status == "outside" and not self.include_outside:
                 continue  # as deliverable() leaves it out
-            wanted = False
             for i, qset in enumerate(self.sets):
                 if matches(q, qset):
-                    self.matching[i] += 1
-                    wanted = wanted or self.matching[i] <= SUMMARY_LIMIT
-            if wanted:
-                self.kept.append(q)
+                    hits[i].append(n)
+        firsts = tuple(tuple(h[:self.limit]) for h in hits)
+        return TallyFound(len(questions), tuple(dict.fromkeys(q.loc.file for q in questions)),
+                          tuple((len(h), first) for h, first in zip(hits, firsts)),
+                          {n: questions[n] for first in firsts for n in first}, self.limit)
 
 
 def left_out_summary(bank: Bank, verbose: bool = False, tally: SetTally | None = None) -> list[str]:

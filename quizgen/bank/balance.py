@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 from quizgen.errors import Diagnostic, Loc
 from quizgen.model import Question
@@ -68,6 +68,18 @@ class Balance:
         return "; ".join(parts) or "no mcq or true/false keys"
 
 
+class KeyPart(NamedTuple):
+    """Where one file's keys sit (KeyCount.part): the letters its mcq keys
+    print at, the number of options of each of those questions in order (the
+    chance sums are added question by question, as balance() adds them, so
+    the floats come out the same), and its true/false keys."""
+
+    letters: Counter
+    options: list[int]
+    true: int
+    false: int
+
+
 class KeyCount:
     """balance() fed a file's questions at a time (validate keeps no bank)."""
 
@@ -77,20 +89,37 @@ class KeyCount:
         self.true = self.false = 0
 
     def add(self, questions: Iterable[Question]) -> None:
-        letters, expected = self.letters, self.expected
+        self.absorb(self.part(questions))
+
+    @staticmethod
+    def part(questions: Iterable[Question]) -> KeyPart:
+        """A file's share, where its questions are (a large bank's worker):
+        the option orders' hashing is the costly part."""
+        letters: Counter = Counter()
+        options: list[int] = []
+        true = false = 0
         for q in questions:
             if q.type == "mcq":
                 i = keyed_index(q)
                 if i is None:
                     continue
                 letters[LETTERS[i]] += 1
-                for j in range(len(q.options)):
-                    expected[LETTERS[j]] = expected.get(LETTERS[j], 0.0) + 1 / len(q.options)
+                options.append(len(q.options))
             elif q.type == "true_false":
                 if q.answer == "True":
-                    self.true += 1
+                    true += 1
                 elif q.answer == "False":
-                    self.false += 1
+                    false += 1
+        return KeyPart(letters, options, true, false)
+
+    def absorb(self, part: KeyPart) -> None:
+        self.letters.update(part.letters)
+        expected = self.expected
+        for n in part.options:
+            for j in range(n):
+                expected[LETTERS[j]] = expected.get(LETTERS[j], 0.0) + 1 / n
+        self.true += part.true
+        self.false += part.false
 
     def balance(self) -> Balance:
         return Balance(self.letters, self.expected, self.true, self.false)

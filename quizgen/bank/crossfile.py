@@ -7,40 +7,85 @@ whole-bank function of its module gives for all the questions at once."""
 
 from __future__ import annotations
 
-from typing import Collection, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Collection, Iterable, Mapping, NamedTuple, Sequence
 
-from quizgen.bank.balance import KeyCount, balance_warnings
+from quizgen.bank.balance import KeyCount, KeyPart, balance_warnings
 from quizgen.bank.check import did_you_mean
 from quizgen.bank.config import check_topics
-from quizgen.bank.glyphs import Chain, question_glyphs
+from quizgen.bank.glyphs import font_chain, question_glyphs
 from quizgen.errors import Diagnostic, Loc
 from quizgen.model import BankConfig, Question, QuestionSet
 from quizgen.select import matches
 
 
+class FileChecks:
+    """What CrossFile asks of one file's questions by themselves, with all
+    it needs to ask it and nothing of what it gathered: a large bank's
+    worker runs it beside the file's records and sends only the findings,
+    not the questions (unpickling them was most of the parent's work).
+    ``glyphs``: the bank folder and its config's fonts (None: no glyph
+    check, the config has errors of its own)."""
+
+    def __init__(self, sets: Sequence[QuestionSet], declared: frozenset[str], templates: frozenset[str] | None,
+                 facts: frozenset[str] | None, glyphs: tuple[str | Path, tuple[str, ...]] | None) -> None:
+        self.sets, self.declared, self.templates, self.facts, self.glyphs = sets, declared, templates, facts, glyphs
+
+    def __call__(self, questions: Sequence[Question], chars: str) -> CrossPart:
+        diagnostics = check_lineage(questions, self.templates, self.facts)
+        if self.glyphs is not None:
+            # cached per process: a worker parses the fonts' cmaps once
+            diagnostics += question_glyphs(font_chain(*self.glyphs), questions, chars)
+        declared = self.declared
+        return CrossPart(
+            len(questions), tuple(dict.fromkeys(q.topic for q in questions)),
+            tuple(any(matches(q, s) for q in questions) for s in self.sets),
+            [(q.topic, q.loc) for q in questions if q.topic not in declared] if declared else [],
+            diagnostics, KeyCount.part(questions))
+
+
+class CrossPart(NamedTuple):
+    """FileChecks' findings in one file: how many valid questions, their
+    topics in order, which sets they match, the places of undeclared topics,
+    lineage and glyph warnings, and where their keys sit."""
+
+    count: int
+    topics: tuple[str, ...]
+    matched: tuple[bool, ...]
+    undeclared: list[tuple[str, Loc]]
+    diagnostics: list[Diagnostic]
+    keys: KeyPart
+
+
 class CrossFile:
     """``lineage``: warn of generated questions naming templates or facts
-    the bank lacks (load.check_lineage), which is only fair when the facts
-    and templates loaded without an error; ``chain``: the fonts for the
-    glyph check (None: no check, the config has errors of its own)."""
+    the bank lacks (check_lineage), which is only fair when the facts and
+    templates loaded without an error; ``root``: the bank folder, for the
+    glyph check of its fonts (None, or no config: no check)."""
 
     def __init__(self, config: BankConfig | None, sets: Sequence[QuestionSet], extras: Mapping[str, object],
-                 lineage: bool, chain: Chain | None) -> None:
-        self.config, self.sets, self.extras, self.lineage, self.chain = config, sets, extras, lineage, chain
+                 lineage: bool, root: str | Path | None) -> None:
+        self.config, self.sets = config, sets
         self.count = 0  # valid questions
         self.first_ids: dict[str, Loc] = {}  # every id seen, valid record or not, where first seen
         self.topics: dict[str, None] = {}  # of valid questions, in bank order
-        self.named = frozenset(qid for s in sets for qid in s.ids)
         self.matched = [False] * len(sets)  # some valid question matches the set
-        self.declared = frozenset(t.id for t in config.topics) if config is not None else frozenset()
         self.undeclared: list[tuple[str, Loc]] = []
         self.keys = KeyCount()
         self.diagnostics: list[Diagnostic] = []  # ids, lineage and glyphs, as the files come in
+        self.checks = FileChecks(
+            sets, frozenset(t.id for t in config.topics) if config is not None else frozenset(),
+            _names(extras, "templates", "name") if lineage else None, _names(extras, "facts", "id") if lineage else None,
+            (root, config.fonts) if config is not None and root is not None else None)
 
     def feed(self, questions: Sequence[Question], ids: Sequence[tuple[str, Loc]], chars: str) -> None:
         """One file's valid questions, the (id, place) of every question it
         holds, and the characters they print (load._Checked's)."""
-        self.count += len(questions)
+        self.absorb(self.checks(questions, chars), ids)
+
+    def absorb(self, part: CrossPart, ids: Sequence[tuple[str, Loc]]) -> None:
+        """feed() of what self.checks found in a file (wherever it ran)."""
+        self.count += part.count
         first, diagnostics = self.first_ids, self.diagnostics
         for qid, loc in ids:
             if qid in first:
@@ -48,19 +93,11 @@ class CrossFile:
                                                    f"(first defined at {first[qid]})", path="id"))
             else:
                 first[qid] = loc
-        topics = self.topics
-        for q in questions:
-            topics[q.topic] = None
-        for i, s in enumerate(self.sets):
-            if not self.matched[i]:
-                self.matched[i] = any(matches(q, s) for q in questions)
-        if self.declared:
-            self.undeclared += [(q.topic, q.loc) for q in questions if q.topic not in self.declared]
-        if self.lineage:
-            diagnostics += check_lineage(questions, self.extras)
-        if self.chain is not None:
-            diagnostics += question_glyphs(self.chain, questions, chars)
-        self.keys.add(questions)
+        self.topics.update(dict.fromkeys(part.topics))
+        self.matched = [m or hit for m, hit in zip(self.matched, part.matched)]
+        self.undeclared += part.undeclared
+        diagnostics += part.diagnostics
+        self.keys.absorb(part.keys)
 
     def set_diagnostics(self, complete: bool) -> list[Diagnostic]:
         """check_sets of the questions fed; when ``complete`` (no question
@@ -73,6 +110,13 @@ class CrossFile:
         if self.config is not None:
             out += check_topics(self.config, self.undeclared)
         return out + balance_warnings(self.keys.balance(), where)
+
+
+def _names(extras: Mapping[str, object], key: str, attr: str) -> frozenset[str] | None:
+    """The names of the bank's templates or facts; None when it has no such file."""
+    if key not in extras:
+        return None
+    return frozenset(getattr(x, attr) for x in extras[key] or ())  # type: ignore[attr-defined]
 
 
 def check_sets(sets: Sequence[QuestionSet], ids: Collection[str], topics: Collection[str],
@@ -107,20 +151,21 @@ def check_sets(sets: Sequence[QuestionSet], ids: Collection[str], topics: Collec
     return diagnostics
 
 
-def check_lineage(questions: Iterable[Question], extras: Mapping[str, object]) -> list[Diagnostic]:
+def check_lineage(questions: Iterable[Question], templates: Collection[str] | None,
+                  facts: Collection[str] | None) -> list[Diagnostic]:
     """A generated question should name a template and facts the bank still
-    has; a warning, because a person may keep questions after retiring a template."""
+    has (``templates``, ``facts``: their names, None when the bank has no
+    such file or it is not checked); a warning, because a person may keep
+    questions after retiring a template."""
     diagnostics = []
-    templates = {t.name for t in extras.get("templates", ()) or ()}  # type: ignore[attr-defined]
-    facts = {f.id for f in extras.get("facts", ()) or ()}  # type: ignore[attr-defined]
     for q in questions:
         if q.origin != "generated":
             continue
-        if "templates" in extras and q.template not in templates:
+        if templates is not None and q.template not in templates:
             diagnostics.append(Diagnostic(q.loc, f"expected a template of the bank, found '{q.template}'"
                                                  f"{did_you_mean(q.template or '', sorted(templates))}",
                                           "warning", "template"))
-        missing = [f for f in q.facts if f not in facts] if "facts" in extras else []
+        missing = [f for f in q.facts if f not in facts] if facts is not None else []
         if missing:
             diagnostics.append(Diagnostic(q.loc, f"expected facts of facts.yaml, found unknown "
                                                  f"{', '.join(repr(m) for m in missing)}", "warning", "facts"))

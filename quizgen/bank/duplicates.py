@@ -139,39 +139,45 @@ class DuplicateIndex:
 
     def first_of(self, q: Question, keys: Keys | None = None) -> Question | None:
         """The earlier question ``q`` repeats, or None (``keys``: keys_of(q), when known)."""
-        stated, s, folded, quotes, facts = keys_of(q) if keys is None else keys
+        return self.first_of_keys(q.type == "true_false", keys_of(q) if keys is None else keys)
+
+    def first_of_keys(self, true_false: bool, keys: Keys):  # noqa: ANN201 - what add() was given as ref
+        """first_of of a question known by its keys and whether it is a
+        true/false statement (all the index reads of it)."""
+        stated, s, folded, quotes, facts = keys
         if stated is not None and stated in self._statements:
             return self._statements[stated]
         # a question with another key asks something else ("what does A
         # call it" and "what does B call it"); statements are true or false
-        if q.type == "true_false":
-            table, tail = self._any, ()
-        else:
-            table, tail = self._keyed, (folded,)
         # fact records say best what a question is about; quotes where one has none
         # (each probe built whole, and hits are (seq, question) with seq unique:
         # the smallest is the earliest; this lookup is most of validate's
         # near-duplicate work in the process that sees the whole bank)
-        get = table.get
-        if tail:
-            hits = [h for h in [get((s, a, False, folded)) for a in quotes] if h is not None]
-            hits += [h for h in [get((s, a, True, folded)) for a in (facts if q.facts else quotes)] if h is not None]
-        else:
+        if true_false:
+            get = self._any.get
             hits = [h for h in [get((s, a, False)) for a in quotes] if h is not None]
-            hits += [h for h in [get((s, a, True)) for a in (facts if q.facts else quotes)] if h is not None]
+            hits += [h for h in [get((s, a, True)) for a in (facts or quotes)] if h is not None]
+        else:
+            get = self._keyed.get
+            hits = [h for h in [get((s, a, False, folded)) for a in quotes] if h is not None]
+            hits += [h for h in [get((s, a, True, folded)) for a in (facts or quotes)] if h is not None]
         return min(hits)[1] if hits else None
 
     def add(self, q: Question, keys: Keys | None = None, ref: object = None) -> None:
         """``ref``: what first_of gives back for ``q`` (``q`` itself unless
         given: DuplicateScan keeps only an id and a place, so the questions
         of a bank validate does not keep can be freed)."""
-        stated, s, folded, quotes, facts = keys_of(q) if keys is None else keys
-        ref = q if ref is None else ref
+        self.add_keys(keys_of(q) if keys is None else keys, q if ref is None else ref)
+
+    def add_keys(self, keys: Keys, ref: object) -> None:
+        """add() of a question known by its keys (its facts' anchors are
+        empty exactly when it has no facts)."""
+        stated, s, folded, quotes, facts = keys
         if stated is not None:
             self._statements.setdefault(stated, ref)
         hit = (self._seq, ref)
         self._seq += 1
-        has_facts = bool(q.facts)
+        has_facts = bool(facts)
         any_, keyed = self._any.setdefault, self._keyed.setdefault
         # with facts, another question with facts compares fact anchors, one
         # without compares quotes: both are indexed
@@ -188,6 +194,22 @@ class Seen(NamedTuple):
     loc: Loc
 
 
+# All DuplicateScan reads of a question: its id, its place (file, line,
+# column), whether it is a true/false statement, and its keys_of. A plain
+# tuple: a worker sends these, not the questions, to the process that scans
+# the whole bank, and plain tuples unpickle without a call per question.
+Probe = tuple[str, str, int, int, bool, Keys]
+
+
+def probes(questions: Iterable[Question], keys: Iterable[Keys]) -> list[Probe]:
+    """The Probe of each question, given keys_of each."""
+    return [(q.id, q.loc.file, q.loc.line, q.loc.col, q.type == "true_false", k) for q, k in zip(questions, keys)]
+
+
+def _seen(probe: Probe | tuple[str, str, int, int]) -> Seen:
+    return Seen(probe[0], Loc(probe[1], probe[2], probe[3]))
+
+
 class DuplicateScan:
     """duplicate_groups fed a file at a time, in bank order: validate feeds
     each file's questions as its worker returns them, while the others work.
@@ -198,13 +220,20 @@ class DuplicateScan:
         self._groups: dict[str, list[Seen]] = {}
 
     def feed(self, questions: Iterable[Question], keys: Iterable[Keys] | None = None) -> None:
+        questions = list(questions)
+        self.feed_probes(probes(questions, keys if keys is not None else map(keys_of, questions)))
+
+    def feed_probes(self, found: Iterable[Probe]) -> None:
         index, groups = self._index, self._groups
-        for q, k in zip(questions, keys) if keys is not None else ((q, keys_of(q)) for q in questions):
-            first = index.first_of(q, k)
+        for probe in found:
+            k = probe[5]
+            first = index.first_of_keys(probe[4], k)
             if first is None:
-                index.add(q, k, Seen(q.id, q.loc))
+                index.add_keys(k, probe[:4])  # made a Seen only if a later question repeats it
+            elif first[0] in groups:
+                groups[first[0]].append(_seen(probe))
             else:
-                groups.setdefault(first.id, [first]).append(Seen(q.id, q.loc))
+                groups[first[0]] = [_seen(first), _seen(probe)]
 
     def groups(self) -> list[list[Seen]]:
         """duplicate_groups' groups, each question as its Seen."""

@@ -7,17 +7,17 @@ from __future__ import annotations
 import os
 from contextlib import AbstractContextManager
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Callable, Protocol, Sequence
+from typing import TYPE_CHECKING, NamedTuple, Protocol, Sequence
 
 from yaml.nodes import MappingNode, SequenceNode
 
 from quizgen.bank import records as validate
 from quizgen.bank import sourcefile
 from quizgen.bank.config import CONFIG_FILE, load_config
-from quizgen.bank.crossfile import CrossFile
+from quizgen.bank.crossfile import CrossFile, FileChecks
 from quizgen.bank.glyphs import check_glyphs, font_chain, printed_chars
 from quizgen.bank.check import Checker
-from quizgen.bank.duplicates import DuplicateScan, keys_of
+from quizgen.bank.duplicates import DuplicateScan, Probe, keys_of, probes
 from quizgen.bank.support import FileNodes, check_support
 from quizgen.errors import Diagnostic, Loc, errors_only, sort_diagnostics
 from quizgen import filedigest, gcpause
@@ -198,27 +198,57 @@ def _load_file_packed(args: tuple) -> tuple[bytes, str | None]:
     return _load_file_keyed(*args, packed=True)  # type: ignore[return-value]
 
 
+class _Slim(NamedTuple):
+    """A file's result without its questions, for a load that keeps none: the
+    (id, place) of each question, the diagnostics, the characters printed,
+    what the near-duplicate scan reads of each question, and what the
+    cross-file checks and the feeds found in them (_FileParts)."""
+
+    ids: list[tuple[str, Loc]]
+    diagnostics: list[Diagnostic]
+    chars: str
+    probes: list[Probe]
+    parts: tuple
+
+
+_PARTS: list[_FileParts] = []  # in a worker of a load that keeps no question: what to ask of each file
+
+
+def _set_parts(parts: _FileParts) -> None:
+    """A worker's initializer: the parts are handed over once per worker, not
+    once per file (they hold the articles when quotes are checked)."""
+    _PARTS[:] = [parts]
+
+
+def _load_file_slim(args: tuple) -> tuple[_Slim, str | None]:
+    """_load_file_keyed in a worker (the cache gets the whole result), then
+    the file's _Slim: making 10,000 questions again from a pickle, and
+    freeing them, was most of what the parent process did per file."""
+    with paused_gc():
+        (questions, ids, diags, chars, keys), key = _load_file_keyed(*args)
+        return _Slim(ids, diags, chars, probes(questions, keys), _PARTS[0](questions, chars)), key
+
+
 def load_questions(paths: list[Path], source_ids: list[str] | None,
                    sources: tuple[Source, ...] | None = None) -> FileResult:
     return _load_questions(paths, source_ids, sources)[0][:3]  # type: ignore[return-value]
 
 
-Consumer = Callable[[list[Question], list[tuple[str, Loc]], str], None]
-
-
 def _load_questions(paths: list[Path], source_ids: list[str] | None, sources: tuple[Source, ...] | None,
-                    duplicates: bool = False, meanwhile=None, consume: Consumer | None = None,
+                    duplicates: bool = False, meanwhile=None, consume: _Folds | None = None,
                     keep: bool = True) -> tuple[_Checked, str | None]:
     """load_questions, and a key for the whole list of questions (the file
     keys in order; None when any file was not cached) for cross-file results.
     The fifth item of the result is the near-duplicate check's diagnostics
     when ``duplicates`` (else empty). ``meanwhile()``, when given, is called
     once while worker processes read the files (or before the files are read
-    here): work of the caller's that needs no question. ``consume(questions,
-    ids, chars)``, when given, gets each file's valid questions, the (id,
-    place) of each question it holds and the characters they print, in file
-    order (after meanwhile); without ``keep`` the result then holds no
-    questions and no ids, and each file's are freed once consumed."""
+    here): work of the caller's that needs no question. ``consume``, when
+    given, is fed each file's valid questions, the (id, place) of each
+    question it holds and the characters they print, in file order (after
+    meanwhile); without ``keep`` the result then holds no questions and no
+    ids, and each file's are freed once consumed: a worker then sends only
+    what the near-duplicate scan reads and what ``consume.parts`` found
+    (when every feed can be split so), not the questions."""
     context = filecache.context_key(source_ids, sources) if sources is not None else None
     results: dict[int, tuple[_Checked, str | None]] = {}
     if context is not None and filecache.store().enabled:
@@ -242,14 +272,17 @@ def _load_questions(paths: list[Path], source_ids: list[str] | None, sources: tu
     if total >= PARALLEL_BYTES and workers > 1:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(workers) as pool:
+        parts = consume.parts if consume is not None and not merged.keep else None
+        slim = parts is not None
+        with ProcessPoolExecutor(workers, initializer=_set_parts if slim else None,
+                                 initargs=(parts,) if slim else ()) as pool:
             # each result is unpickled and merged (near-duplicates scanned) as
             # it arrives, in file order, while the workers go on with the next files
-            done = pool.map(_load_file_packed, jobs, chunksize=1)  # every file handed out now
+            done = pool.map(_load_file_slim if slim else _load_file_packed, jobs, chunksize=1)  # every file handed out now
             if meanwhile is not None:
                 meanwhile()
             for i, (raw, key) in zip(todo, done):
-                result = filecache.loads(raw)
+                result = raw if slim else filecache.loads(raw)
                 del raw
                 if result is None:  # pragma: no cover - only a cache entry crafted to pass its checksum
                     result, key = _load_file_keyed(paths[i], source_ids, sources, None)
@@ -277,7 +310,7 @@ class _Merged:
     """The files' results joined in file order (so output is stable), each
     taken as soon as it and every file before it are in."""
 
-    def __init__(self, n: int, *, scan: bool, consume: Consumer | None, keep: bool) -> None:
+    def __init__(self, n: int, *, scan: bool, consume: _Folds | None, keep: bool) -> None:
         self.n, self.next = n, 0
         self.questions: list[Question] = []
         self.ids: list[tuple[str, Loc]] = []
@@ -287,10 +320,16 @@ class _Merged:
         self.scan = DuplicateScan() if scan else None  # near-duplicates scanned as files come in
         self.consume, self.keep = consume, keep or consume is None
 
-    def take(self, results: dict[int, tuple[_Checked, str | None]]) -> None:
+    def take(self, results: dict[int, tuple[_Checked | _Slim, str | None]]) -> None:
         while self.next < self.n and self.next in results:
-            (qs, seen, diags, printed, dup_keys), key = results.pop(self.next)
+            result, key = results.pop(self.next)
             self.next += 1
+            if result.__class__ is _Slim:  # a worker's, for a load that keeps no question
+                seen, diags, printed, found, parts = result  # type: ignore[misc]
+                qs: list[Question] = []
+            else:
+                qs, seen, diags, printed, dup_keys = result  # type: ignore[misc]
+                found, parts = probes(qs, dup_keys) if self.scan is not None else (), None
             self.chars.update(printed)
             if self.keep:
                 self.questions.extend(qs)
@@ -298,9 +337,50 @@ class _Merged:
             self.diagnostics.extend(diags)
             self.keys.append(key)
             if self.scan is not None:
-                self.scan.feed(qs, dup_keys)
+                self.scan.feed_probes(found)
             if self.consume is not None:
-                self.consume(qs, seen, printed)
+                if parts is None:
+                    self.consume.feed(qs, seen, printed)
+                else:
+                    self.consume.absorb(parts, seen)
+
+
+class _FileParts:
+    """What the cross-file checks (CrossFile.checks) and each feed's
+    part_maker ask of one file's questions, with nothing they gathered:
+    picklable, so a worker runs it beside the file's records."""
+
+    def __init__(self, checks: FileChecks, makers: tuple) -> None:
+        self.checks, self.makers = checks, makers
+
+    def __call__(self, questions: list[Question], chars: str) -> tuple:
+        return (self.checks(questions, chars), *(m(questions) if m is not None else None for m in self.makers))
+
+
+class _Folds:
+    """The cross-file checks and the caller's feeds, fed a file at a time:
+    with its questions (feed), or with what _FileParts found in them where
+    they were read (absorb). ``parts`` is None when a feed cannot be split
+    so (it has no part_maker): its questions must then come to it."""
+
+    def __init__(self, cross: CrossFile, feeds: tuple[Feed, ...]) -> None:
+        self.cross, self.feeds = cross, feeds
+        makers = [getattr(f, "part_maker", None) for f in feeds]
+        self.parts = _FileParts(cross.checks, tuple(m() for m in makers)) if all(makers) else None  # type: ignore[misc]
+
+    def feed(self, questions: list[Question], ids: list[tuple[str, Loc]], chars: str) -> None:
+        if self.parts is not None:  # the one code path, wherever the parts were found
+            self.absorb(self.parts(questions, chars), ids)
+            return
+        self.cross.feed(questions, ids, chars)
+        for f in self.feeds:
+            f.feed(questions)
+
+    def absorb(self, parts: tuple, ids: list[tuple[str, Loc]]) -> None:
+        self.cross.absorb(parts[0], ids)
+        for f, part in zip(self.feeds, parts[1:]):
+            if part is not None:  # None: the feed had nothing to ask of them
+                f.absorb(part)  # type: ignore[attr-defined]
 
 
 def load_sets(root: Path) -> tuple[list[QuestionSet], list[Diagnostic]]:
@@ -354,6 +434,12 @@ class Feed(Protocol):
 
     def feed(self, questions: list[Question]) -> None:
         """One file's valid questions, in bank order."""
+
+    # A feed may also be split, so that a load that keeps no question sends a
+    # worker's findings instead of its questions: part_maker() (after start)
+    # gives a picklable callable of a file's questions that reads nothing the
+    # feed gathers (None: nothing to ask of them), and absorb(part) takes what
+    # it returned; feed(questions) must then be absorb(part_maker()(questions)).
 
 
 def load_bank(root: Path, *, partial: bool = False, feeds: Sequence[Feed] = (),
@@ -421,19 +507,16 @@ def _load_bank(root: Path, partial: bool = False, feeds: tuple[Feed, ...] = (),
     # Source ids of citations were checked while validating each record,
     # questions here and facts in load_facts. A fact dropped for an error
     # would warn on every question using it: no lineage check then.
-    cross = CrossFile(config, sets, extras, lineage=not errors_only(extras_diags), chain=None)
+    cross = CrossFile(config, sets, extras, lineage=not errors_only(extras_diags), root=root)
     for f in feeds:
         f.start(root, config, tuple(sources), tuple(sets))
+    consume = _Folds(cross, feeds)
 
     def meanwhile() -> None:
-        # the glyph check's font chain (its cmaps parsed) is made while workers read a large bank's files
+        # the glyph check's font chain (its cmaps parsed, cached) is made
+        # while workers read a large bank's files
         if config is not None:
-            cross.chain = font_chain(root, config.fonts)
-
-    def consume(questions: list[Question], ids: list[tuple[str, Loc]], chars: str) -> None:
-        cross.feed(questions, ids, chars)
-        for f in feeds:
-            f.feed(questions)
+            font_chain(root, config.fonts)
 
     # the support check of each file's questions is done with the file (and
     # cached with it), the near-duplicate scan as the files come in
@@ -477,6 +560,12 @@ class _QuoteFeed:
     def feed(self, questions: list[Question]) -> None:
         if self.check is not None:
             self.check.add_questions(questions)
+
+    def part_maker(self):  # noqa: ANN201 - a QuoteLook, or None without the articles
+        return self.check.part_maker() if self.check is not None else None
+
+    def absorb(self, found) -> None:  # noqa: ANN001 - a QuotesFound
+        self.check.absorb(found)  # type: ignore[union-attr]
 
 
 def load_checked_bank(root: Path, corpus: Path | None = None, *, require_corpus: bool = False,

@@ -9,7 +9,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, NamedTuple
 
 from quizgen.errors import Diagnostic
 from quizgen.model import Bank, BankConfig, Citation, Question, Source
@@ -112,13 +112,55 @@ class QuoteCheck:
         self.checked = 0
 
     def add_questions(self, questions: Iterable[Question]) -> None:
-        self.add((c, q.origin, q.id) for q in questions for c in q.citations)
+        self.absorb(self.part_maker()(questions))
 
     def add(self, owners: Iterable[tuple[Citation, str, str]]) -> None:
         """(citation, 'curated'|'generated'|'facts', id of what cites it), as _citation_owners gives them."""
-        texts, citing, diagnostics = self.texts, self.citing, self.diagnostics
+        self.absorb(QuoteLook(self.texts).owners(owners))
+
+    def part_maker(self) -> QuoteLook:
+        """The check of a part's quotes with the articles and nothing else
+        (load.py runs it where a file's records are, and sends its findings)."""
+        return QuoteLook(self.texts)
+
+    def absorb(self, found: QuotesFound) -> None:
+        self.checked += found.checked
+        for pair, ids in found.citing.items():
+            self.citing.setdefault(pair, set()).update(ids)
+        self.diagnostics += found.diagnostics
+
+    def report(self) -> VerifyReport:
+        coverage = tuple(
+            Coverage(s.id, s.file, *(len(self.citing.get((s.id, k), ())) for k in ("curated", "generated", "facts")))
+            for s in self.sources)
+        return VerifyReport(tuple(self.diagnostics), coverage, self.checked)
+
+
+class QuotesFound(NamedTuple):
+    """What QuoteLook found in a part: how many quotes it checked, the ids
+    citing each (source, kind), and a diagnostic for each quote not found."""
+
+    checked: int
+    citing: dict[tuple[str, str], set[str]]
+    diagnostics: list[Diagnostic]
+
+
+class QuoteLook:
+    """QuoteCheck's look at some citations, given the normalized articles."""
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        self.texts = texts
+
+    def __call__(self, questions: Iterable[Question]) -> QuotesFound:
+        return self.owners((c, q.origin, q.id) for q in questions for c in q.citations)
+
+    def owners(self, owners: Iterable[tuple[Citation, str, str]]) -> QuotesFound:
+        texts = self.texts
+        citing: dict[tuple[str, str], set[str]] = {}
+        diagnostics: list[Diagnostic] = []
+        checked = 0
         for cit, kind, ident in owners:
-            self.checked += 1
+            checked += 1
             citing.setdefault((cit.source, kind), set()).add(ident)
             text = texts.get(cit.source)
             if text is None:
@@ -129,12 +171,7 @@ class QuoteCheck:
                 diagnostics.append(Diagnostic(
                     cit.loc, f"{what} '{ident}': expected the quote in {cit.source}, "
                              f"found no match for \"{cit.quote}\"{closest_hint(text, quote)}", path="quote"))
-
-    def report(self) -> VerifyReport:
-        coverage = tuple(
-            Coverage(s.id, s.file, *(len(self.citing.get((s.id, k), ())) for k in ("curated", "generated", "facts")))
-            for s in self.sources)
-        return VerifyReport(tuple(self.diagnostics), coverage, self.checked)
+        return QuotesFound(checked, citing, diagnostics)
 
 
 def fact_owners(extras: Mapping[str, object]) -> list[tuple[Citation, str, str]]:

@@ -116,7 +116,7 @@ class QuoteCheck:
 
     def add(self, owners: Iterable[tuple[Citation, str, str]]) -> None:
         """(citation, 'curated'|'generated'|'facts', id of what cites it), as _citation_owners gives them."""
-        self.absorb(QuoteLook(self.texts).owners(owners))
+        self.absorb(self.part_maker().owners(owners))
 
     def part_maker(self) -> QuoteLook:
         """The check of a part's quotes with the articles and nothing else

@@ -223,6 +223,23 @@ def unit_key(unit, options, digests: Digests, lock: bytes | None) -> str | None:
     return digest(*parts)
 
 
+def pieces_context(unit, options, digests: Digests) -> tuple[str, tuple[str, ...]] | None:
+    """For an export unit: what each question's piece depends on besides the
+    question (quizgen.render.fragments), and each question's digest; None
+    when it cannot be cached."""
+    from quizgen.cachestore import digest
+
+    if unit.kind != "export":
+        return None
+    bank = unit.bank
+    try:
+        context = digest("quizgen-export-context/1", digests.code, repr(unit.part), str(options.timestamp),
+                         repr(options.deck_name), str(bank.root), digests.of(bank.sources), digests.of(bank.config))
+        return context, tuple(digests.of(q) for q in bank.questions)
+    except NotCanonical:
+        return None
+
+
 # -- entries: a unit's files and messages in one blob ------------------------------
 
 def pack(files: list[tuple[str, str, bytes]], messages: list) -> bytes:

@@ -62,7 +62,7 @@ def clock_may_be_read(options: RenderOptions) -> bool:
 
 def stage_units(bank, session: Session, stage: Stage, formats: tuple[str, ...], options: RenderOptions, *,
                 store=None, jobs: int = 1, workers: "Workers | None" = None) -> None:
-    from quizgen.build_cache import Digests, unit_key, unpack
+    from quizgen.build_cache import Digests, pieces_context, unit_key, unpack
     from quizgen.render import ANKI_LOCK_NAME as LOCK_NAME
     from quizgen.render.units import plan_units
 
@@ -93,7 +93,8 @@ def stage_units(bank, session: Session, stage: Stage, formats: tuple[str, ...], 
     misses = [i for i in range(len(units)) if i not in hits]
     plain = replace(options, progress=None, warn=None)
     tasks = {i: (units[i], plain, str(stage.folder / f"unit-{i:04d}"), str(stage.out_dir), keys[i],
-                 store if keys[i] is not None else None, clock_may_be_read(options))
+                 store if keys[i] is not None else None, clock_may_be_read(options),
+                 pieces_context(units[i], options, digests) if keys[i] is not None else None)
              for i in misses}
     cost = sum(units[i].cost for i in misses)
     if jobs > 1 and len(misses) > 1 and cost >= PARALLEL_MIN_COST:
@@ -146,11 +147,16 @@ def _replay(messages, options: RenderOptions) -> None:
 def execute(task, in_process: bool = False):
     """Render one unit into its own folder: ("ok", [(dest, staged, size)], messages)
     or ("error", diagnostics, messages); stores the files in the cache."""
-    unit, options, folder, out_dir, key, store, clock = task
+    unit, options, folder, out_dir, key, store, clock, pieces = task
+    from quizgen.render.fragments import Memo, remembered
     from quizgen.render.units import run_unit
 
     if isinstance(unit, UnitRef):
         unit = unit.unit()
+    memo = None
+    if pieces is not None and store is not None:  # an export: its unchanged questions' pieces from the cache
+        context, digests = pieces
+        memo = Memo(store, context, {id(q): d for q, d in zip(unit.bank.questions, digests)})
 
     messages: list = []
     options = replace(options, progress=lambda m: messages.append(("progress", m)),
@@ -160,7 +166,8 @@ def execute(task, in_process: bool = False):
             os.mkdir(folder)
         except OSError as exc:
             raise WriteError(folder_label(Path(out_dir)), exc) from exc
-        outputs = run_unit(unit, Stage(Path(out_dir), Path(folder)), options)
+        with remembered(memo):
+            outputs = run_unit(unit, Stage(Path(out_dir), Path(folder)), options)
     except QuizgenError as exc:
         return "error", list(exc.diagnostics), messages
     except OSError as exc:
@@ -313,8 +320,15 @@ def warm_up() -> None:
     """Import the renderers and parse and register the built-in fonts: what a
     worker would otherwise do before its first unit."""
     try:
+        import importlib
+
         import quizgen.render.anki  # noqa: F401
         import quizgen.render.exports  # noqa: F401
+        import quizgen.render.fragments  # noqa: F401
+        from quizgen.render import EXPORTERS
+
+        for module, _function, _suffix in EXPORTERS.values():  # a first export unit would take ~40 ms importing
+            importlib.import_module(module)
         import quizgen.render.pdf.grid  # noqa: F401
         import quizgen.render.pdf.key  # noqa: F401
         import quizgen.render.pdf.manifest  # noqa: F401

@@ -326,3 +326,22 @@ def test_an_output_folder_inside_the_bank_keeps_the_no_change_path(mini_bank, ca
     assert result.output.splitlines()[-1] == "4 files from 2 questions (4 unchanged, left as they were)"
     (out / "all.pdf").write_bytes(b"edited by hand")
     assert "nothing changed" not in build(mini_bank, out).output
+
+
+def test_one_edit_makes_one_piece_of_each_export(mini_bank, tmp_path, cache, monkeypatch):
+    """The exports of an edited bank render again, but only the edited
+    question's piece of each is made; the rest come from the cache
+    (quizgen.render.fragments), and the bytes are those of a build without it."""
+    import quizgen.render.gift as gift
+
+    out = tmp_path / "out"
+    build(mini_bank, out, "--format", "gift", "--format", "csv", "--jobs", "1")
+    made: list[str] = []
+    real = gift.question
+    monkeypatch.setattr(gift, "question", lambda q, bank: made.append(q.id) or real(q, bank))
+    edit_where(mini_bank)
+    build(mini_bank, out, "--format", "gift", "--format", "csv", "--jobs", "1")
+    assert made == ["where-met"]
+    plain = fresh_copy(mini_bank, tmp_path, "plain")
+    build(plain, tmp_path / "plain-out", "--format", "gift", "--format", "csv", "--no-cache")
+    assert digests(out) == digests(tmp_path / "plain-out")

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 
 from quizgen.bank.balance import option_order
 from quizgen.ids import note_guid
 from quizgen.model import CLOZE_BLANK, Bank, Question
+from quizgen.render.fragments import pieces
 from quizgen.render.anki.notes import LETTERS, SourcesHtml, cloze_text, shuffled_order, support_html, tag_names, tags_for, text
 
 SUFFIX = ".csv"
@@ -84,14 +86,20 @@ def export(bank: Bank, options) -> bytes:
     sources = SourcesHtml({s.id: s for s in bank.sources})
     names = tag_names(bank.questions)
     labels = {s: bank.config.label(f"support_{s}") for s in ("inferred", "outside")}
-    out = io.StringIO()
-    out.write(HEADER)
+    row = io.StringIO()
     # Every cell quoted: Anki's reader takes a line that starts with "#" for a
     # comment, and a GUID may start with "#".
-    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    for q in bank.questions:
+    writer = csv.writer(row, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def line(q: Question) -> str:
+        row.seek(0)
+        row.truncate()
         writer.writerow(_row(bank, q, parent, sources, names, labels))
-    return out.getvalue().encode("utf-8")
+        return row.getvalue()
+
+    # a row's tags are spelt as the whole bank decides (tag_names): that is part of its piece's key
+    lines = pieces("csv", bank.questions, line, extra=json.dumps(sorted(names.items()), ensure_ascii=False))
+    return (HEADER + "".join(lines)).encode("utf-8")
 
 
 # -- Quizlet ---------------------------------------------------------------------
@@ -140,5 +148,5 @@ def definition(bank: Bank, q: Question) -> str:
 
 
 def export_tsv(bank: Bank, options) -> bytes:
-    lines = [f"{_cell(term(q))}\t{_cell(definition(bank, q))}\n" for q in bank.questions]
+    lines = pieces("tsv", bank.questions, lambda q: f"{_cell(term(q))}\t{_cell(definition(bank, q))}\n")
     return "".join(lines).encode("utf-8")

@@ -20,6 +20,7 @@ import html
 from quizgen.model import CLOZE_BLANK, Bank, Question
 from quizgen.render import RenderOptions
 from quizgen.render.feedback import feedback_lines
+from quizgen.render.fragments import pieces
 
 SUFFIX = ".gift"
 
@@ -97,9 +98,9 @@ def export(bank: Bank, options: RenderOptions) -> bytes:
     out: list[str] = [f"// {' '.join((options.deck_name or bank.config.deck).split())}: "
                       f"{len(questions)} questions, exported by quizgen"]
     topic = None
-    for q in questions:
+    for q, piece in zip(questions, pieces("gift", questions, lambda q: question(q, bank))):
         if q.topic != topic:
             topic = q.topic
             out.append(category(bank, topic))
-        out.append(question(q, bank))
+        out.append(piece)
     return ("\n\n".join(out) + "\n").encode("utf-8")

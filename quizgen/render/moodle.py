@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ET
 from quizgen.model import CLOZE_BLANK, Bank, Question
 from quizgen.render import RenderOptions
 from quizgen.render.feedback import feedback_lines
-from quizgen.render.xmlbytes import xml_bytes
+from quizgen.render.fragments import pieces
 
 SUFFIX = ".xml"
 
@@ -123,14 +123,21 @@ def category(bank: Bank, topic: str) -> ET.Element:
     return el
 
 
+def piece(el: ET.Element) -> str:
+    """An element as ``ET.indent(quiz)`` would print it as a child of ``<quiz>``."""
+    ET.indent(el, level=1)
+    return ET.tostring(el, encoding="unicode")
+
+
 def export(bank: Bank, options: RenderOptions) -> bytes:
-    quiz = ET.Element("quiz")
     questions = sorted(bank.questions, key=lambda q: bank.config.topic_rank(q.topic))  # stable
+    parts: list[str] = []
     topic = None
-    for q in questions:
+    for q, made in zip(questions, pieces("moodle", questions, lambda q: piece(question(q, bank)))):
         if q.topic != topic:
             topic = q.topic
-            quiz.append(category(bank, topic))
-        quiz.append(question(q, bank))
-    ET.indent(quiz)
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + xml_bytes(quiz) + b"\n"
+            parts.append(piece(category(bank, topic)))
+        parts.append(made)
+    # the bytes of ET.indent(quiz) then ET.tostring(quiz), put together a question at a time
+    body = "<quiz>" + "".join("\n  " + p for p in parts) + "\n</quiz>" if parts else "<quiz />"
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body.encode("utf-8", "xmlcharrefreplace") + b"\n"

@@ -27,6 +27,7 @@ from html import escape
 
 from quizgen.bank.balance import option_order
 from quizgen.model import CLOZE_BLANK, Bank, Question
+from quizgen.render.fragments import pieces
 from quizgen.render.xmlbytes import xml_bytes
 
 SUFFIX = ".zip"
@@ -237,9 +238,25 @@ def assessment_xml(bank: Bank, ident: str, title: str) -> bytes:
     _sub(field, "fieldlabel", "cc_maxattempts")
     _sub(field, "fieldentry", "1")
     section = _sub(assessment, "section", ident="root_section")
-    for q in bank.questions:
-        section.append(item_element(bank, q))
-    return _serialize(root)
+    if not bank.questions:
+        return _serialize(root)
+    # The items are printed one by one (most come from the build cache:
+    # quizgen.render.fragments) and put where a placeholder stands, which
+    # ET.indent spaces as it would the first item and follows as the last.
+    _sub(section, _ITEMS)
+    items = pieces("qti", bank.questions, lambda q: _item_text(bank, q))
+    head, tail = _serialize(root).split(f"<{_ITEMS} />".encode())
+    return head + "\n   ".join(items).encode("utf-8", "xmlcharrefreplace") + tail
+
+
+_ITEMS = "quizgen-items"  # no text of the bank can print as this tag: "<" is escaped
+
+
+def _item_text(bank: Bank, q: Question) -> str:
+    """An item as ET.indent(root, " ") prints it inside questestinterop/assessment/section."""
+    item = item_element(bank, q)
+    ET.indent(item, space=" ", level=3)
+    return ET.tostring(item, encoding="unicode")
 
 
 def manifest_xml(manifest_ident: str, resource_ident: str, href: str, title: str) -> bytes:

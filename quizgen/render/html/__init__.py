@@ -15,6 +15,7 @@ from importlib.resources import files
 
 from quizgen.model import CLOZE_BLANK, Bank, Question
 from quizgen.render import RenderOptions
+from quizgen.render.fragments import pieces
 from quizgen.render.anki.notes import shuffled_order
 
 SUFFIX = ".html"
@@ -68,8 +69,10 @@ def question_record(bank: Bank, q: Question) -> dict:
 
 
 def page_json(bank: Bank) -> str:
-    doc = {"questions": [question_record(bank, q) for q in bank.questions]}
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).translate(_JSON_SAFE)
+    # json.dumps({"questions": [...]}) with these separators, a question at a time
+    records = pieces("html", bank.questions, lambda q: json.dumps(question_record(bank, q), ensure_ascii=False,
+                                                                  separators=(",", ":")).translate(_JSON_SAFE))
+    return '{"questions":[' + ",".join(records) + "]}"
 
 
 def export(bank: Bank, options: RenderOptions) -> bytes:

@@ -108,15 +108,16 @@ def render_formats(bank: Bank, session: Session, formats: tuple[str, ...],
     if all(name in UNIT_RENDERERS for name in formats):
         from quizgen.build_units import stage_units
 
-        stage_units(bank, session, stage, formats, options, store=store, jobs=jobs, workers=workers)
+        stage_units(bank, session, stage, formats, options, store=store, jobs=jobs, workers=workers,
+                    staged_digests=staged_digests)
     else:  # renderers without units (a caller's own): one after the other, as they are
         for name in formats:
             renderer(name)(bank, stage, options)
-    if staged_digests is not None:
-        from quizgen.filedigest import sha256_of
+        if staged_digests is not None:
+            from quizgen.filedigest import sha256_of
 
-        for o in stage.outputs:
-            staged_digests[o.dest] = sha256_of(o.staged)
+            for o in stage.outputs:
+                staged_digests[o.dest] = sha256_of(o.staged)
     return session.commit(stage)
 
 

@@ -61,7 +61,10 @@ def clock_may_be_read(options: RenderOptions) -> bool:
 
 
 def stage_units(bank, session: Session, stage: Stage, formats: tuple[str, ...], options: RenderOptions, *,
-                store=None, jobs: int = 1, workers: "Workers | None" = None) -> None:
+                store=None, jobs: int = 1, workers: "Workers | None" = None,
+                staged_digests: dict | None = None) -> None:
+    """``staged_digests``, when given, receives each staged file's sha256
+    (the workers hash what they rendered, this process what came from the cache)."""
     from quizgen.build_cache import Digests, pieces_context, unit_key, unpack
     from quizgen.render import ANKI_LOCK_NAME as LOCK_NAME
     from quizgen.render.units import plan_units
@@ -97,38 +100,55 @@ def stage_units(bank, session: Session, stage: Stage, formats: tuple[str, ...], 
                  pieces_context(units[i], options, digests) if keys[i] is not None else None)
              for i in misses}
     cost = sum(units[i].cost for i in misses)
+    hit_files: dict[int, list] = {}
+    digests_of: dict[Path, str] = {}
+
+    def stage_hits() -> None:
+        # the files of the units taken from the cache, staged (not listed yet) and hashed
+        import hashlib
+
+        for i, (files, _messages) in hits.items():
+            hit_files[i] = []
+            for k, (place, name, data) in enumerate(files):
+                dest = stage.path(name) if place == "out" else Path(bank.root) / name
+                hit_files[i].append(stage.write_aside(dest, data, f"hit-{i:04d}-{k}-{name}"))
+                if staged_digests is not None:
+                    digests_of[dest] = hashlib.sha256(data).hexdigest()
+
     if jobs > 1 and len(misses) > 1 and cost >= PARALLEL_MIN_COST:
         shared = share_questions([units[i] for i in misses], stage.folder / SHARED_NAME)
         for i in misses:
             tasks[i] = (shared.ref(units[i]),) + tasks[i][1:]
         try:
+            # while the workers render, this process stages what the cache gave
             results = _in_workers(tasks, min(jobs, len(misses)), session, {i: units[i].cost for i in misses},
-                                  workers)
+                                  workers, meanwhile=stage_hits)
         finally:
             shared.remove()
     else:
+        stage_hits()
         results = {}
         for i in misses:  # in order, so an error of this process shows as it did before units
             results[i] = execute(tasks[i], in_process=True)
     errors: list[Diagnostic] = []
     for i in range(len(units)):
         if i in hits:
-            files, messages = hits[i]
-            _replay(messages, options)
-            for place, name, data in files:
-                stage.write(stage.path(name) if place == "out" else Path(bank.root) / name, data)
+            _replay(hits[i][1], options)
+            for output in hit_files[i]:
+                stage.adopt(output)
             continue
         status, value, messages = results[i]
         _replay(messages, options)
         if status == "error":
             errors.extend(d for d in value if d not in errors)  # the parts of one set fail alike
         elif not errors:
-            for dest, staged, size in value:
-                if any(o.dest == dest for o in stage.outputs):
-                    raise ValueError(f"{dest} staged twice")
-                stage.outputs.append(Output(dest, staged, size))
+            for dest, staged, size, sha256 in value:
+                stage.adopt(Output(dest, staged, size))
+                digests_of[dest] = sha256
     if errors:
         raise QuizgenError(errors)
+    if staged_digests is not None:
+        staged_digests.update((o.dest, digests_of[o.dest]) for o in stage.outputs)
 
 
 def _replay(messages, options: RenderOptions) -> None:
@@ -178,12 +198,14 @@ def execute(task, in_process: bool = False):
         _store(unit, outputs, messages, Path(out_dir), key, store, clock)
     # Up into the staging folder itself, where the commit's journal expects
     # every staged file (quizgen.journal.read_journal)
+    from quizgen.filedigest import sha256_of
+
     moved = []
     try:
         for o in outputs:
             target = o.staged.parent.parent / f"{o.staged.parent.name}-{o.staged.name}"
             os.rename(o.staged, target)
-            moved.append((o.dest, target, o.size))
+            moved.append((o.dest, target, o.size, sha256_of(target)))  # hashed here, in parallel: the build records it
         os.rmdir(folder)
     except OSError as exc:
         if in_process:
@@ -377,7 +399,10 @@ def _pool(jobs: int, session: Session, warm: bool = False):
                                initargs=(lock_fd,))
 
 
-def _in_workers(tasks: dict, jobs: int, session: Session, costs: dict, workers: Workers | None = None) -> dict:
+def _in_workers(tasks: dict, jobs: int, session: Session, costs: dict, workers: Workers | None = None,
+                meanwhile=None) -> dict:
+    """Each task's result, rendered in worker processes; ``meanwhile()`` runs
+    here once every task is handed out."""
     from concurrent.futures.process import BrokenProcessPool
 
     results = {}
@@ -386,6 +411,8 @@ def _in_workers(tasks: dict, jobs: int, session: Session, costs: dict, workers: 
         # The biggest first, so the last to finish is a small one.
         order = sorted(tasks, key=lambda i: (-costs[i], i))
         futures = {i: pool.submit(execute, tasks[i]) for i in order}
+        if meanwhile is not None:
+            meanwhile()
         for i in sorted(futures):
             try:
                 results[i] = futures[i].result()
@@ -403,4 +430,6 @@ def _in_workers(tasks: dict, jobs: int, session: Session, costs: dict, workers: 
         raise
     if workers is None:
         pool.shutdown(wait=True)
+    else:  # told to stop now, they end while this process commits (Workers.close waits for them)
+        pool.shutdown(wait=False)
     return results

@@ -91,12 +91,9 @@ class Stage:
         if any(o.dest == dest for o in self.outputs):
             raise ValueError(f"{dest} staged twice")
         staged = self.folder / f"{len(self.outputs):04d}-{dest.name}"
+        with self._file(staged) as fh:
+            yield fh
         try:
-            with open(staged, "xb") as fh:
-                yield fh
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(staged, 0o644)
             size = staged.stat().st_size
         except OSError as exc:
             raise WriteError(folder_label(self.out_dir), exc) from exc
@@ -106,6 +103,33 @@ class Stage:
         with self.open(dest) as fh:
             _write_all(fh, data)
         return self.outputs[-1]
+
+    def write_aside(self, dest: Path, data: bytes, name: str) -> Output:
+        """Stage ``data`` for ``dest`` as the file ``name`` of the staging
+        folder, but list it only when adopt() is given it: a build writes the
+        files it took from its cache while its workers render, and lists
+        every file in the units' order after."""
+        staged = self.folder / name
+        with self._file(staged) as fh:
+            _write_all(fh, data)
+        return Output(Path(dest), staged, len(data))
+
+    def adopt(self, output: Output) -> None:
+        """List a file staged in this folder by someone else (a worker process, write_aside)."""
+        if any(o.dest == output.dest for o in self.outputs):
+            raise ValueError(f"{output.dest} staged twice")
+        self.outputs.append(output)
+
+    @contextmanager
+    def _file(self, staged: Path) -> Iterator[BinaryIO]:
+        try:
+            with open(staged, "xb") as fh:
+                yield fh
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(staged, 0o644)
+        except OSError as exc:
+            raise WriteError(folder_label(self.out_dir), exc) from exc
 
 
 def _write_all(fh: BinaryIO, data: bytes) -> None:

@@ -155,7 +155,8 @@ def answer_sheet(bank: Bank, qset: QuestionSet, v, timestamp: int) -> tuple[str,
     return answer_sheet_name(v), answer_sheet_pdf(v, qset, bank, timestamp, page_layouts(v))
 
 
-_SELECTIONS: dict = {}  # (questions, set, seed, topic ranks) -> Selection: the parts of one set share it
+# (ids of the questions, set, seed, topic ranks) -> (the questions, Selection): the parts of one set share it
+_SELECTIONS: dict = {}
 _SELECTIONS_KEPT = 8
 
 
@@ -163,17 +164,22 @@ def set_selection(bank: Bank, qset: QuestionSet, seed: int | None = None) -> Sel
     """The set's questions in the order its sheets print them, and what was left out.
     Remembered for the last few sets: every part of a set (worksheet, key,
     grid, manifest; quizgen.render.units) needs it, and weighing which
-    question gives another away is quadratic in the set's size."""
+    question gives another away is quadratic in the set's size.
+
+    Remembered by the questions themselves, not by their value: a selection
+    holds the very objects it was chosen from, and the build names them by
+    identity (the selection cache's entries, the file shared with the
+    workers), so an equal question of another load must not come back."""
     try:
-        key = (bank.questions, qset, seed, bank.config.topics, tuple(bank.config.labels.items()))
-        hit = _SELECTIONS.get(key)
+        key = (tuple(map(id, bank.questions)), qset, seed, bank.config.topics, tuple(bank.config.labels.items()))
+        entry = _SELECTIONS.get(key)
     except TypeError:  # something unhashable: work it out again
         return _set_selection(bank, qset, seed)
-    if hit is None:
-        hit = _SELECTIONS[key] = _set_selection(bank, qset, seed)
+    if entry is None:  # (an entry keeps its questions alive: their ids cannot be reused while it stands)
+        entry = _SELECTIONS[key] = (bank.questions, _set_selection(bank, qset, seed))
         while len(_SELECTIONS) > _SELECTIONS_KEPT:
             _SELECTIONS.pop(next(iter(_SELECTIONS)))
-    return hit
+    return entry[1]
 
 
 def _set_selection(bank: Bank, qset: QuestionSet, seed: int | None = None) -> Selection:

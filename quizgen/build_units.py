@@ -165,8 +165,9 @@ def _replay(messages, options: RenderOptions) -> None:
 
 
 def execute(task, in_process: bool = False):
-    """Render one unit into its own folder: ("ok", [(dest, staged, size)], messages)
-    or ("error", diagnostics, messages); stores the files in the cache."""
+    """Render one unit into its own folder: ("ok", [(dest, staged, size, sha256)], messages)
+    or ("error", diagnostics, messages); stores the files in the cache. An
+    export unit's task carries its pieces' context (build_cache.pieces_context)."""
     unit, options, folder, out_dir, key, store, clock, pieces = task
     from quizgen.render.fragments import Memo, remembered
     from quizgen.render.units import run_unit

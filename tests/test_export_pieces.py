@@ -129,13 +129,22 @@ def edited(bank):
     return replace(bank, questions=tuple(questions))
 
 
+def setting(bank, fmt: str, tmp_path):
+    """Options, an empty cache, the exporter and what it makes of ``bank`` without the cache."""
+    options = default_options()
+    export = exporter(fmt)
+    return options, Store("build", tmp_path / "cache"), export, export(bank, options)
+
+
+def only_entry(tmp_path) -> Path:
+    (entry,) = [p for p in (tmp_path / "cache" / "build").rglob("*") if p.is_file()]
+    return entry
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_the_same_bytes_from_the_cache_and_only_an_edit_made_again(banks, fmt, tmp_path, monkeypatch):
     bank = banks["real"]
-    options = default_options()
-    store = Store("build", tmp_path / "cache")
-    export = exporter(fmt)
-    plain = export(bank, options)
+    options, store, export, plain = setting(bank, fmt, tmp_path)
     made = counting(monkeypatch, fmt)
     with remembered(memo_for(bank, fmt, store, options)):
         assert export(bank, options) == plain  # every piece made, and remembered
@@ -153,21 +162,17 @@ def test_the_same_bytes_from_the_cache_and_only_an_edit_made_again(banks, fmt, t
         assert export(changed, options) == expected
     assert len(made) == 1
     # the entry follows the bank: it holds the pieces of exactly the questions it was last made from
-    (entry,) = [p for p in (tmp_path / "cache" / "build").rglob("*") if p.is_file()]
-    kept = json.loads(store.get(entry.name))["pieces"]
+    kept = json.loads(store.get(only_entry(tmp_path).name))["pieces"]
     assert sorted(kept) == sorted(memo_for(changed, fmt, store, options).digests.values())
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_damaged_or_foreign_entry_is_made_again(banks, fmt, tmp_path, monkeypatch):
     bank = banks["example"]
-    options = default_options()
-    store = Store("build", tmp_path / "cache")
-    export = exporter(fmt)
-    plain = export(bank, options)
+    options, store, export, plain = setting(bank, fmt, tmp_path)
     with remembered(memo_for(bank, fmt, store, options)):
         export(bank, options)
-    (entry,) = [p for p in (tmp_path / "cache" / "build").rglob("*") if p.is_file()]
+    entry = only_entry(tmp_path)
     for bad in (b"{", json.dumps({"format": "other", "pieces": {}}).encode(),
                 json.dumps({"format": "quizgen-export-pieces/1", "pieces": {"x": 3}}).encode()):
         store.put(entry.name, bad)  # a valid cache entry (its checksum is right) of the wrong shape

@@ -1,4 +1,6 @@
-"""XML elements to UTF-8 bytes, for the exports that write XML (Moodle, QTI)."""
+"""XML elements to UTF-8 bytes, for the exports that write XML (QTI's
+document around its items; Moodle's and QTI's pieces, quizgen.render.fragments,
+are serialised to text the same way and encoded as this encodes)."""
 
 from __future__ import annotations
 

@@ -206,38 +206,42 @@ def unit_key(unit, options, digests: Digests, lock: bytes | None) -> str | None:
     does not know)."""
     from quizgen.cachestore import digest
 
-    bank = unit.bank
     try:
-        parts = [UNIT_FORMAT, digests.code, unit.name, unit.kind, repr(unit.part), str(options.timestamp),
-                 str(bank.root), digests.of(bank.sources), digests.of(bank.config),
-                 digests.questions(bank.questions)]
-        if unit.kind == "anki":
-            parts += [repr(options.deck_name), "lock", b"\0missing" if lock is None else lock]
-        elif unit.kind == "pdf":
-            parts += [repr((options.seed, options.variants, options.students, options.answer_sheet)), digests.of(unit.qset),
-                      digests.fonts(bank.root, bank.config.fonts), digests.of(unit.left_out)]
-        else:
-            parts += [repr(options.deck_name)]
+        head, tail = _inputs(unit, options, digests, lock)
+        return digest(UNIT_FORMAT, *head, digests.questions(unit.bank.questions), *tail)
     except NotCanonical:
         return None
-    return digest(*parts)
 
 
 def pieces_context(unit, options, digests: Digests) -> tuple[str, tuple[str, ...]] | None:
     """For an export unit: what each question's piece depends on besides the
-    question (quizgen.render.fragments), and each question's digest; None
-    when it cannot be cached."""
+    question (quizgen.render.fragments): every input of the unit's key but
+    its questions; and each question's digest. None when it cannot be cached."""
     from quizgen.cachestore import digest
 
     if unit.kind != "export":
         return None
-    bank = unit.bank
     try:
-        context = digest("quizgen-export-context/1", digests.code, repr(unit.part), str(options.timestamp),
-                         repr(options.deck_name), str(bank.root), digests.of(bank.sources), digests.of(bank.config))
-        return context, tuple(digests.of(q) for q in bank.questions)
+        head, tail = _inputs(unit, options, digests, None)
+        return digest("quizgen-export-context/1", *head, *tail), tuple(digests.of(q) for q in unit.bank.questions)
     except NotCanonical:
         return None
+
+
+def _inputs(unit, options, digests: Digests, lock: bytes | None) -> tuple[list, list]:
+    """What a unit reads besides its questions: the parts of its key before
+    them and after them. Raises NotCanonical."""
+    bank = unit.bank
+    head = [digests.code, unit.name, unit.kind, repr(unit.part), str(options.timestamp),
+            str(bank.root), digests.of(bank.sources), digests.of(bank.config)]
+    if unit.kind == "anki":
+        tail = [repr(options.deck_name), "lock", b"\0missing" if lock is None else lock]
+    elif unit.kind == "pdf":
+        tail = [repr((options.seed, options.variants, options.students, options.answer_sheet)), digests.of(unit.qset),
+                digests.fonts(bank.root, bank.config.fonts), digests.of(unit.left_out)]
+    else:
+        tail = [repr(options.deck_name)]
+    return head, tail
 
 
 # -- entries: a unit's files and messages in one blob ------------------------------

@@ -88,8 +88,7 @@ class Stage:
         """A binary file to stream the bytes of ``dest`` into (for outputs too
         big to hold in memory); it counts as staged once the block ends."""
         dest = Path(dest)
-        if any(o.dest == dest for o in self.outputs):
-            raise ValueError(f"{dest} staged twice")
+        self._refuse_twice(dest)
         staged = self.folder / f"{len(self.outputs):04d}-{dest.name}"
         with self._file(staged) as fh:
             yield fh
@@ -116,9 +115,12 @@ class Stage:
 
     def adopt(self, output: Output) -> None:
         """List a file staged in this folder by someone else (a worker process, write_aside)."""
-        if any(o.dest == output.dest for o in self.outputs):
-            raise ValueError(f"{output.dest} staged twice")
+        self._refuse_twice(output.dest)
         self.outputs.append(output)
+
+    def _refuse_twice(self, dest: Path) -> None:
+        if any(o.dest == dest for o in self.outputs):
+            raise ValueError(f"{dest} staged twice")
 
     @contextmanager
     def _file(self, staged: Path) -> Iterator[BinaryIO]:
